@@ -1,0 +1,112 @@
+/**
+ * Who is calling. The actor is the `sub` of a verified Cognito access token (signature, expiry,
+ * issuer, `client_id`, `token_use === "access"`), or `local` when auth is off. Nothing in the body
+ * or any other header can name the actor.
+ */
+import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { UnauthorizedError } from '../errors';
+
+export interface Actor {
+  actorId: string;
+  username?: string;
+  authMode: 'cognito' | 'none';
+}
+
+export interface Authenticator {
+  authenticate(authorization: string | undefined): Promise<Actor>;
+}
+
+export const LOCAL_ACTOR: Actor = { actorId: 'local', authMode: 'none' };
+
+export const noAuth: Authenticator = { authenticate: async () => LOCAL_ACTOR };
+
+export interface CognitoAuthOptions {
+  userPoolId: string;
+  clientId: string;
+  /** Emulator override; production derives it from the pool id. */
+  issuer?: string;
+  jwksUri?: string;
+  /** For tests: a fetcher for a loopback http JWKS (the library only fetches over https). */
+  fetchJson?: (uri: string) => Promise<unknown>;
+}
+
+export function createCognitoAuthenticator(options: CognitoAuthOptions): Authenticator {
+  const verifier = options.issuer ? emulatorVerifier(options) : productionVerifier(options);
+  return {
+    async authenticate(authorization) {
+      const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization?.trim() ?? '')?.[1];
+      if (!token) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <access token>"');
+      let payload: Record<string, unknown>;
+      try {
+        payload = (await verifier.verify(token)) as Record<string, unknown>;
+      } catch (cause) {
+        // The library's error names the failed check (expired, issuer, client id, token use).
+        const reason = (cause as Error)?.name?.replace(/^Jwt|^CognitoJwt|Error$/g, '') || 'Invalid';
+        throw new UnauthorizedError(`token rejected (${reason})`, { cause });
+      }
+      if (typeof payload.sub !== 'string' || payload.sub === '') throw new UnauthorizedError('token has no subject');
+      return {
+        actorId: payload.sub,
+        ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
+        authMode: 'cognito',
+      };
+    },
+  };
+}
+
+interface Verifier {
+  verify(token: string): Promise<unknown>;
+}
+
+function productionVerifier(options: CognitoAuthOptions): Verifier {
+  const verifier = CognitoJwtVerifier.create({
+    userPoolId: options.userPoolId,
+    clientId: options.clientId,
+    tokenUse: 'access',
+  });
+  return { verify: (token) => verifier.verify(token) };
+}
+
+/**
+ * An emulator (cognito-local) signs with its own issuer. Cognito's own claim checks still run; only
+ * a loopback JWKS may be plain http, and its keys are loaded into the verifier's cache directly.
+ */
+function emulatorVerifier(options: CognitoAuthOptions): Verifier {
+  const issuer = options.issuer!;
+  const jwksUri = options.jwksUri ?? `${issuer}/.well-known/jwks.json`;
+  const url = new URL(jwksUri);
+  const plainHttp = url.protocol === 'http:';
+  if (plainHttp && !isLoopbackHost(url.hostname)) {
+    throw new Error('COGNITO_JWKS_URI may use http:// only for a loopback host');
+  }
+  const verifier = JwtRsaVerifier.create({
+    issuer,
+    jwksUri,
+    audience: null, // access tokens carry client_id, checked below, not aud
+    customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse: 'access', clientId: options.clientId }),
+  });
+  if (!plainHttp) return { verify: (token) => verifier.verify(token) };
+
+  const fetchJson = options.fetchJson ?? (async (uri: string) => (await fetch(uri)).json());
+  let loaded: Promise<void> | undefined;
+  const load = () =>
+    (loaded ??= fetchJson(jwksUri).then((jwks) => verifier.cacheJwks(jwks as Jwks))).catch(
+      (e) => {
+        loaded = undefined;
+        throw e;
+      },
+    );
+  return {
+    async verify(token) {
+      await load();
+      return verifier.verify(token);
+    },
+  };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}

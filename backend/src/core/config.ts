@@ -1,0 +1,85 @@
+/**
+ * Backend configuration from the environment (CONTRACT.md, "Backend configuration"). Parsed once at
+ * start-up; a bad value stops the host with a message naming the variable.
+ */
+import { z } from 'zod';
+
+/** A current Claude Sonnet cross-region inference profile. */
+export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().optional(),
+  AUTH_MODE: z.enum(['cognito', 'none']).default('cognito'),
+  COGNITO_USER_POOL_ID: z.string().optional(),
+  COGNITO_CLIENT_ID: z.string().optional(),
+  COGNITO_ISSUER: z.url().optional(),
+  COGNITO_JWKS_URI: z.url().optional(),
+  MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_ID),
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  BEDROCK_REGION: z.string().optional(),
+  BEDROCK_ENDPOINT: z.url().optional(),
+  GUARDRAIL_ID: z.string().optional(),
+  GUARDRAIL_VERSION: z.string().optional(),
+  GUARDRAIL_STREAM_MODE: z.enum(['sync', 'async']).default('sync'),
+  MEMORY_STORE: z.enum(['file', 'dynamodb', 'agentcore']).default('file'),
+  MEMORY_DIR: z.string().default('./.data/memory'),
+  MEMORY_TABLE: z.string().optional(),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  MEMORY_ID: z.string().optional(),
+  TOOLS_MODE: z.enum(['read-only', 'approve-writes']).default('approve-writes'),
+  MAX_ITERATIONS: z.coerce.number().int().min(1).max(50).default(10),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type BackendConfig = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>, defaults: { host: string } = { host: '127.0.0.1' }) {
+  // Empty strings mean "unset", as shells and container definitions often pass them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const region = e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const config = {
+    port: e.PORT,
+    host: e.HOST ?? defaults.host,
+    auth:
+      e.AUTH_MODE === 'none'
+        ? ({ mode: 'none' } as const)
+        : ({
+            mode: 'cognito',
+            userPoolId: required(e.COGNITO_USER_POOL_ID, 'COGNITO_USER_POOL_ID'),
+            clientId: required(e.COGNITO_CLIENT_ID, 'COGNITO_CLIENT_ID'),
+            issuer: e.COGNITO_ISSUER,
+            jwksUri: e.COGNITO_JWKS_URI,
+          } as const),
+    modelId: e.MODEL_ID,
+    region,
+    bedrock: { region: e.BEDROCK_REGION ?? region, endpoint: e.BEDROCK_ENDPOINT },
+    guardrail:
+      e.GUARDRAIL_ID !== undefined
+        ? { identifier: e.GUARDRAIL_ID, version: e.GUARDRAIL_VERSION ?? 'DRAFT', streamProcessingMode: e.GUARDRAIL_STREAM_MODE }
+        : undefined,
+    memory: { store: e.MEMORY_STORE, dir: e.MEMORY_DIR, table: e.MEMORY_TABLE, dynamodbEndpoint: e.DYNAMODB_ENDPOINT, memoryId: e.MEMORY_ID },
+    toolsMode: e.TOOLS_MODE,
+    maxIterations: e.MAX_ITERATIONS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+  return config;
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new ConfigError(`${name} is required when AUTH_MODE=cognito (or set AUTH_MODE=none on a loopback bind)`);
+  return value;
+}

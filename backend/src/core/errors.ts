@@ -1,0 +1,72 @@
+/**
+ * Typed errors of the agent service. Each carries the contract's error code; `toErrorBody` is the
+ * one place that turns any thrown value into a status and a body a client may see.
+ */
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../protocol';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+  readonly retryAfterSeconds: number | undefined;
+  override get name(): string {
+    return this.constructor.name;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+  get retryable(): boolean {
+    return this.code === 'throttled' || this.code === 'unavailable';
+  }
+}
+
+export class InvalidRequestError extends ServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_request', message, options);
+  }
+}
+export class UnauthorizedError extends ServiceError {
+  constructor(message = 'a valid Cognito access token is required', options?: { cause?: unknown }) {
+    super('unauthorized', message, options);
+  }
+}
+export class NotFoundError extends ServiceError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+export class PayloadTooLargeError extends ServiceError {
+  constructor(message: string) {
+    super('payload_too_large', message);
+  }
+}
+export class ThrottledError extends ServiceError {
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super('throttled', message, { retryAfterSeconds: 5, ...options });
+  }
+}
+export class UnavailableError extends ServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', message, options);
+  }
+}
+
+/**
+ * Status, body and headers for any error. Unknown errors become a bare 500: their messages may hold
+ * stack details, request data or credentials, so none of it leaves the process.
+ */
+export function toErrorResponse(error: unknown): {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+} {
+  const known = error instanceof ServiceError ? error : new ServiceError('internal', 'internal error');
+  const headers: Record<string, string> = {};
+  if (known.retryAfterSeconds !== undefined) headers['retry-after'] = String(known.retryAfterSeconds);
+  return { status: known.status, body: { error: { code: known.code, message: known.message } }, headers };
+}

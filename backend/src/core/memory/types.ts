@@ -1,0 +1,45 @@
+/**
+ * Conversation memory. Every method takes the verified caller's `actorId` first, and a store never
+ * answers with another actor's data: a session of someone else reads as missing.
+ */
+import type { Message } from '@aws-sdk/client-bedrock-runtime';
+import type { Session, Turn } from '../../protocol';
+
+/** A turn as stored: the contract's `Turn` plus what replaying it to the model needs. */
+export interface StoredTurn extends Turn {
+  /**
+   * The Converse messages behind this turn (the full prompt of a user turn, the tool calls and
+   * results of an assistant turn). Absent: the turn replays as its plain text.
+   */
+  messages?: Message[];
+}
+
+export interface NewSession {
+  sessionId: string;
+  title: string;
+  taskId?: string;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface MemoryStore {
+  createSession(actorId: string, session: NewSession): Promise<Session>;
+  /** Stored and flushed when the promise resolves. */
+  appendTurn(actorId: string, sessionId: string, turn: StoredTurn): Promise<Session>;
+  /** Newest `updatedAt` first; `query` matches titles, case-insensitively. */
+  listSessions(actorId: string, options: { limit: number; cursor?: string; query?: string }): Promise<Page<Session>>;
+  /** Oldest turn first. */
+  getSession(
+    actorId: string,
+    sessionId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<{ session: Session; turns: StoredTurn[]; nextCursor?: string } | undefined>;
+  /** The last `count` turns, oldest first, for the model's context. */
+  recentTurns(actorId: string, sessionId: string, count: number): Promise<StoredTurn[]>;
+  renameSession(actorId: string, sessionId: string, title: string): Promise<Session | undefined>;
+  deleteSession(actorId: string, sessionId: string): Promise<boolean>;
+}

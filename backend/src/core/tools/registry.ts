@@ -1,0 +1,39 @@
+/**
+ * The tools the model is offered. `TOOLS_MODE=read-only` leaves out every mutating tool, so the
+ * model is never told they exist.
+ */
+import { z } from 'zod';
+import type { Tool as BedrockTool } from '@aws-sdk/client-bedrock-runtime';
+import { getCallerIdentity } from './get-caller-identity';
+import type { Tool } from './types';
+
+export type ToolsMode = 'read-only' | 'approve-writes';
+
+export const ALL_TOOLS: readonly Tool<any>[] = [getCallerIdentity];
+
+export class ToolRegistry {
+  private readonly byName: Map<string, Tool<any>>;
+
+  constructor(tools: readonly Tool<any>[], mode: ToolsMode = 'approve-writes') {
+    this.byName = new Map(tools.filter((t) => mode === 'approve-writes' || t.readOnly).map((t) => [t.name, t]));
+  }
+
+  get(name: string): Tool<any> | undefined {
+    return this.byName.get(name);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  /** The Converse `toolConfig.tools` list, JSON Schema generated from each tool's zod schema. */
+  toBedrockTools(): BedrockTool[] {
+    return [...this.byName.values()].map((tool) => ({
+      toolSpec: {
+        name: tool.name,
+        description: tool.description,
+        inputSchema: { json: z.toJSONSchema(tool.inputSchema, { io: 'input' }) as never },
+      },
+    }));
+  }
+}

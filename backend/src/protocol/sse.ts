@@ -1,0 +1,65 @@
+/**
+ * Server-sent-events framing of the chat stream: one `data: <json>` line and a blank line per
+ * event. The parser is incremental so clients render each event the moment its bytes arrive.
+ */
+import { StreamEvent } from './schemas';
+
+export function encodeEvent(event: StreamEvent): string {
+  // JSON.stringify never emits a raw newline, so one data line always holds the whole event.
+  return `data: ${JSON.stringify(event)}\n\n`;
+}
+
+export class SseProtocolError extends Error {
+  override readonly name = 'SseProtocolError';
+}
+
+/** Feeds text chunks in, gets whole events out. Comment lines (`:`) and unknown fields are ignored. */
+export class SseParser {
+  private buffer = '';
+  private data: string[] = [];
+
+  push(chunk: string): StreamEvent[] {
+    this.buffer += chunk;
+    const events: StreamEvent[] = [];
+    let newline: number;
+    while ((newline = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, newline).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line === '') {
+        if (this.data.length > 0) events.push(parseEventData(this.data.join('\n')));
+        this.data = [];
+      } else if (line.startsWith('data:')) {
+        this.data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+      }
+    }
+    return events;
+  }
+
+  /** True when bytes of an unfinished event are still waiting: the stream was cut mid-event. */
+  get pending(): boolean {
+    return this.buffer.length > 0 || this.data.length > 0;
+  }
+}
+
+function parseEventData(data: string): StreamEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (cause) {
+    throw new SseProtocolError('the stream carried an event that is not JSON', { cause });
+  }
+  const parsed = StreamEvent.safeParse(json);
+  if (!parsed.success) throw new SseProtocolError(`the stream carried an unknown event: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** Reads a fetch body (or any byte stream) as contract events. */
+export async function* readEventStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamEvent> {
+  const decoder = new TextDecoder();
+  const parser = new SseParser();
+  for await (const chunk of body) {
+    yield* parser.push(decoder.decode(chunk, { stream: true }));
+  }
+  yield* parser.push(decoder.decode());
+  if (parser.pending) throw new SseProtocolError('the stream ended in the middle of an event');
+}

@@ -1,0 +1,68 @@
+// Builds every bundle in one run: the extension (Node, CommonJS, `vscode` external), the chat
+// webview (browser), and the backend's server and Lambda entry points.
+//   node esbuild.mjs [--production] [--watch] [--only extension,webview,server,lambda]
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const args = process.argv.slice(2);
+const production = args.includes('--production');
+const watch = args.includes('--watch');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1]).split(',') : undefined;
+
+const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: true, logLevel: 'warning' };
+
+/** @type {Record<string, import('esbuild').BuildOptions>} */
+const targets = {
+  extension: {
+    ...node,
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    minify: production,
+    metafile: true,
+  },
+  webview: {
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    bundle: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+    minify: production,
+    metafile: true,
+  },
+  server: { ...node, entryPoints: ['backend/src/server/main.ts'], outfile: 'backend/dist/server.js', minify: production, metafile: true },
+  lambda: { ...node, entryPoints: ['backend/src/lambda/handler.ts'], outfile: 'backend/dist/lambda/index.js', minify: production, metafile: true },
+};
+
+const selected = Object.entries(targets).filter(([name, options]) => (!only || only.includes(name)) && existsSync(options.entryPoints[0]));
+
+/** Metafiles go next to each bundle's folder, for `esbuild --analyze`-style size checks. */
+const writeMeta = (name) => ({
+  name: 'metafile',
+  setup(build) {
+    build.onEnd((result) => {
+      if (!result.metafile) return;
+      const file = `dist/meta/${name}.json`;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(result.metafile));
+    });
+  },
+});
+
+const contexts = await Promise.all(selected.map(([name, options]) => esbuild.context({ ...options, plugins: [writeMeta(name)] })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`watching ${selected.map(([n]) => n).join(', ')}`);
+} else {
+  try {
+    await Promise.all(contexts.map((c) => c.rebuild()));
+  } finally {
+    await Promise.all(contexts.map((c) => c.dispose()));
+  }
+  console.log(`built ${selected.map(([n]) => n).join(', ')}${production ? ' (production)' : ''}`);
+}
