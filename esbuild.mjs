@@ -11,7 +11,14 @@ const watch = args.includes('--watch');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1]).split(',') : undefined;
 
-const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: true, logLevel: 'warning' };
+const node = {
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  bundle: true,
+  sourcemap: true,
+  logLevel: 'warning',
+};
 
 /** @type {Record<string, import('esbuild').BuildOptions>} */
 const targets = {
@@ -35,11 +42,25 @@ const targets = {
     minify: production,
     metafile: true,
   },
-  server: { ...node, entryPoints: ['backend/src/server/main.ts'], outfile: 'backend/dist/server.js', minify: production, metafile: true },
-  lambda: { ...node, entryPoints: ['backend/src/lambda/handler.ts'], outfile: 'backend/dist/lambda/index.js', minify: production, metafile: true },
+  server: {
+    ...node,
+    entryPoints: ['backend/src/server/main.ts'],
+    outfile: 'backend/dist/server.js',
+    minify: production,
+    metafile: true,
+  },
+  lambda: {
+    ...node,
+    entryPoints: ['backend/src/lambda/handler.ts'],
+    outfile: 'backend/dist/lambda/index.js',
+    minify: production,
+    metafile: true,
+  },
 };
 
-const selected = Object.entries(targets).filter(([name, options]) => (!only || only.includes(name)) && existsSync(options.entryPoints[0]));
+const selected = Object.entries(targets).filter(
+  ([name, options]) => (!only || only.includes(name)) && existsSync(options.entryPoints[0]),
+);
 
 /** Metafiles go next to each bundle's folder, for `esbuild --analyze`-style size checks. */
 const writeMeta = (name) => ({
@@ -54,7 +75,9 @@ const writeMeta = (name) => ({
   },
 });
 
-const contexts = await Promise.all(selected.map(([name, options]) => esbuild.context({ ...options, plugins: [writeMeta(name)] })));
+const contexts = await Promise.all(
+  selected.map(([name, options]) => esbuild.context({ ...options, plugins: [writeMeta(name)] })),
+);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log(`watching ${selected.map(([n]) => n).join(', ')}`);

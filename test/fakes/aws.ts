@@ -5,7 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const FAKE_IDENTITY = { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/alice', userId: 'AIDAEXAMPLEUSERID' };
+export const FAKE_IDENTITY = {
+  account: '123456789012',
+  arn: 'arn:aws:iam::123456789012:user/alice',
+  userId: 'AIDAEXAMPLEUSERID',
+};
 
 export class AwsFake {
   readonly calls: { action: string; authorization: string | undefined }[] = [];
@@ -24,7 +28,9 @@ export class AwsFake {
       );
     }
     res.writeHead(400, { 'content-type': 'text/xml' });
-    res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake does not know ${action}</Message></Error></ErrorResponse>`);
+    res.end(
+      `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake does not know ${action}</Message></Error></ErrorResponse>`,
+    );
   });
 
   async start(): Promise<this> {

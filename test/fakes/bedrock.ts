@@ -6,7 +6,12 @@
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import {
+  createServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -36,15 +41,26 @@ export const ev = (eventType: string, payload: unknown): Step => ({ kind: 'event
 export const delay = (ms: number): Step => ({ kind: 'delay', ms });
 
 /** A complete text answer, streamed as the given deltas. */
-export function textTurn(deltas: string[], options: { stopReason?: string; gapMs?: number; usage?: [number, number] } = {}): Script {
+export function textTurn(
+  deltas: string[],
+  options: { stopReason?: string; gapMs?: number; usage?: [number, number] } = {},
+): Script {
   const steps: Step[] = [ev('messageStart', { role: 'assistant' })];
   for (const text of deltas) {
     if (options.gapMs) steps.push(delay(options.gapMs));
     steps.push(ev('contentBlockDelta', { contentBlockIndex: 0, delta: { text } }));
   }
-  steps.push(ev('contentBlockStop', { contentBlockIndex: 0 }), ev('messageStop', { stopReason: options.stopReason ?? 'end_turn' }));
+  steps.push(
+    ev('contentBlockStop', { contentBlockIndex: 0 }),
+    ev('messageStop', { stopReason: options.stopReason ?? 'end_turn' }),
+  );
   const [inputTokens, outputTokens] = options.usage ?? [12, deltas.length];
-  steps.push(ev('metadata', { usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, metrics: { latencyMs: 5 } }));
+  steps.push(
+    ev('metadata', {
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: 5 },
+    }),
+  );
   return { steps };
 }
 
@@ -53,27 +69,59 @@ export function toolTurn(calls: { id: string; name: string; input: unknown }[], 
   const steps: Step[] = [ev('messageStart', { role: 'assistant' })];
   let index = 0;
   if (preamble) {
-    steps.push(ev('contentBlockDelta', { contentBlockIndex: index, delta: { text: preamble } }), ev('contentBlockStop', { contentBlockIndex: index }));
+    steps.push(
+      ev('contentBlockDelta', { contentBlockIndex: index, delta: { text: preamble } }),
+      ev('contentBlockStop', { contentBlockIndex: index }),
+    );
     index++;
   }
   for (const call of calls) {
-    steps.push(ev('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: call.id, name: call.name } } }));
+    steps.push(
+      ev('contentBlockStart', {
+        contentBlockIndex: index,
+        start: { toolUse: { toolUseId: call.id, name: call.name } },
+      }),
+    );
     const json = JSON.stringify(call.input);
     const third = Math.ceil(json.length / 3) || 1;
     for (let i = 0; i < json.length; i += third) {
-      steps.push(ev('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: json.slice(i, i + third) } } }));
+      steps.push(
+        ev('contentBlockDelta', {
+          contentBlockIndex: index,
+          delta: { toolUse: { input: json.slice(i, i + third) } },
+        }),
+      );
     }
     steps.push(ev('contentBlockStop', { contentBlockIndex: index }));
     index++;
   }
-  steps.push(ev('messageStop', { stopReason: 'tool_use' }), ev('metadata', { usage: { inputTokens: 20, outputTokens: 8, totalTokens: 28 }, metrics: { latencyMs: 5 } }));
+  steps.push(
+    ev('messageStop', { stopReason: 'tool_use' }),
+    ev('metadata', {
+      usage: { inputTokens: 20, outputTokens: 8, totalTokens: 28 },
+      metrics: { latencyMs: 5 },
+    }),
+  );
   return { steps };
 }
 
-export const throttled = (): Script => ({ httpError: { status: 429, errorType: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' }, steps: [] });
+export const throttled = (): Script => ({
+  httpError: {
+    status: 429,
+    errorType: 'ThrottlingException',
+    message: 'Too many requests, please wait before trying again.',
+  },
+  steps: [],
+});
 
 export function streamException(exceptionType: string, message: string, before: Step[] = []): Script {
-  return { steps: [ev('messageStart', { role: 'assistant' }), ...before, { kind: 'exception', exceptionType, message }] };
+  return {
+    steps: [
+      ev('messageStart', { role: 'assistant' }),
+      ...before,
+      { kind: 'exception', exceptionType, message },
+    ],
+  };
 }
 
 // ---- The server ----
@@ -122,7 +170,10 @@ export class BedrockFake {
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     if (req.method !== 'POST' || !match) {
-      res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' });
+      res.writeHead(404, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'UnknownOperationException',
+      });
       return void res.end('{"message":"not found"}');
     }
     const recorded: RecordedRequest = {
@@ -135,13 +186,19 @@ export class BedrockFake {
     const script = this.queue.shift() ?? this.fallback;
     if (script.httpError) {
       const { status, errorType, message } = script.httpError;
-      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+      });
       return void res.end(JSON.stringify({ message }));
     }
     res.on('close', () => {
       if (!recorded.finished) recorded.aborted = true;
     });
-    res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `req-${this.requests.length}` });
+    res.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': `req-${this.requests.length}`,
+    });
     for (const step of script.steps) {
       if (res.destroyed || recorded.aborted) return;
       switch (step.kind) {
@@ -149,10 +206,28 @@ export class BedrockFake {
           await new Promise((r) => setTimeout(r, step.ms));
           break;
         case 'event':
-          res.write(frame({ ':message-type': 'event', ':event-type': step.eventType, ':content-type': 'application/json' }, step.payload));
+          res.write(
+            frame(
+              {
+                ':message-type': 'event',
+                ':event-type': step.eventType,
+                ':content-type': 'application/json',
+              },
+              step.payload,
+            ),
+          );
           break;
         case 'exception':
-          res.write(frame({ ':message-type': 'exception', ':exception-type': step.exceptionType, ':content-type': 'application/json' }, { message: step.message }));
+          res.write(
+            frame(
+              {
+                ':message-type': 'exception',
+                ':exception-type': step.exceptionType,
+                ':content-type': 'application/json',
+              },
+              { message: step.message },
+            ),
+          );
           break;
         case 'cut':
           recorded.finished = true;
@@ -169,7 +244,9 @@ export class BedrockFake {
 
 function frame(headers: Record<string, string>, payload: unknown): Uint8Array {
   return codec.encode({
-    headers: Object.fromEntries(Object.entries(headers).map(([k, value]) => [k, { type: 'string' as const, value }])),
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([k, value]) => [k, { type: 'string' as const, value }]),
+    ),
     body: fromUtf8(JSON.stringify(payload)),
   });
 }

@@ -18,7 +18,13 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     const session = events[0] as Extract<StreamEvent, { type: 'session' }>;
     assert.equal(session.created, true);
     assert.equal(session.title, 'Say hello');
-    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join(''), 'Hello, cloud engineer.');
+    assert.equal(
+      events
+        .filter((e) => e.type === 'text')
+        .map((e) => (e as { text: string }).text)
+        .join(''),
+      'Hello, cloud engineer.',
+    );
     assert.deepEqual(events.at(-2), { type: 'usage', inputTokens: 30, outputTokens: 4 });
     assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'end_turn' });
     // The model got the system prompt, the user's message and the tool list.
@@ -26,7 +32,10 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     assert.equal(request.modelId, 'test.fake-model-v1');
     assert.deepEqual(request.body.messages, [{ role: 'user', content: [{ text: 'Say hello' }] }]);
     assert.match(request.body.system[0].text, /Cloud Engineer/);
-    assert.deepEqual(request.body.toolConfig.tools.map((t: any) => t.toolSpec.name), ['get_caller_identity']);
+    assert.deepEqual(
+      request.body.toolConfig.tools.map((t: any) => t.toolSpec.name),
+      ['get_caller_identity'],
+    );
   });
 
   it('delivers each delta as it is produced, not at the end', async () => {
@@ -34,7 +43,8 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     const response = await stack.openChat({ message: 'count slowly' });
     const arrivals: number[] = [];
     const start = Date.now();
-    for await (const event of readEventStream(response.body!)) if (event.type === 'text') arrivals.push(Date.now() - start);
+    for await (const event of readEventStream(response.body!))
+      if (event.type === 'text') arrivals.push(Date.now() - start);
     assert.equal(arrivals.length, 3);
     // Each delta arrives about one model gap after the one before; a buffered answer would arrive at once.
     assert.ok(arrivals[2]! - arrivals[0]! >= 450, `deltas arrived at ${arrivals.join(', ')} ms`);
@@ -47,14 +57,24 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     );
     const { events } = await stack.chat({ message: 'who am I in AWS?' });
     assert.deepEqual(types(events), ['session', 'text', 'tool_call', 'tool_result', 'text', 'usage', 'done']);
-    assert.deepEqual(events[2], { type: 'tool_call', id: 'tu-1', name: 'get_caller_identity', input: {}, readOnly: true });
+    assert.deepEqual(events[2], {
+      type: 'tool_call',
+      id: 'tu-1',
+      name: 'get_caller_identity',
+      input: {},
+      readOnly: true,
+    });
     const result = events[3] as Extract<StreamEvent, { type: 'tool_result' }>;
     assert.equal(result.status, 'success');
     assert.match(result.summary, /123456789012/);
     // Second model call carries the assistant toolUse and the user's toolResult.
     const second = stack.bedrock.requests[1]!.body.messages;
     assert.equal(second.length, 3);
-    assert.deepEqual(second[1].content[1].toolUse, { toolUseId: 'tu-1', name: 'get_caller_identity', input: {} });
+    assert.deepEqual(second[1].content[1].toolUse, {
+      toolUseId: 'tu-1',
+      name: 'get_caller_identity',
+      input: {},
+    });
     assert.equal(second[2].content[0].toolResult.toolUseId, 'tu-1');
     assert.deepEqual(JSON.parse(second[2].content[0].toolResult.content[0].text), FAKE_IDENTITY);
   });
@@ -68,12 +88,36 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
       textTurn(['Done.']),
     );
     const { events } = await stack.chat({ message: 'two tools' });
-    assert.deepEqual(types(events), ['session', 'tool_call', 'tool_call', 'tool_result', 'tool_result', 'text', 'usage', 'done']);
-    const results = events.filter((e) => e.type === 'tool_result') as Extract<StreamEvent, { type: 'tool_result' }>[];
-    assert.deepEqual(results.map((r) => [r.id, r.status]), [['tu-a', 'success'], ['tu-b', 'error']]);
+    assert.deepEqual(types(events), [
+      'session',
+      'tool_call',
+      'tool_call',
+      'tool_result',
+      'tool_result',
+      'text',
+      'usage',
+      'done',
+    ]);
+    const results = events.filter((e) => e.type === 'tool_result') as Extract<
+      StreamEvent,
+      { type: 'tool_result' }
+    >[];
+    assert.deepEqual(
+      results.map((r) => [r.id, r.status]),
+      [
+        ['tu-a', 'success'],
+        ['tu-b', 'error'],
+      ],
+    );
     assert.match(results[1]!.summary, /no tool named "drop_database"/);
     const toolResults = stack.bedrock.requests[1]!.body.messages[2].content;
-    assert.deepEqual(toolResults.map((c: any) => [c.toolResult.toolUseId, c.toolResult.status]), [['tu-a', 'success'], ['tu-b', 'error']]);
+    assert.deepEqual(
+      toolResults.map((c: any) => [c.toolResult.toolUseId, c.toolResult.status]),
+      [
+        ['tu-a', 'success'],
+        ['tu-b', 'error'],
+      ],
+    );
   });
 
   it('continues a session with its history and lists it', async () => {
@@ -81,7 +125,12 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     const first = await stack.chat({ message: 'first question' });
     const sessionId = (first.events[0] as { sessionId: string }).sessionId;
     const second = await stack.chat({ message: 'second question', sessionId });
-    assert.deepEqual(second.events[0], { type: 'session', sessionId, title: 'first question', created: false });
+    assert.deepEqual(second.events[0], {
+      type: 'session',
+      sessionId,
+      title: 'first question',
+      created: false,
+    });
     assert.deepEqual(stack.bedrock.requests[1]!.body.messages, [
       { role: 'user', content: [{ text: 'first question' }] },
       { role: 'assistant', content: [{ text: 'First answer.' }] },
@@ -113,30 +162,63 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     const { events } = await stack.chat({ message: 'still busy' });
     assert.equal(stack.bedrock.requests.length, 3);
     assert.deepEqual(types(events), ['session', 'error']);
-    assert.deepEqual(events[1], { type: 'error', code: 'throttled', message: 'The model is throttling requests; try again shortly.', retryable: true });
-    const got = await stack.invoke({ action: 'getSession', sessionId: (events[0] as { sessionId: string }).sessionId });
-    assert.deepEqual(got.json.turns.map((t: any) => [t.role, t.text, t.status]), [
-      ['user', 'still busy', 'complete'],
-      ['assistant', '', 'interrupted'],
-    ]);
+    assert.deepEqual(events[1], {
+      type: 'error',
+      code: 'throttled',
+      message: 'The model is throttling requests; try again shortly.',
+      retryable: true,
+    });
+    const got = await stack.invoke({
+      action: 'getSession',
+      sessionId: (events[0] as { sessionId: string }).sessionId,
+    });
+    assert.deepEqual(
+      got.json.turns.map((t: any) => [t.role, t.text, t.status]),
+      [
+        ['user', 'still busy', 'complete'],
+        ['assistant', '', 'interrupted'],
+      ],
+    );
   });
 
   it('stores a partial answer as interrupted when the model stream is cut mid-answer', async () => {
-    stack.bedrock.enqueue({ steps: [ev('messageStart', { role: 'assistant' }), ev('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Partial ans' } }), delay(50), { kind: 'cut' }] });
+    stack.bedrock.enqueue({
+      steps: [
+        ev('messageStart', { role: 'assistant' }),
+        ev('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Partial ans' } }),
+        delay(50),
+        { kind: 'cut' },
+      ],
+    });
     const { events } = await stack.chat({ message: 'cut me off' });
     assert.deepEqual(types(events), ['session', 'text', 'error']);
     assert.equal((events[2] as { retryable: boolean }).retryable, true);
-    const got = await stack.invoke({ action: 'getSession', sessionId: (events[0] as { sessionId: string }).sessionId });
-    assert.deepEqual(got.json.turns.map((t: any) => [t.role, t.text, t.status]), [
-      ['user', 'cut me off', 'complete'],
-      ['assistant', 'Partial ans', 'interrupted'],
-    ]);
+    const got = await stack.invoke({
+      action: 'getSession',
+      sessionId: (events[0] as { sessionId: string }).sessionId,
+    });
+    assert.deepEqual(
+      got.json.turns.map((t: any) => [t.role, t.text, t.status]),
+      [
+        ['user', 'cut me off', 'complete'],
+        ['assistant', 'Partial ans', 'interrupted'],
+      ],
+    );
   });
 
   it('turns a model exception inside the stream into an error event', async () => {
-    stack.bedrock.enqueue(streamException('validationException', 'The model rejected the input.', [ev('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x' } })]));
+    stack.bedrock.enqueue(
+      streamException('validationException', 'The model rejected the input.', [
+        ev('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x' } }),
+      ]),
+    );
     const { events } = await stack.chat({ message: 'bad' });
-    assert.deepEqual(events.at(-1), { type: 'error', code: 'model_rejected', message: 'Bedrock rejected the request: The model rejected the input.', retryable: false });
+    assert.deepEqual(events.at(-1), {
+      type: 'error',
+      code: 'model_rejected',
+      message: 'Bedrock rejected the request: The model rejected the input.',
+      retryable: false,
+    });
   });
 
   it('aborts the model call when the client disconnects and keeps the user turn plus an interrupted answer', async () => {
@@ -160,17 +242,25 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
       assert.equal(r.json.turns.length, 2);
       return r;
     });
-    assert.deepEqual(got.json.turns.map((t: any) => [t.role, t.status]), [
-      ['user', 'complete'],
-      ['assistant', 'interrupted'],
-    ]);
+    assert.deepEqual(
+      got.json.turns.map((t: any) => [t.role, t.status]),
+      [
+        ['user', 'complete'],
+        ['assistant', 'interrupted'],
+      ],
+    );
     assert.match(got.json.turns[1].text, /^slow /);
   });
 
   it('runs a predefined task with its parameters', async () => {
     stack.bedrock.enqueue(textTurn(['| id | state |']));
     const { events } = await stack.chat({ taskId: 'list-ec2-instances', params: { region: 'eu-west-1' } });
-    assert.deepEqual(events[0], { type: 'session', sessionId: (events[0] as any).sessionId, title: 'List EC2 instances and status', created: true });
+    assert.deepEqual(events[0], {
+      type: 'session',
+      sessionId: (events[0] as any).sessionId,
+      title: 'List EC2 instances and status',
+      created: true,
+    });
     const prompt = stack.bedrock.requests[0]!.body.messages[0].content[0].text as string;
     assert.match(prompt, /List all EC2 instances in eu-west-1\./);
     const sessions = await stack.invoke({ action: 'listSessions', limit: 1 });

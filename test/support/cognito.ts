@@ -33,8 +33,12 @@ export class CognitoLocal {
     await this.child.waitFor(/Cognito Local running/i, 30_000);
     const pool = await this.call('CreateUserPool', { PoolName: 'test', UsernameAttributes: ['email'] });
     this.userPoolId = pool.UserPool.Id;
-    this.clientId = (await this.call('CreateUserPoolClient', { UserPoolId: this.userPoolId, ClientName: 'extension' })).UserPoolClient.ClientId;
-    this.otherClientId = (await this.call('CreateUserPoolClient', { UserPoolId: this.userPoolId, ClientName: 'other' })).UserPoolClient.ClientId;
+    this.clientId = (
+      await this.call('CreateUserPoolClient', { UserPoolId: this.userPoolId, ClientName: 'extension' })
+    ).UserPoolClient.ClientId;
+    this.otherClientId = (
+      await this.call('CreateUserPoolClient', { UserPoolId: this.userPoolId, ClientName: 'other' })
+    ).UserPoolClient.ClientId;
     return this;
   }
 
@@ -53,11 +57,19 @@ export class CognitoLocal {
       MessageAction: 'SUPPRESS',
       UserAttributes: [{ Name: 'email', Value: email }],
     });
-    await this.call('AdminSetUserPassword', { UserPoolId: this.userPoolId, Username: email, Password: password, Permanent: true });
+    await this.call('AdminSetUserPassword', {
+      UserPoolId: this.userPoolId,
+      Username: email,
+      Password: password,
+      Permanent: true,
+    });
     return { email, password };
   }
 
-  async signIn(user: TestUser, clientId = this.clientId): Promise<{ AccessToken: string; IdToken: string; RefreshToken: string }> {
+  async signIn(
+    user: TestUser,
+    clientId = this.clientId,
+  ): Promise<{ AccessToken: string; IdToken: string; RefreshToken: string }> {
     const out = await this.call('InitiateAuth', {
       AuthFlow: 'USER_PASSWORD_AUTH',
       ClientId: clientId,
@@ -69,7 +81,10 @@ export class CognitoLocal {
   async call(operation: string, body: unknown): Promise<any> {
     const response = await fetch(this.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+      },
       body: JSON.stringify(body),
     });
     const json = await response.json();
@@ -84,7 +99,9 @@ export function resignToken(token: string, change: (claims: Record<string, unkno
   const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
   change(claims);
   const body = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  const key = JSON.parse(readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8')).pem;
+  const key = JSON.parse(
+    readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8'),
+  ).pem;
   const signature = createSign('RSA-SHA256').update(body).sign(key).toString('base64url');
   return `${body}.${signature}`;
 }

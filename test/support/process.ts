@@ -20,7 +20,9 @@ export class Child {
   }
 
   static start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Child {
-    return new Child(spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    return new Child(
+      spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
   }
 
   /** Resolves when the output matches, rejects if the process exits or time runs out first. */

@@ -6,7 +6,9 @@ class SpecWithSummary extends reporters.Spec {
     super(runner, options);
     runner.once('end', () => {
       const { passes = 0, failures = 0, pending = 0 } = runner.stats ?? {};
-      process.stdout.write(`${options?.reporterOption?.label ?? 'tests'}: ${passes} passed, ${failures} failed, ${pending} skipped\n`);
+      process.stdout.write(
+        `${options?.reporterOption?.label ?? 'tests'}: ${passes} passed, ${failures} failed, ${pending} skipped\n`,
+      );
     });
   }
 }

@@ -29,7 +29,11 @@ export class BackendStack {
   constructor(readonly options: StackOptions) {}
 
   async start(): Promise<this> {
-    await Promise.all([this.bedrock.start(), this.aws.start(), this.options.auth === 'cognito' ? this.cognito.start() : undefined]);
+    await Promise.all([
+      this.bedrock.start(),
+      this.aws.start(),
+      this.options.auth === 'cognito' ? this.cognito.start() : undefined,
+    ]);
     await this.startServer();
     return this;
   }
@@ -72,14 +76,22 @@ export class BackendStack {
 
   async stop(): Promise<void> {
     await this.stopServer();
-    await Promise.all([this.bedrock.stop(), this.aws.stop(), this.options.auth === 'cognito' ? this.cognito.stop() : undefined]);
+    await Promise.all([
+      this.bedrock.stop(),
+      this.aws.stop(),
+      this.options.auth === 'cognito' ? this.cognito.stop() : undefined,
+    ]);
   }
 
   /** POST /invocations; returns status, headers and parsed JSON (or raw text). */
   async invoke(body: unknown, token?: string, init: { raw?: string; headers?: Record<string, string> } = {}) {
     const response = await fetch(`${this.url}/invocations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...init.headers,
+      },
       body: init.raw ?? JSON.stringify(body),
     });
     const text = await response.text();
@@ -93,7 +105,10 @@ export class BackendStack {
   }
 
   /** A chat whose stream is read to the end. */
-  async chat(body: Record<string, unknown>, token?: string): Promise<{ status: number; events: StreamEvent[]; json?: any }> {
+  async chat(
+    body: Record<string, unknown>,
+    token?: string,
+  ): Promise<{ status: number; events: StreamEvent[]; json?: any }> {
     const response = await this.openChat(body, token);
     if (response.status !== 200) return { status: response.status, events: [], json: await response.json() };
     const events: StreamEvent[] = [];

@@ -21,7 +21,12 @@ export interface BackendOverrides {
 export function createBackend(config: BackendConfig, log: Logger, overrides: BackendOverrides = {}): Backend {
   const service = new AgentService({
     memory: overrides.memory ?? createMemory(config, log),
-    model: overrides.model ?? createBedrockModel({ region: config.bedrock.region, ...(config.bedrock.endpoint ? { endpoint: config.bedrock.endpoint } : {}) }),
+    model:
+      overrides.model ??
+      createBedrockModel({
+        region: config.bedrock.region,
+        ...(config.bedrock.endpoint ? { endpoint: config.bedrock.endpoint } : {}),
+      }),
     modelId: config.modelId,
     systemPrompt: SYSTEM_PROMPT,
     tools: new ToolRegistry(ALL_TOOLS, config.toolsMode),
@@ -52,6 +57,8 @@ function createMemory(config: BackendConfig, log: Logger): MemoryStore {
       return new FileMemoryStore(config.memory.dir, (message) => log.warn(message));
     case 'dynamodb':
     case 'agentcore':
-      throw new ConfigError(`MEMORY_STORE=${config.memory.store} is not available in this build yet; use MEMORY_STORE=file`);
+      throw new ConfigError(
+        `MEMORY_STORE=${config.memory.store} is not available in this build yet; use MEMORY_STORE=file`,
+      );
   }
 }

@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@aws-sdk/client-bedrock-runtime';
-import { MESSAGE_LIMIT_BYTES, type ChatContext, type ChatRequest, type Session, type StreamEvent } from '../protocol';
+import {
+  MESSAGE_LIMIT_BYTES,
+  type ChatContext,
+  type ChatRequest,
+  type Session,
+  type StreamEvent,
+} from '../protocol';
 import { toModelHistory } from './agent/history';
 import { ModelCallError, runAgentTurn, TurnRecord } from './agent/loop';
 import type { Actor } from './auth/authenticator';
@@ -23,7 +29,11 @@ export interface PreparedChat {
   created: boolean;
 }
 
-export async function prepareChat(deps: ServiceDeps, actor: Actor, request: ChatRequest): Promise<PreparedChat> {
+export async function prepareChat(
+  deps: ServiceDeps,
+  actor: Actor,
+  request: ChatRequest,
+): Promise<PreparedChat> {
   if (request.message !== undefined && Buffer.byteLength(request.message, 'utf8') > MESSAGE_LIMIT_BYTES) {
     throw new PayloadTooLargeError(`message is over ${MESSAGE_LIMIT_BYTES / 1024} KiB`);
   }
@@ -32,7 +42,8 @@ export async function prepareChat(deps: ServiceDeps, actor: Actor, request: Chat
     throw new InvalidRequestError('no tool call of this session is waiting for approval');
   }
   const task = request.taskId !== undefined ? deps.tasks.find((t) => t.id === request.taskId) : undefined;
-  if (request.taskId !== undefined && !task) throw new InvalidRequestError(`unknown taskId ${request.taskId}`);
+  if (request.taskId !== undefined && !task)
+    throw new InvalidRequestError(`unknown taskId ${request.taskId}`);
   const prompt = task ? fillTaskPrompt(task, request.params, request.message) : request.message!;
   if (!prompt.trim()) throw new InvalidRequestError('message is empty');
 
@@ -86,7 +97,11 @@ export async function* streamChat(
         system: deps.systemPrompt,
         history: toModelHistory(turns),
         tools: deps.tools,
-        toolContext: { actorId: actor.actorId, region: deps.region, ...(deps.credentials ? { credentials: deps.credentials } : {}) },
+        toolContext: {
+          actorId: actor.actorId,
+          region: deps.region,
+          ...(deps.credentials ? { credentials: deps.credentials } : {}),
+        },
         signal,
         maxIterations: deps.maxIterations,
         ...(deps.guardrail ? { guardrail: deps.guardrail } : {}),
@@ -97,9 +112,15 @@ export async function* streamChat(
   } catch (error) {
     failure =
       error instanceof ModelCallError
-        ? { type: 'error', code: error.failure.code, message: error.failure.message, retryable: error.failure.retryable }
+        ? {
+            type: 'error',
+            code: error.failure.code,
+            message: error.failure.message,
+            retryable: error.failure.retryable,
+          }
         : { type: 'error', code: 'internal', message: 'The turn failed unexpectedly.', retryable: true };
-    if (error instanceof ModelCallError) deps.log.warn('model call failed', { code: error.failure.code, error: error.cause });
+    if (error instanceof ModelCallError)
+      deps.log.warn('model call failed', { code: error.failure.code, error: error.cause });
     else deps.log.error('chat turn failed', { error });
   }
   const interrupted = failure !== undefined || record.stopReason === 'cancelled';
@@ -111,7 +132,13 @@ export async function* streamChat(
   yield failure ?? { type: 'done', stopReason: record.stopReason ?? 'end_turn' };
 }
 
-async function storeAnswer(deps: ServiceDeps, actor: Actor, sessionId: string, record: TurnRecord, interrupted: boolean) {
+async function storeAnswer(
+  deps: ServiceDeps,
+  actor: Actor,
+  sessionId: string,
+  record: TurnRecord,
+  interrupted: boolean,
+) {
   const turn: StoredTurn = {
     role: 'assistant',
     text: record.text,

@@ -40,7 +40,10 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function loadConfig(env: Record<string, string | undefined>, defaults: { host: string } = { host: '127.0.0.1' }) {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  defaults: { host: string } = { host: '127.0.0.1' },
+) {
   // Empty strings mean "unset", as shells and container definitions often pass them.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = Env.safeParse(present);
@@ -68,9 +71,19 @@ export function loadConfig(env: Record<string, string | undefined>, defaults: { 
     bedrock: { region: e.BEDROCK_REGION ?? region, endpoint: e.BEDROCK_ENDPOINT },
     guardrail:
       e.GUARDRAIL_ID !== undefined
-        ? { identifier: e.GUARDRAIL_ID, version: e.GUARDRAIL_VERSION ?? 'DRAFT', streamProcessingMode: e.GUARDRAIL_STREAM_MODE }
+        ? {
+            identifier: e.GUARDRAIL_ID,
+            version: e.GUARDRAIL_VERSION ?? 'DRAFT',
+            streamProcessingMode: e.GUARDRAIL_STREAM_MODE,
+          }
         : undefined,
-    memory: { store: e.MEMORY_STORE, dir: e.MEMORY_DIR, table: e.MEMORY_TABLE, dynamodbEndpoint: e.DYNAMODB_ENDPOINT, memoryId: e.MEMORY_ID },
+    memory: {
+      store: e.MEMORY_STORE,
+      dir: e.MEMORY_DIR,
+      table: e.MEMORY_TABLE,
+      dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+      memoryId: e.MEMORY_ID,
+    },
     toolsMode: e.TOOLS_MODE,
     maxIterations: e.MAX_ITERATIONS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
@@ -80,6 +93,9 @@ export function loadConfig(env: Record<string, string | undefined>, defaults: { 
 }
 
 function required(value: string | undefined, name: string): string {
-  if (!value) throw new ConfigError(`${name} is required when AUTH_MODE=cognito (or set AUTH_MODE=none on a loopback bind)`);
+  if (!value)
+    throw new ConfigError(
+      `${name} is required when AUTH_MODE=cognito (or set AUTH_MODE=none on a loopback bind)`,
+    );
   return value;
 }

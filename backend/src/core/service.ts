@@ -41,7 +41,11 @@ export class AgentService {
   constructor(readonly deps: ServiceDeps) {}
 
   /** Validates `body` as a request, runs it for `actor`; 4xx conditions throw `ServiceError`s. */
-  async invoke(actor: Actor, body: unknown, signal: AbortSignal = new AbortController().signal): Promise<InvocationResult> {
+  async invoke(
+    actor: Actor,
+    body: unknown,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<InvocationResult> {
     const request = parseRequest(body);
     const { memory } = this.deps;
     const actorId = actor.actorId;
@@ -61,7 +65,10 @@ export class AgentService {
           ...(request.cursor ? { cursor: request.cursor } : {}),
           ...(request.query ? { query: request.query } : {}),
         });
-        return json('listSessions', { sessions: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+        return json('listSessions', {
+          sessions: page.items,
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        });
       }
       case 'getSession': {
         const found = await memory.getSession(actorId, request.sessionId, {
@@ -77,7 +84,8 @@ export class AgentService {
         return json('renameSession', { session });
       }
       case 'deleteSession': {
-        if (!(await memory.deleteSession(actorId, request.sessionId))) throw new NotFoundError(`no session ${request.sessionId}`);
+        if (!(await memory.deleteSession(actorId, request.sessionId)))
+          throw new NotFoundError(`no session ${request.sessionId}`);
         return json('deleteSession', { deleted: true });
       }
       case 'listTasks':
@@ -107,7 +115,9 @@ export function parseRequest(body: unknown): InvocationRequest {
   }
   const action = (body as { action?: unknown }).action;
   if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
-    throw new InvalidRequestError(`unknown action ${JSON.stringify(action)}; expected one of ${ACTIONS.join(', ')}`);
+    throw new InvalidRequestError(
+      `unknown action ${JSON.stringify(action)}; expected one of ${ACTIONS.join(', ')}`,
+    );
   }
   const parsed = RequestSchemas[action as Action].safeParse(body);
   if (!parsed.success) {

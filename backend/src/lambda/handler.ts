@@ -34,15 +34,32 @@ export function createHandler(backend: Backend, runtime: StreamingRuntime, log: 
   return runtime.streamifyResponse(async (event, responseStream) => {
     const started = performance.now();
     const method = event.requestContext?.http?.method ?? 'GET';
-    const entry: Record<string, unknown> = { requestId: event.requestContext?.requestId, method, path: event.rawPath ?? '/' };
+    const entry: Record<string, unknown> = {
+      requestId: event.requestContext?.requestId,
+      method,
+      path: event.rawPath ?? '/',
+    };
     const respond = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => {
-      const out = runtime.HttpResponseStream.from(responseStream, { statusCode, headers: { 'content-type': 'application/json', ...headers } });
+      const out = runtime.HttpResponseStream.from(responseStream, {
+        statusCode,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
       out.end(JSON.stringify(body));
-      log.info('request', { ...entry, status: statusCode, latencyMs: Math.round(performance.now() - started) });
+      log.info('request', {
+        ...entry,
+        status: statusCode,
+        latencyMs: Math.round(performance.now() - started),
+      });
     };
     try {
-      if ((event.rawPath ?? '/') !== '/') return respond(404, { error: { code: 'not_found', message: 'POST / only' } });
-      if (method !== 'POST') return respond(405, { error: { code: 'method_not_allowed', message: 'use POST' } }, { allow: 'POST' });
+      if ((event.rawPath ?? '/') !== '/')
+        return respond(404, { error: { code: 'not_found', message: 'POST / only' } });
+      if (method !== 'POST')
+        return respond(
+          405,
+          { error: { code: 'method_not_allowed', message: 'use POST' } },
+          { allow: 'POST' },
+        );
       const headers = lowerCaseKeys(event.headers ?? {});
       const actor = await authenticate(backend, headers.authorization);
       entry.actor = actorTag(actor.actorId);
@@ -58,7 +75,12 @@ export function createHandler(backend: Backend, runtime: StreamingRuntime, log: 
       });
       for await (const streamEvent of result.events) out.write(encodeEvent(streamEvent));
       out.end();
-      log.info('request', { ...entry, status: 200, sessionId: result.sessionId, latencyMs: Math.round(performance.now() - started) });
+      log.info('request', {
+        ...entry,
+        status: 200,
+        sessionId: result.sessionId,
+        latencyMs: Math.round(performance.now() - started),
+      });
     } catch (error) {
       if (!(error instanceof ServiceError)) log.error('request failed', { error });
       const { status, body, headers } = toErrorResponse(error);

@@ -10,7 +10,9 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 export const MESSAGE_LIMIT_BYTES = 32 * 1024;
 export const TITLE_MAX_CHARS = 120;
 
-export const SessionId = z.string().regex(SESSION_ID_PATTERN, 'sessionId must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$');
+export const SessionId = z
+  .string()
+  .regex(SESSION_ID_PATTERN, 'sessionId must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$');
 
 export const Session = z.object({
   sessionId: z.string(),
@@ -61,7 +63,10 @@ export type Task = z.infer<typeof Task>;
 // ---- Requests ----
 
 export const ChatContext = z.object({
-  selection: z.string().max(16 * 1024).optional(),
+  selection: z
+    .string()
+    .max(16 * 1024)
+    .optional(),
   fileName: z.string().max(1024).optional(),
   languageId: z.string().max(100).optional(),
 });

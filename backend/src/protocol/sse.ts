@@ -49,7 +49,8 @@ function parseEventData(data: string): StreamEvent {
     throw new SseProtocolError('the stream carried an event that is not JSON', { cause });
   }
   const parsed = StreamEvent.safeParse(json);
-  if (!parsed.success) throw new SseProtocolError(`the stream carried an unknown event: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new SseProtocolError(`the stream carried an unknown event: ${parsed.error.message}`);
   return parsed.data;
 }
 

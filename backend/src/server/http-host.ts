@@ -25,9 +25,21 @@ export function createHttpHost(backend: Backend, log: Logger): HttpHost {
     const started = performance.now();
     const requestId = randomUUID();
     const entry: Record<string, unknown> = { requestId, method: req.method, path: pathOf(req) };
-    res.on('finish', () => log.info('request', { ...entry, status: res.statusCode, latencyMs: Math.round(performance.now() - started) }));
+    res.on('finish', () =>
+      log.info('request', {
+        ...entry,
+        status: res.statusCode,
+        latencyMs: Math.round(performance.now() - started),
+      }),
+    );
     res.on('close', () => {
-      if (!res.writableFinished) log.info('request', { ...entry, status: res.statusCode, latencyMs: Math.round(performance.now() - started), clientGone: true });
+      if (!res.writableFinished)
+        log.info('request', {
+          ...entry,
+          status: res.statusCode,
+          latencyMs: Math.round(performance.now() - started),
+          clientGone: true,
+        });
     });
     route(req, res, entry).catch((error) => {
       if (!(error instanceof ServiceError)) log.error('request failed', { requestId, error });
@@ -41,15 +53,21 @@ export function createHttpHost(backend: Backend, log: Logger): HttpHost {
     const path = pathOf(req);
     if (path === '/ping') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET');
-      return sendJson(res, 200, { status: openStreams.size > 0 ? 'HealthyBusy' : 'Healthy', time_of_last_update: lastStatusChange });
+      return sendJson(res, 200, {
+        status: openStreams.size > 0 ? 'HealthyBusy' : 'Healthy',
+        time_of_last_update: lastStatusChange,
+      });
     }
     if (path !== '/invocations') {
-      return sendJson(res, 404, { error: { code: 'not_found', message: `no route ${path}` } } satisfies ErrorBody);
+      return sendJson(res, 404, {
+        error: { code: 'not_found', message: `no route ${path}` },
+      } satisfies ErrorBody);
     }
     if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
 
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > BODY_LIMIT_BYTES) throw new PayloadTooLargeError(`body is over ${BODY_LIMIT_BYTES / 1024} KiB`);
+    if (declared > BODY_LIMIT_BYTES)
+      throw new PayloadTooLargeError(`body is over ${BODY_LIMIT_BYTES / 1024} KiB`);
     const actor: Actor = await authenticate(backend, req.headers.authorization);
     entry.actor = actorTag(actor.actorId);
     const body = await readBody(req);
@@ -120,7 +138,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -132,5 +154,7 @@ function sendError(res: ServerResponse, error: unknown) {
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string) {
-  sendJson(res, 405, { error: { code: 'method_not_allowed', message: `use ${allow}` } } satisfies ErrorBody, { allow });
+  sendJson(res, 405, { error: { code: 'method_not_allowed', message: `use ${allow}` } } satisfies ErrorBody, {
+    allow,
+  });
 }

@@ -13,7 +13,9 @@ function main() {
   const inContainer = process.env.AWS_EXECUTION_ENV !== undefined || process.env.CONTAINER === 'true';
   const config = loadConfig(process.env, { host: inContainer ? '0.0.0.0' : '127.0.0.1' });
   if (config.auth.mode === 'none' && !isLoopbackHost(config.host)) {
-    throw new ConfigError(`AUTH_MODE=none is refused on ${config.host}: bind to 127.0.0.1 or configure Cognito`);
+    throw new ConfigError(
+      `AUTH_MODE=none is refused on ${config.host}: bind to 127.0.0.1 or configure Cognito`,
+    );
   }
   const log = createLogger(config.logLevel);
   const host = createHttpHost(createBackend(config, log), log);
@@ -21,7 +23,13 @@ function main() {
   host.server.listen(config.port, config.host, () => {
     const address = host.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    log.info('listening', { host: config.host, port, authMode: config.auth.mode, memory: config.memory.store, toolsMode: config.toolsMode });
+    log.info('listening', {
+      host: config.host,
+      port,
+      authMode: config.auth.mode,
+      memory: config.memory.store,
+      toolsMode: config.toolsMode,
+    });
   });
 
   let stopping = false;

@@ -8,7 +8,11 @@ import type { StoredTurn } from '../memory/types';
 
 export function toModelHistory(turns: StoredTurn[]): Message[] {
   const raw: Message[] = turns.flatMap((turn) =>
-    turn.messages?.length ? turn.messages : turn.text ? [{ role: turn.role, content: [{ text: turn.text }] }] : [],
+    turn.messages?.length
+      ? turn.messages
+      : turn.text
+        ? [{ role: turn.role, content: [{ text: turn.text }] }]
+        : [],
   );
   const paired = pairToolBlocks(mergeRoles(raw));
   const merged = mergeRoles(paired.filter((m) => (m.content?.length ?? 0) > 0));
@@ -39,7 +43,10 @@ function pairToolBlocks(messages: Message[]): Message[] {
     }
     const previous = messages[i - 1];
     const asked = previous?.role === 'assistant' ? idsOf(previous.content, 'use') : new Set<string>();
-    return { ...message, content: content.filter((c) => !c.toolResult || asked.has(c.toolResult.toolUseId!)) };
+    return {
+      ...message,
+      content: content.filter((c) => !c.toolResult || asked.has(c.toolResult.toolUseId!)),
+    };
   });
 }
 

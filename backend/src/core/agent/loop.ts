@@ -24,7 +24,11 @@ export interface AgentTurnOptions {
   maxTokens?: number;
   maxToolOutputChars?: number;
   guardrail?: { identifier: string; version: string; streamProcessingMode?: 'sync' | 'async' };
-  retry?: { attempts: number; baseDelayMs: number; sleep?: (ms: number, signal: AbortSignal) => Promise<void> };
+  retry?: {
+    attempts: number;
+    baseDelayMs: number;
+    sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  };
 }
 
 /** What the turn produced so far; the caller stores it even when the turn breaks off. */
@@ -51,7 +55,10 @@ export class ModelCallError extends Error {
 
 const DEFAULTS = { maxIterations: 10, maxTokens: 4096, maxToolOutputChars: 16_000 };
 
-export async function* runAgentTurn(options: AgentTurnOptions, record: TurnRecord): AsyncGenerator<StreamEvent> {
+export async function* runAgentTurn(
+  options: AgentTurnOptions,
+  record: TurnRecord,
+): AsyncGenerator<StreamEvent> {
   const maxIterations = options.maxIterations ?? DEFAULTS.maxIterations;
   const conversation = [...options.history];
   const toolConfig = options.tools.size > 0 ? { tools: options.tools.toBedrockTools() } : undefined;
@@ -63,7 +70,11 @@ export async function* runAgentTurn(options: AgentTurnOptions, record: TurnRecor
 
     let step: ModelStep;
     try {
-      step = yield* streamModelStep(options, { modelId: options.modelId, system, messages: conversation, toolConfig }, record);
+      step = yield* streamModelStep(
+        options,
+        { modelId: options.modelId, system, messages: conversation, toolConfig },
+        record,
+      );
     } catch (error) {
       if (error instanceof PartialStepError) error.step.flushInto(record, conversation);
       if (options.signal.aborted) return void (record.stopReason = 'cancelled');
@@ -120,7 +131,9 @@ class ModelStep {
   *accept(event: ModelStreamEvent): Generator<StreamEvent> {
     if (event.contentBlockStart?.start?.toolUse) {
       const { toolUseId = '', name = '' } = event.contentBlockStart.start.toolUse;
-      this.blocks.set(event.contentBlockStart.contentBlockIndex ?? 0, { toolUse: { toolUseId, name, json: '', input: {} } });
+      this.blocks.set(event.contentBlockStart.contentBlockIndex ?? 0, {
+        toolUse: { toolUseId, name, json: '', input: {} },
+      });
     } else if (event.contentBlockDelta) {
       const index = event.contentBlockDelta.contentBlockIndex ?? 0;
       const delta = event.contentBlockDelta.delta;
@@ -139,7 +152,10 @@ class ModelStep {
       this.outputTokens += event.metadata.usage.outputTokens ?? 0;
     } else {
       const exception = Object.entries(event).find(([key, value]) => key.endsWith('Exception') && value);
-      if (exception) throw Object.assign(new Error(String((exception[1] as Error).message ?? '')), { name: upperFirst(exception[0]) });
+      if (exception)
+        throw Object.assign(new Error(String((exception[1] as Error).message ?? '')), {
+          name: upperFirst(exception[0]),
+        });
     }
   }
 
@@ -156,7 +172,13 @@ class ModelStep {
       if (block.text) content.push({ text: block.text });
       if (block.toolUse) {
         block.toolUse.input = parseToolInput(block.toolUse.json);
-        content.push({ toolUse: { toolUseId: block.toolUse.toolUseId, name: block.toolUse.name, input: block.toolUse.input as never } });
+        content.push({
+          toolUse: {
+            toolUseId: block.toolUse.toolUseId,
+            name: block.toolUse.name,
+            input: block.toolUse.input as never,
+          },
+        });
       }
     }
     // A response cut before its tool calls ran must not leave toolUse blocks without results.
@@ -230,7 +252,11 @@ async function* streamModelStep(
       }
       return step;
     } catch (error) {
-      const again = !streamed && !options.signal.aborted && attempt < retry.attempts && classifyModelError(error).retryNow;
+      const again =
+        !streamed &&
+        !options.signal.aborted &&
+        attempt < retry.attempts &&
+        classifyModelError(error).retryNow;
       if (!again) throw streamed ? new PartialStepError(step, { cause: error }) : error;
       // Exponential backoff with full jitter, as the AWS SDKs do.
       await sleep(Math.random() * retry.baseDelayMs * 2 ** (attempt - 1), options.signal);

@@ -8,7 +8,11 @@ export interface ModelFailure {
   retryNow: boolean;
 }
 
-const THROTTLING = new Set(['ThrottlingException', 'ServiceQuotaExceededException', 'TooManyRequestsException']);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ServiceQuotaExceededException',
+  'TooManyRequestsException',
+]);
 const UNAVAILABLE = new Set([
   'ServiceUnavailableException',
   'InternalServerException',
@@ -22,10 +26,20 @@ export function classifyModelError(error: unknown): ModelFailure {
   const name = (error as { name?: string } | undefined)?.name ?? '';
   const awsMessage = safeMessage(error);
   if (THROTTLING.has(name)) {
-    return { code: 'throttled', message: 'The model is throttling requests; try again shortly.', retryable: true, retryNow: true };
+    return {
+      code: 'throttled',
+      message: 'The model is throttling requests; try again shortly.',
+      retryable: true,
+      retryNow: true,
+    };
   }
   if (UNAVAILABLE.has(name)) {
-    return { code: 'unavailable', message: `The model is unavailable (${name}).`, retryable: true, retryNow: name !== 'ModelStreamErrorException' };
+    return {
+      code: 'unavailable',
+      message: `The model is unavailable (${name}).`,
+      retryable: true,
+      retryNow: name !== 'ModelStreamErrorException',
+    };
   }
   if (name === 'AccessDeniedException') {
     return {
@@ -36,12 +50,22 @@ export function classifyModelError(error: unknown): ModelFailure {
     };
   }
   if (name === 'ValidationException' || name === 'ResourceNotFoundException') {
-    return { code: 'model_rejected', message: `Bedrock rejected the request: ${awsMessage}`.trim(), retryable: false, retryNow: false };
+    return {
+      code: 'model_rejected',
+      message: `Bedrock rejected the request: ${awsMessage}`.trim(),
+      retryable: false,
+      retryNow: false,
+    };
   }
-  if (name === 'CredentialsProviderError' || name === 'ExpiredTokenException' || name === 'UnrecognizedClientException') {
+  if (
+    name === 'CredentialsProviderError' ||
+    name === 'ExpiredTokenException' ||
+    name === 'UnrecognizedClientException'
+  ) {
     return {
       code: 'aws_credentials',
-      message: 'No usable AWS credentials for Bedrock: sign in to AWS (profile, SSO or environment) and retry.',
+      message:
+        'No usable AWS credentials for Bedrock: sign in to AWS (profile, SSO or environment) and retry.',
       retryable: false,
       retryNow: false,
     };
@@ -49,9 +73,19 @@ export function classifyModelError(error: unknown): ModelFailure {
   // Connection resets, DNS failures and the like: the service never answered.
   const code = (error as { code?: string } | undefined)?.code ?? '';
   if (/^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|ERR_HTTP2)/.test(code) || name === 'TimeoutError') {
-    return { code: 'unavailable', message: 'Could not reach the model endpoint.', retryable: true, retryNow: true };
+    return {
+      code: 'unavailable',
+      message: 'Could not reach the model endpoint.',
+      retryable: true,
+      retryNow: true,
+    };
   }
-  return { code: 'internal', message: 'The model call failed unexpectedly.', retryable: true, retryNow: false };
+  return {
+    code: 'internal',
+    message: 'The model call failed unexpectedly.',
+    retryable: true,
+    retryNow: false,
+  };
 }
 
 /** AWS service messages name the problem, never credentials; still cap them and keep one line. */

@@ -2,10 +2,7 @@
  * The model edge. The agent loop sees only `ModelClient`, so tests and other hosts can swap the
  * transport; the Bedrock implementation loads the SDK on first use to keep hosts' start-up light.
  */
-import type {
-  ConverseStreamCommandInput,
-  ConverseStreamOutput,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseStreamCommandInput, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 export type ModelRequest = ConverseStreamCommandInput;

@@ -27,17 +27,31 @@ export interface ToolCallsOutcome {
   waitingForApproval: boolean;
 }
 
-export async function* runToolCalls(uses: PendingToolUse[], options: RunOptions): AsyncGenerator<StreamEvent, ToolCallsOutcome> {
+export async function* runToolCalls(
+  uses: PendingToolUse[],
+  options: RunOptions,
+): AsyncGenerator<StreamEvent, ToolCallsOutcome> {
   const mutating = uses.filter((u) => options.tools.get(u.name)?.readOnly === false);
   for (const use of uses) {
     const tool = options.tools.get(use.name);
-    yield { type: 'tool_call', id: use.toolUseId, name: use.name, input: use.input, readOnly: tool?.readOnly ?? true };
+    yield {
+      type: 'tool_call',
+      id: use.toolUseId,
+      name: use.name,
+      input: use.input,
+      readOnly: tool?.readOnly ?? true,
+    };
   }
   if (mutating.length > 0) {
     // The whole response waits: results for its read-only calls are produced when the turn resumes,
     // so the model sees every result of one response together, as Converse requires.
     for (const use of uses) {
-      options.record.toolCalls.push({ id: use.toolUseId, name: use.name, input: use.input, status: 'pending' });
+      options.record.toolCalls.push({
+        id: use.toolUseId,
+        name: use.name,
+        input: use.input,
+        status: 'pending',
+      });
     }
     for (const use of mutating) {
       yield {

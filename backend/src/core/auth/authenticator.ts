@@ -5,8 +5,21 @@
  */
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  FetchError,
+  JwtExpiredError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  KidNotFoundInJwksError,
+} from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { UnauthorizedError } from '../errors';
+import { ConfigError } from '../config';
+import { UnauthorizedError, UnavailableError } from '../errors';
 
 export interface Actor {
   actorId: string;
@@ -37,16 +50,18 @@ export function createCognitoAuthenticator(options: CognitoAuthOptions): Authent
   return {
     async authenticate(authorization) {
       const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization?.trim() ?? '')?.[1];
-      if (!token) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <access token>"');
+      if (!token)
+        throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <access token>"');
       let payload: Record<string, unknown>;
       try {
         payload = (await verifier.verify(token)) as Record<string, unknown>;
       } catch (cause) {
-        // The library's error names the failed check (expired, issuer, client id, token use).
-        const reason = (cause as Error)?.name?.replace(/^Jwt|^CognitoJwt|Error$/g, '') || 'Invalid';
-        throw new UnauthorizedError(`token rejected (${reason})`, { cause });
+        if (cause instanceof FetchError)
+          throw new UnavailableError('could not load the token signing keys', { cause });
+        throw new UnauthorizedError(`token rejected: ${rejectionReason(cause)}`, { cause });
       }
-      if (typeof payload.sub !== 'string' || payload.sub === '') throw new UnauthorizedError('token has no subject');
+      if (typeof payload.sub !== 'string' || payload.sub === '')
+        throw new UnauthorizedError('token has no subject');
       return {
         actorId: payload.sub,
         ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
@@ -54,6 +69,23 @@ export function createCognitoAuthenticator(options: CognitoAuthOptions): Authent
       };
     },
   };
+}
+
+/** Which check failed, in words a client can act on; never the token or its claims. */
+const REASONS: [new (...args: never[]) => Error, string][] = [
+  [JwtExpiredError, 'expired, sign in again'],
+  [JwtNotBeforeError, 'not valid yet'],
+  [JwtInvalidIssuerError, 'issued by another user pool'],
+  [CognitoJwtInvalidClientIdError, 'issued to another app client'],
+  [CognitoJwtInvalidTokenUseError, 'not an access token'],
+  [JwtInvalidSignatureError, 'bad signature'],
+  [JwtInvalidSignatureAlgorithmError, 'unsupported signature algorithm'],
+  [KidNotFoundInJwksError, 'signed with an unknown key'],
+  [JwtParseError, 'malformed'],
+];
+
+function rejectionReason(error: unknown): string {
+  return REASONS.find(([type]) => error instanceof type)?.[1] ?? 'invalid';
 }
 
 interface Verifier {
@@ -79,25 +111,24 @@ function emulatorVerifier(options: CognitoAuthOptions): Verifier {
   const url = new URL(jwksUri);
   const plainHttp = url.protocol === 'http:';
   if (plainHttp && !isLoopbackHost(url.hostname)) {
-    throw new Error('COGNITO_JWKS_URI may use http:// only for a loopback host');
+    throw new ConfigError('COGNITO_JWKS_URI may use http:// only for a loopback host');
   }
   const verifier = JwtRsaVerifier.create({
     issuer,
     jwksUri,
     audience: null, // access tokens carry client_id, checked below, not aud
-    customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse: 'access', clientId: options.clientId }),
+    customJwtCheck: ({ payload }) =>
+      validateCognitoJwtFields(payload, { tokenUse: 'access', clientId: options.clientId }),
   });
   if (!plainHttp) return { verify: (token) => verifier.verify(token) };
 
   const fetchJson = options.fetchJson ?? (async (uri: string) => (await fetch(uri)).json());
   let loaded: Promise<void> | undefined;
   const load = () =>
-    (loaded ??= fetchJson(jwksUri).then((jwks) => verifier.cacheJwks(jwks as Jwks))).catch(
-      (e) => {
-        loaded = undefined;
-        throw e;
-      },
-    );
+    (loaded ??= fetchJson(jwksUri).then((jwks) => verifier.cacheJwks(jwks as Jwks))).catch((e) => {
+      loaded = undefined;
+      throw e;
+    });
   return {
     async verify(token) {
       await load();

@@ -20,7 +20,10 @@ export const SessionCursor = z.object({ u: z.string(), s: z.string() });
 export const TurnCursor = z.object({ o: z.number().int().min(0) });
 
 /** Newest `updatedAt` first; ties broken by id so pages never skip or repeat. */
-export function compareSessions(a: { updatedAt: string; sessionId: string }, b: { updatedAt: string; sessionId: string }): number {
+export function compareSessions(
+  a: { updatedAt: string; sessionId: string },
+  b: { updatedAt: string; sessionId: string },
+): number {
   if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? 1 : -1;
   return a.sessionId < b.sessionId ? 1 : a.sessionId > b.sessionId ? -1 : 0;
 }

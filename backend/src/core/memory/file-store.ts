@@ -70,7 +70,10 @@ export class FileMemoryStore implements MemoryStore {
     });
   }
 
-  async listSessions(actorId: string, options: { limit: number; cursor?: string; query?: string }): Promise<Page<Session>> {
+  async listSessions(
+    actorId: string,
+    options: { limit: number; cursor?: string; query?: string },
+  ): Promise<Page<Session>> {
     const state = await this.actor(actorId);
     const after = options.cursor ? decodeCursor(options.cursor, SessionCursor) : undefined;
     const query = options.query?.trim().toLowerCase();
@@ -180,7 +183,11 @@ function sessionFile(dir: string, sessionId: string): string {
   return join(dir, `${sessionId}.jsonl`);
 }
 
-async function appendLine(file: string, record: SessionRecord, options: { newFile?: boolean } = {}): Promise<void> {
+async function appendLine(
+  file: string,
+  record: SessionRecord,
+  options: { newFile?: boolean } = {},
+): Promise<void> {
   const handle = await open(file, options.newFile ? 'wx' : 'a');
   try {
     await handle.appendFile(`${JSON.stringify(record)}\n`, 'utf8');
@@ -203,10 +210,13 @@ async function loadActor(dir: string, warn: (message: string) => void): Promise<
   await mkdir(dir, { recursive: true });
   const cached = new Map<string, IndexEntry>();
   try {
-    const index = JSON.parse(await readFile(join(dir, INDEX_FILE), 'utf8')) as { sessions?: Record<string, IndexEntry> };
+    const index = JSON.parse(await readFile(join(dir, INDEX_FILE), 'utf8')) as {
+      sessions?: Record<string, IndexEntry>;
+    };
     for (const [id, entry] of Object.entries(index.sessions ?? {})) cached.set(id, entry);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') warn(`memory: rebuilding an unreadable index in ${dir}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      warn(`memory: rebuilding an unreadable index in ${dir}`);
   }
   const sessions = new Map<string, IndexEntry>();
   const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));

@@ -31,7 +31,10 @@ export interface MemoryStore {
   /** Stored and flushed when the promise resolves. */
   appendTurn(actorId: string, sessionId: string, turn: StoredTurn): Promise<Session>;
   /** Newest `updatedAt` first; `query` matches titles, case-insensitively. */
-  listSessions(actorId: string, options: { limit: number; cursor?: string; query?: string }): Promise<Page<Session>>;
+  listSessions(
+    actorId: string,
+    options: { limit: number; cursor?: string; query?: string },
+  ): Promise<Page<Session>>;
   /** Oldest turn first. */
   getSession(
     actorId: string,

@@ -13,7 +13,12 @@ export const CATEGORIES = {
   changes: 'Infrastructure Changes',
 } as const;
 
-const region = { name: 'region', label: 'AWS region', placeholder: 'us-east-1 (blank: the configured region)', required: false };
+const region = {
+  name: 'region',
+  label: 'AWS region',
+  placeholder: 'us-east-1 (blank: the configured region)',
+  required: false,
+};
 
 export const TASKS: readonly TaskDefinition[] = [
   {
@@ -60,7 +65,8 @@ export const TASKS: readonly TaskDefinition[] = [
     id: 'security-group-risks',
     title: 'Analyze security groups for risky rules',
     category: CATEGORIES.security,
-    description: 'Security groups that open sensitive ports (SSH, RDP, databases) or all traffic to the internet.',
+    description:
+      'Security groups that open sensitive ports (SSH, RDP, databases) or all traffic to the internet.',
     mutating: false,
     params: [region],
     prompt:
@@ -72,7 +78,8 @@ export const TASKS: readonly TaskDefinition[] = [
     id: 'cost-optimization-candidates',
     title: 'Resources to optimize for cost',
     category: CATEGORIES.cost,
-    description: 'Idle, oversized or forgotten resources that cost money: stopped instances with volumes, unattached volumes, old snapshots, idle load balancers.',
+    description:
+      'Idle, oversized or forgotten resources that cost money: stopped instances with volumes, unattached volumes, old snapshots, idle load balancers.',
     mutating: false,
     params: [region],
     prompt:
@@ -84,7 +91,8 @@ export const TASKS: readonly TaskDefinition[] = [
     id: 'list-lambda-functions',
     title: 'Lambda functions and runtimes',
     category: CATEGORIES.resources,
-    description: 'Lambda functions with runtime, memory, timeout and last modified, flagging deprecated runtimes.',
+    description:
+      'Lambda functions with runtime, memory, timeout and last modified, flagging deprecated runtimes.',
     mutating: false,
     params: [region],
     prompt:
@@ -95,7 +103,8 @@ export const TASKS: readonly TaskDefinition[] = [
     id: 'rds-instance-status',
     title: 'RDS instance status',
     category: CATEGORIES.resources,
-    description: 'RDS instances and clusters with engine, version, class, status, Multi-AZ, storage encryption and backups.',
+    description:
+      'RDS instances and clusters with engine, version, class, status, Multi-AZ, storage encryption and backups.',
     mutating: false,
     params: [region],
     prompt:
@@ -109,7 +118,15 @@ export const TASKS: readonly TaskDefinition[] = [
     category: CATEGORIES.security,
     description: 'VPCs, subnets, route tables, internet and NAT gateways, reviewed for common mistakes.',
     mutating: false,
-    params: [{ name: 'vpcId', label: 'VPC id', placeholder: 'vpc-0123456789abcdef0 (blank: all VPCs)', required: false }, region],
+    params: [
+      {
+        name: 'vpcId',
+        label: 'VPC id',
+        placeholder: 'vpc-0123456789abcdef0 (blank: all VPCs)',
+        required: false,
+      },
+      region,
+    ],
     prompt:
       'Review the VPC configuration in {region} (VPC: {vpcId}). Describe the VPCs, their CIDRs, subnets (public or ' +
       'private, by route table), internet and NAT gateways, and flow logs. Point out single-AZ designs, public subnets ' +
@@ -132,7 +149,14 @@ export const TASKS: readonly TaskDefinition[] = [
     category: CATEGORIES.diagrams,
     description: 'A mermaid architecture diagram drawn from your description of a system.',
     mutating: false,
-    params: [{ name: 'description', label: 'Describe the architecture', placeholder: 'ALB in front of ECS Fargate, Aurora, S3 for assets', required: true }],
+    params: [
+      {
+        name: 'description',
+        label: 'Describe the architecture',
+        placeholder: 'ALB in front of ECS Fargate, Aurora, S3 for assets',
+        required: true,
+      },
+    ],
     prompt:
       'Draw an AWS architecture diagram as a fenced mermaid flowchart for this system: {description}. Group resources ' +
       'by VPC and subnet where that applies, label the connections, and follow it with a short explanation of the design.',

@@ -12,10 +12,15 @@ export function publicTask({ prompt: _prompt, ...task }: TaskDefinition): Task {
  * optional param reads as "not specified" so the prompt never carries an empty slot; unknown
  * params are refused so a typo does not silently run a different task.
  */
-export function fillTaskPrompt(task: TaskDefinition, params: Record<string, string> = {}, extra?: string): string {
+export function fillTaskPrompt(
+  task: TaskDefinition,
+  params: Record<string, string> = {},
+  extra?: string,
+): string {
   const known = new Set((task.params ?? []).map((p) => p.name));
   const unknown = Object.keys(params).filter((name) => !known.has(name));
-  if (unknown.length > 0) throw new InvalidRequestError(`task ${task.id} has no parameter ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new InvalidRequestError(`task ${task.id} has no parameter ${unknown.join(', ')}`);
   for (const param of task.params ?? []) {
     if (param.required && !params[param.name]?.trim()) {
       throw new InvalidRequestError(`task ${task.id} needs the parameter "${param.name}" (${param.label})`);

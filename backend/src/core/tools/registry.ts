@@ -15,7 +15,9 @@ export class ToolRegistry {
   private readonly byName: Map<string, Tool<any>>;
 
   constructor(tools: readonly Tool<any>[], mode: ToolsMode = 'approve-writes') {
-    this.byName = new Map(tools.filter((t) => mode === 'approve-writes' || t.readOnly).map((t) => [t.name, t]));
+    this.byName = new Map(
+      tools.filter((t) => mode === 'approve-writes' || t.readOnly).map((t) => [t.name, t]),
+    );
   }
 
   get(name: string): Tool<any> | undefined {
