@@ -126,8 +126,16 @@ export class BackendStack {
   }
 }
 
+/**
+ * Event kinds in order, consecutive `text` events counted as one: the output redactor may regroup
+ * deltas (it holds back an unfinished word), and streaming is asserted on its own.
+ */
 export function types(events: StreamEvent[]): string[] {
-  return events.map((e) => e.type);
+  return events.map((e) => e.type).filter((t, i, all) => !(t === 'text' && all[i - 1] === 'text'));
+}
+
+export function textOf(events: StreamEvent[]): string {
+  return events.map((e) => (e.type === 'text' ? e.text : '')).join('');
 }
 
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {

@@ -3,6 +3,7 @@ import { createBedrockModel, type ModelClient } from './agent/model';
 import { createCognitoAuthenticator, noAuth, type Authenticator } from './auth/authenticator';
 import { newSessionId } from './chat';
 import { ConfigError, type BackendConfig } from './config';
+import { createBedrockToolGuard } from './guardrails/bedrock-guardrail';
 import type { Backend } from './invocation';
 import type { Logger } from './log';
 import { FileMemoryStore } from './memory/file-store';
@@ -33,7 +34,17 @@ export function createBackend(config: BackendConfig, log: Logger, overrides: Bac
     tasks: TASKS,
     region: config.region,
     maxIterations: config.maxIterations,
-    ...(config.guardrail ? { guardrail: config.guardrail } : {}),
+    ...(config.guardrail
+      ? {
+          guardrail: config.guardrail,
+          bedrockToolGuard: createBedrockToolGuard({
+            identifier: config.guardrail.identifier,
+            version: config.guardrail.version,
+            region: config.bedrock.region,
+            ...(config.bedrock.endpoint ? { endpoint: config.bedrock.endpoint } : {}),
+          }),
+        }
+      : {}),
     log,
     now: () => new Date(),
     newId: newSessionId,

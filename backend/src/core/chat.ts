@@ -1,7 +1,7 @@
 /**
- * The `chat` action. `prepareChat` does everything that can fail with a plain HTTP error, and
- * stores the user's message, before the stream starts; `streamChat` runs the agent and stores what
- * it produced however the turn ends (done, error, cancelled, client gone).
+ * The `chat` action. `prepareChat` does everything that can fail with a plain HTTP error and
+ * stores the user's message (or decision) before the stream starts; `streamChat` runs the agent
+ * and stores what it produced however the turn ends (done, error, cancelled, client gone).
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@aws-sdk/client-bedrock-runtime';
@@ -12,10 +12,15 @@ import {
   type Session,
   type StreamEvent,
 } from '../protocol';
+import { decide, describeDecisions, executeDecisions, pendingCalls, type Decision } from './agent/approvals';
 import { toModelHistory } from './agent/history';
 import { ModelCallError, runAgentTurn, TurnRecord } from './agent/loop';
+import type { ToolOutputGuard } from './agent/tool-calls';
 import type { Actor } from './auth/authenticator';
 import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from './errors';
+import { traceVerdict } from './guardrails/bedrock-guardrail';
+import { guardrailEvent, guardToolOutput, redactText } from './guardrails/policy';
+import { StreamRedactor } from './guardrails/stream-redactor';
 import type { StoredTurn } from './memory/types';
 import type { ServiceDeps } from './service';
 import { fillTaskPrompt } from './tasks/fill';
@@ -27,6 +32,12 @@ const TITLE_CHARS = 60;
 export interface PreparedChat {
   session: Session;
   created: boolean;
+  /** Index of the stored user turn, to mark it if a guardrail blocks it after the fact. */
+  userTurnIndex: number;
+  /** Guardrail notices from preparing the input, sent right after `session`. */
+  notices: StreamEvent[];
+  /** Present when the chat resumes a turn that waited for approval. */
+  decisions?: Decision[];
 }
 
 export async function prepareChat(
@@ -37,44 +48,96 @@ export async function prepareChat(
   if (request.message !== undefined && Buffer.byteLength(request.message, 'utf8') > MESSAGE_LIMIT_BYTES) {
     throw new PayloadTooLargeError(`message is over ${MESSAGE_LIMIT_BYTES / 1024} KiB`);
   }
-  if (request.approvals?.length) {
-    // Approved tool calls arrive with the agent's abilities (issue: approvals); until then none is pending.
-    throw new InvalidRequestError('no tool call of this session is waiting for approval');
-  }
+  if (request.approvals?.length) return prepareApprovals(deps, actor, request);
+
   const task = request.taskId !== undefined ? deps.tasks.find((t) => t.id === request.taskId) : undefined;
   if (request.taskId !== undefined && !task)
     throw new InvalidRequestError(`unknown taskId ${request.taskId}`);
   const prompt = task ? fillTaskPrompt(task, request.params, request.message) : request.message!;
   if (!prompt.trim()) throw new InvalidRequestError('message is empty');
 
+  // Personal data and secrets never reach the model or the store.
+  const display = redactText(
+    task ? describeTaskRun(task.title, request.params, request.message) : request.message!,
+  );
+  const model = redactText(withEditorContext(prompt, request.context));
+  const categories = [...new Set([...display.categories, ...model.categories])].sort();
+  const notices = categories.length
+    ? [
+        guardrailEvent(
+          'input',
+          categories,
+          `Redacted ${categories.join(', ')} from your message before it was sent or stored.`,
+        ),
+      ]
+    : [];
+
   const now = deps.now().toISOString();
-  let session: Session;
-  let created = false;
+  const { session, created } = await openSession(
+    deps,
+    actor,
+    request,
+    task ? { title: task.title, taskId: task.id } : { title: titleFrom(display.text) },
+    now,
+  );
+  const userTurn: StoredTurn = {
+    role: 'user',
+    text: display.text,
+    createdAt: now,
+    status: 'complete',
+    ...(model.text !== display.text ? { messages: [{ role: 'user', content: [{ text: model.text }] }] } : {}),
+  };
+  const stored = await deps.memory.appendTurn(actor.actorId, session.sessionId, userTurn);
+  return { session: stored, created, userTurnIndex: stored.turnCount - 1, notices };
+}
+
+async function openSession(
+  deps: ServiceDeps,
+  actor: Actor,
+  request: ChatRequest,
+  fresh: { title: string; taskId?: string },
+  now: string,
+): Promise<{ session: Session; created: boolean }> {
   if (request.sessionId !== undefined) {
     const found = await deps.memory.getSession(actor.actorId, request.sessionId, { limit: 1 });
     if (!found) throw new NotFoundError(`no session ${request.sessionId}`);
-    session = found.session;
-  } else {
-    session = await deps.memory.createSession(actor.actorId, {
-      sessionId: deps.newId(),
-      title: task ? task.title : titleFrom(request.message!),
-      ...(task ? { taskId: task.id } : {}),
-      createdAt: now,
-    });
-    created = true;
+    return { session: found.session, created: false };
   }
-
-  const displayText = task ? describeTaskRun(task.title, request.params, request.message) : request.message!;
-  const modelText = withEditorContext(prompt, request.context);
-  const userTurn: StoredTurn = {
-    role: 'user',
-    text: displayText,
+  const session = await deps.memory.createSession(actor.actorId, {
+    sessionId: deps.newId(),
+    ...fresh,
     createdAt: now,
+  });
+  return { session, created: true };
+}
+
+/** Decisions on the calls the session's last turn left waiting, stored once, before anything runs. */
+async function prepareApprovals(
+  deps: ServiceDeps,
+  actor: Actor,
+  request: ChatRequest,
+): Promise<PreparedChat> {
+  if (request.sessionId === undefined)
+    throw new InvalidRequestError('approvals need the sessionId of the turn that asked for them');
+  if (request.message !== undefined || request.taskId !== undefined) {
+    throw new InvalidRequestError('send approvals on their own; send a message in the next chat');
+  }
+  const found = await deps.memory.getSession(actor.actorId, request.sessionId, { limit: 1 });
+  if (!found) throw new NotFoundError(`no session ${request.sessionId}`);
+  const [last] = await deps.memory.recentTurns(actor.actorId, request.sessionId, 1);
+  const decisions = decide(pendingCalls(last), request.approvals!, deps.tools);
+  const turn: StoredTurn = {
+    role: 'user',
+    text: describeDecisions(decisions),
+    createdAt: deps.now().toISOString(),
     status: 'complete',
-    ...(modelText !== displayText ? { messages: [{ role: 'user', content: [{ text: modelText }] }] } : {}),
+    messages: [],
   };
-  session = await deps.memory.appendTurn(actor.actorId, session.sessionId, userTurn);
-  return { session, created };
+  // Conditional on the turn count read above: a replayed or racing approval finds the session moved on.
+  const session = await deps.memory.appendTurn(actor.actorId, request.sessionId, turn, {
+    expectedTurnCount: found.session.turnCount,
+  });
+  return { session, created: false, userTurnIndex: session.turnCount - 1, notices: [], decisions };
 }
 
 export async function* streamChat(
@@ -85,31 +148,49 @@ export async function* streamChat(
 ): AsyncGenerator<StreamEvent> {
   const { session } = prepared;
   yield { type: 'session', sessionId: session.sessionId, title: session.title, created: prepared.created };
+  yield* prepared.notices;
 
   const record = new TurnRecord();
+  const redactor = new StreamRedactor();
+  const toolGuard = composeToolGuard(deps);
+  const toolContext = {
+    actorId: actor.actorId,
+    region: deps.region,
+    ...(deps.credentials ? { credentials: deps.credentials } : {}),
+  };
   let failure: StreamEvent | undefined;
   try {
+    const tail: Message[] = [];
+    if (prepared.decisions) {
+      const results = yield* executeDecisions(prepared.decisions, {
+        tools: deps.tools,
+        context: { ...toolContext, signal },
+        maxOutputChars: 16_000,
+        guard: toolGuard,
+        record,
+      });
+      tail.push(results);
+    }
     const turns = await deps.memory.recentTurns(actor.actorId, session.sessionId, HISTORY_TURNS);
-    yield* runAgentTurn(
+    const agent = runAgentTurn(
       {
         model: deps.model,
         modelId: deps.modelId,
         system: deps.systemPrompt,
-        history: toModelHistory(turns),
+        history: toModelHistory(turns, tail),
         tools: deps.tools,
-        toolContext: {
-          actorId: actor.actorId,
-          region: deps.region,
-          ...(deps.credentials ? { credentials: deps.credentials } : {}),
-        },
+        toolContext,
         signal,
         maxIterations: deps.maxIterations,
+        toolGuard,
         ...(deps.guardrail ? { guardrail: deps.guardrail } : {}),
         ...(deps.retry ? { retry: deps.retry } : {}),
       },
       record,
     );
+    yield* redactOutput(agent, redactor, record);
   } catch (error) {
+    yield* show(redactor.flush(), record);
     failure =
       error instanceof ModelCallError
         ? {
@@ -123,13 +204,74 @@ export async function* streamChat(
       deps.log.warn('model call failed', { code: error.failure.code, error: error.cause });
     else deps.log.error('chat turn failed', { error });
   }
+  if (record.stopReason === 'guardrail_intervened') yield* reportIntervention(deps, actor, prepared, record);
+
   const interrupted = failure !== undefined || record.stopReason === 'cancelled';
   await storeAnswer(deps, actor, session.sessionId, record, interrupted);
-
   if (record.inputTokens || record.outputTokens) {
     yield { type: 'usage', inputTokens: record.inputTokens, outputTokens: record.outputTokens };
   }
   yield failure ?? { type: 'done', stopReason: record.stopReason ?? 'end_turn' };
+}
+
+/** Model text goes through the redactor before the client sees it; other events flush it first. */
+async function* redactOutput(
+  events: AsyncGenerator<StreamEvent>,
+  redactor: StreamRedactor,
+  record: TurnRecord,
+): AsyncGenerator<StreamEvent> {
+  for await (const event of events) {
+    if (event.type === 'text') {
+      yield* show(redactor.push(event.text), record);
+    } else {
+      yield* show(redactor.flush(), record);
+      yield event;
+    }
+  }
+  yield* show(redactor.flush(), record);
+}
+
+/** What the user sees is what is stored: `record.text` is the redacted stream. */
+function* show(out: { text: string; categories: string[] }, record: TurnRecord): Generator<StreamEvent> {
+  record.text += out.text;
+  if (out.text) yield { type: 'text', text: out.text };
+  if (out.categories.length)
+    yield guardrailEvent('output', out.categories, `Redacted ${out.categories.join(', ')} from the answer.`);
+}
+
+/** A Bedrock guardrail stopped the turn: say where, and keep a blocked message out of the history. */
+async function* reportIntervention(
+  deps: ServiceDeps,
+  actor: Actor,
+  prepared: PreparedChat,
+  record: TurnRecord,
+): AsyncGenerator<StreamEvent> {
+  const verdict = traceVerdict(record.guardrailTrace);
+  const onInput = verdict.stage === 'input' || (record.guardrailTrace === undefined && record.text === '');
+  if (onInput && !prepared.decisions) {
+    const notice = '[This message was blocked by a guardrail and is not kept.]';
+    await deps.memory.amendTurn(actor.actorId, prepared.session.sessionId, prepared.userTurnIndex, {
+      text: notice,
+      status: 'blocked',
+      messages: [],
+    });
+  }
+  yield guardrailEvent(
+    onInput ? 'input' : 'output',
+    verdict.categories.length ? verdict.categories : ['bedrock_guardrail'],
+    onInput ? 'A Bedrock guardrail blocked your message.' : 'A Bedrock guardrail blocked the answer.',
+    'blocked',
+  );
+}
+
+/** The built-in policy first, then the Bedrock guardrail when one is configured. */
+function composeToolGuard(deps: ServiceDeps): ToolOutputGuard {
+  return async (toolName, text, signal) => {
+    const builtIn = guardToolOutput(toolName, text);
+    if (!deps.bedrockToolGuard) return builtIn;
+    const bedrock = await deps.bedrockToolGuard(toolName, builtIn.text, signal);
+    return { text: bedrock.text, events: [...builtIn.events, ...bedrock.events] };
+  };
 }
 
 async function storeAnswer(
@@ -145,7 +287,7 @@ async function storeAnswer(
     createdAt: deps.now().toISOString(),
     status: interrupted ? 'interrupted' : 'complete',
     ...(record.toolCalls.length ? { toolCalls: record.toolCalls } : {}),
-    ...(hasToolBlocks(record.messages) ? { messages: record.messages } : {}),
+    ...(hasToolBlocks(record.messages) ? { messages: redactMessages(record.messages) } : {}),
   };
   try {
     await deps.memory.appendTurn(actor.actorId, sessionId, turn);
@@ -153,6 +295,14 @@ async function storeAnswer(
     // The stream may already be gone; the user's message is safe, the answer is what is lost.
     deps.log.error('could not store the assistant turn', { error });
   }
+}
+
+/** What is kept for replay holds no more personal data than what the user was shown. */
+function redactMessages(messages: Message[]): Message[] {
+  return messages.map((m) => ({
+    ...m,
+    content: m.content?.map((c) => (c.text !== undefined ? { text: redactText(c.text).text } : c)),
+  }));
 }
 
 function hasToolBlocks(messages: Message[]): boolean {

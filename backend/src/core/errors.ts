@@ -40,6 +40,14 @@ export class NotFoundError extends ServiceError {
     super('not_found', message);
   }
 }
+/** A conditional write lost: the session moved on since the caller read it. */
+export class SessionChangedError extends ServiceError {
+  constructor(
+    message = 'the session changed since it was read: this decision was already made or is out of date',
+  ) {
+    super('invalid_request', message);
+  }
+}
 export class PayloadTooLargeError extends ServiceError {
   constructor(message: string) {
     super('payload_too_large', message);

@@ -9,6 +9,7 @@ import type { AgentTurnOptions } from './agent/loop';
 import type { Actor } from './auth/authenticator';
 import { prepareChat, streamChat } from './chat';
 import { InvalidRequestError, NotFoundError } from './errors';
+import type { ToolTextGuard } from './guardrails/bedrock-guardrail';
 import type { Logger } from './log';
 import type { MemoryStore, StoredTurn } from './memory/types';
 import type { TaskDefinition } from './tasks/types';
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   credentials?: AwsCredentialIdentityProvider;
   maxIterations: number;
   guardrail?: AgentTurnOptions['guardrail'];
+  /** ApplyGuardrail on tool results, when a Bedrock guardrail is configured. */
+  bedrockToolGuard?: ToolTextGuard;
   retry?: AgentTurnOptions['retry'];
   log: Logger;
   now: () => Date;

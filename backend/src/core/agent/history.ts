@@ -6,14 +6,20 @@
 import type { ContentBlock, Message } from '@aws-sdk/client-bedrock-runtime';
 import type { StoredTurn } from '../memory/types';
 
-export function toModelHistory(turns: StoredTurn[]): Message[] {
+/**
+ * `tail` is appended before the repair, so a pending toolUse in the last stored turn is kept when
+ * the tail brings its results (an approved call resuming the turn).
+ */
+export function toModelHistory(turns: StoredTurn[], tail: Message[] = []): Message[] {
   const raw: Message[] = turns.flatMap((turn) =>
-    turn.messages?.length
+    // `messages` is authoritative when present: an empty list means the turn is for display only.
+    turn.messages !== undefined
       ? turn.messages
       : turn.text
         ? [{ role: turn.role, content: [{ text: turn.text }] }]
         : [],
   );
+  raw.push(...tail);
   const paired = pairToolBlocks(mergeRoles(raw));
   const merged = mergeRoles(paired.filter((m) => (m.content?.length ?? 0) > 0));
   while (merged.length > 0 && merged[0]!.role !== 'user') merged.shift();

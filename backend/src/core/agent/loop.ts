@@ -9,7 +9,7 @@ import type { ToolContext } from '../tools/types';
 import type { ToolRegistry } from '../tools/registry';
 import { classifyModelError, type ModelFailure } from './model-errors';
 import type { ModelClient, ModelRequest, ModelStreamEvent } from './model';
-import { runToolCalls, type PendingToolUse } from './tool-calls';
+import { runToolCalls, type PendingToolUse, type ToolOutputGuard } from './tool-calls';
 
 export interface AgentTurnOptions {
   model: ModelClient;
@@ -24,6 +24,8 @@ export interface AgentTurnOptions {
   maxTokens?: number;
   maxToolOutputChars?: number;
   guardrail?: { identifier: string; version: string; streamProcessingMode?: 'sync' | 'async' };
+  /** Checks every tool result before the model reads it. */
+  toolGuard?: ToolOutputGuard;
   retry?: {
     attempts: number;
     baseDelayMs: number;
@@ -33,6 +35,7 @@ export interface AgentTurnOptions {
 
 /** What the turn produced so far; the caller stores it even when the turn breaks off. */
 export class TurnRecord {
+  /** The answer as shown to the user; the caller sets it from the text events it passed on. */
   text = '';
   toolCalls: TurnToolCall[] = [];
   /** The messages this turn added after the user's, in Converse form, for faithful replay. */
@@ -41,6 +44,8 @@ export class TurnRecord {
   outputTokens = 0;
   stopReason: DoneReason | undefined;
   failure: ModelFailure | undefined;
+  /** Bedrock's guardrail trace of the last model call, when a guardrail is configured. */
+  guardrailTrace: unknown;
 }
 
 export class ModelCallError extends Error {
@@ -70,11 +75,12 @@ export async function* runAgentTurn(
 
     let step: ModelStep;
     try {
-      step = yield* streamModelStep(
-        options,
-        { modelId: options.modelId, system, messages: conversation, toolConfig },
-        record,
-      );
+      step = yield* streamModelStep(options, {
+        modelId: options.modelId,
+        system,
+        messages: conversation,
+        toolConfig,
+      });
     } catch (error) {
       if (error instanceof PartialStepError) error.step.flushInto(record, conversation);
       if (options.signal.aborted) return void (record.stopReason = 'cancelled');
@@ -85,6 +91,7 @@ export async function* runAgentTurn(
     }
     record.inputTokens += step.inputTokens;
     record.outputTokens += step.outputTokens;
+    if (step.guardrailTrace !== undefined) record.guardrailTrace = step.guardrailTrace;
     step.flushInto(record, conversation);
 
     switch (step.stopReason) {
@@ -94,6 +101,7 @@ export async function* runAgentTurn(
           context: { ...options.toolContext, signal: options.signal },
           maxOutputChars: options.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
           record,
+          ...(options.toolGuard ? { guard: options.toolGuard } : {}),
         });
         if (outcome.toolResults.length > 0) {
           const results: Message = { role: 'user', content: outcome.toolResults };
@@ -126,6 +134,7 @@ class ModelStep {
   stopReason: string | undefined;
   inputTokens = 0;
   outputTokens = 0;
+  guardrailTrace: unknown;
   private flushed = false;
 
   *accept(event: ModelStreamEvent): Generator<StreamEvent> {
@@ -147,9 +156,10 @@ class ModelStep {
       }
     } else if (event.messageStop) {
       this.stopReason = event.messageStop.stopReason;
-    } else if (event.metadata?.usage) {
-      this.inputTokens += event.metadata.usage.inputTokens ?? 0;
-      this.outputTokens += event.metadata.usage.outputTokens ?? 0;
+    } else if (event.metadata) {
+      this.inputTokens += event.metadata.usage?.inputTokens ?? 0;
+      this.outputTokens += event.metadata.usage?.outputTokens ?? 0;
+      if (event.metadata.trace?.guardrail) this.guardrailTrace = event.metadata.trace.guardrail;
     } else {
       const exception = Object.entries(event).find(([key, value]) => key.endsWith('Exception') && value);
       if (exception)
@@ -221,7 +231,6 @@ class PartialStepError extends Error {
 async function* streamModelStep(
   options: AgentTurnOptions,
   request: Pick<ModelRequest, 'modelId' | 'system' | 'messages' | 'toolConfig'>,
-  record: TurnRecord,
 ): AsyncGenerator<StreamEvent, ModelStep> {
   const retry = options.retry ?? { attempts: 3, baseDelayMs: 250 };
   const sleep = retry.sleep ?? abortableSleep;
@@ -234,6 +243,8 @@ async function* streamModelStep(
             guardrailIdentifier: options.guardrail.identifier,
             guardrailVersion: options.guardrail.version,
             streamProcessingMode: options.guardrail.streamProcessingMode ?? 'sync',
+            // The trace says whether the input or the output tripped it, and which policy.
+            trace: 'enabled',
           },
         }
       : {}),
@@ -246,7 +257,6 @@ async function* streamModelStep(
       for await (const event of stream) {
         for (const out of step.accept(event)) {
           streamed = true;
-          if (out.type === 'text') record.text += out.text;
           yield out;
         }
       }

@@ -15,11 +15,22 @@ export interface PendingToolUse {
   input: unknown;
 }
 
-interface RunOptions {
+/**
+ * Checks a tool's output before the model sees it (the guardrail policy, a Bedrock guardrail);
+ * returns the text to pass on and any `guardrail` events to show.
+ */
+export type ToolOutputGuard = (
+  toolName: string,
+  text: string,
+  signal: AbortSignal,
+) => Promise<{ text: string; events: StreamEvent[] }>;
+
+export interface RunOptions {
   tools: ToolRegistry;
   context: ToolContext;
   maxOutputChars: number;
   record: TurnRecord;
+  guard?: ToolOutputGuard;
 }
 
 export interface ToolCallsOutcome {
@@ -54,48 +65,91 @@ export async function* runToolCalls(
       });
     }
     for (const use of mutating) {
+      const confirmText = confirmTextFor(options.tools, use);
       yield {
         type: 'approval_required',
         id: use.toolUseId,
         name: use.name,
         input: use.input,
-        reason: `${use.name} changes your AWS resources and runs only after you approve this exact call.`,
+        reason: confirmText
+          ? `${use.name} deletes AWS resources. Type "${confirmText}" to approve this exact call.`
+          : `${use.name} changes your AWS resources and runs only after you approve this exact call.`,
+        ...(confirmText ? { confirmText } : {}),
       };
     }
     return { toolResults: [], waitingForApproval: true };
   }
 
-  const settled = await Promise.all(uses.map((use) => runOne(use, options)));
+  const settled = await Promise.all(uses.map((use) => executeToolUse(use, options)));
   const toolResults: ContentBlock[] = [];
   for (const [i, use] of uses.entries()) {
-    const { status, text, summary } = settled[i]!;
-    options.record.toolCalls.push({ id: use.toolUseId, name: use.name, input: use.input, status });
-    toolResults.push({ toolResult: { toolUseId: use.toolUseId, status, content: [{ text }] } });
-    yield { type: 'tool_result', id: use.toolUseId, name: use.name, status, summary };
+    toolResults.push(yield* reportToolResult(use, settled[i]!, options));
   }
   return { toolResults, waitingForApproval: false };
 }
 
-async function runOne(
+export interface ToolOutcome {
+  status: 'success' | 'error' | 'denied';
+  text: string;
+  summary: string;
+  events?: StreamEvent[];
+}
+
+/** Records one outcome, yields its events, and returns the toolResult block the model reads. */
+export function* reportToolResult(
   use: PendingToolUse,
-  options: RunOptions,
-): Promise<{ status: 'success' | 'error'; text: string; summary: string }> {
+  outcome: ToolOutcome,
+  options: Pick<RunOptions, 'record'>,
+): Generator<StreamEvent, ContentBlock> {
+  options.record.toolCalls.push({
+    id: use.toolUseId,
+    name: use.name,
+    input: use.input,
+    status: outcome.status,
+  });
+  yield* outcome.events ?? [];
+  yield {
+    type: 'tool_result',
+    id: use.toolUseId,
+    name: use.name,
+    status: outcome.status,
+    summary: outcome.summary,
+  };
+  // Converse knows success and error; a denial reads to the model as an error it must not retry.
+  const status = outcome.status === 'success' ? 'success' : 'error';
+  return { toolResult: { toolUseId: use.toolUseId, status, content: [{ text: outcome.text }] } };
+}
+
+export function confirmTextFor(tools: ToolRegistry, use: PendingToolUse): string | undefined {
+  const tool = tools.get(use.name);
+  const parsed = tool?.inputSchema.safeParse(use.input);
+  return tool?.confirmText && parsed?.success ? tool.confirmText(parsed.data) : undefined;
+}
+
+/** Runs one call: unknown tools, bad input and failures come back as error outcomes, never throws. */
+export async function executeToolUse(
+  use: PendingToolUse,
+  options: Pick<RunOptions, 'tools' | 'context' | 'maxOutputChars' | 'guard'>,
+): Promise<ToolOutcome> {
   const tool = options.tools.get(use.name);
   if (!tool) return failure(`There is no tool named "${use.name}".`);
   if (isInvalidJsonMarker(use.input)) return failure('The tool input was not valid JSON.');
   const parsed = tool.inputSchema.safeParse(use.input);
   if (!parsed.success) return failure(`Invalid input for ${use.name}: ${parsed.error.message}`);
+  let text: string;
   try {
     const output = await tool.run(parsed.data, options.context);
-    const text = truncate(JSON.stringify(output ?? null), options.maxOutputChars);
-    return { status: 'success', text, summary: summarize(text) };
+    text = truncate(JSON.stringify(output ?? null), options.maxOutputChars);
   } catch (error) {
     return failure(describeToolError(error));
   }
+  if (!options.guard) return { status: 'success', text, summary: summarize(text) };
+  const guarded = await options.guard(use.name, text, options.context.signal);
+  return { status: 'success', text: guarded.text, summary: summarize(guarded.text), events: guarded.events };
 }
 
-function failure(message: string) {
-  return { status: 'error' as const, text: message, summary: summarize(message) };
+function failure(message: string): ToolOutcome {
+  return { status: 'error', text: message, summary: summarize(message) };
 }
 
 /** AWS errors carry a name and a message safe to show; anything else is reduced to its message. */
@@ -114,7 +168,7 @@ export function truncate(text: string, maxChars: number): string {
   return `${text.slice(0, maxChars)}\n[truncated: ${text.length - maxChars} of ${text.length} characters cut; ask for a narrower result]`;
 }
 
-function summarize(text: string): string {
+export function summarize(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > 200 ? `${oneLine.slice(0, 197)}...` : oneLine;
 }

@@ -10,13 +10,20 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SESSION_ID_PATTERN, type Session } from '../../protocol';
-import { InvalidRequestError, NotFoundError } from '../errors';
+import { InvalidRequestError, NotFoundError, SessionChangedError } from '../errors';
 import { compareSessions, decodeCursor, encodeCursor, SessionCursor, TurnCursor } from './cursor';
 import type { MemoryStore, NewSession, Page, StoredTurn } from './types';
 
 type SessionRecord =
   | { t: 'meta'; sessionId: string; title: string; taskId?: string; createdAt: string }
   | { t: 'title'; title: string; at: string }
+  | {
+      t: 'amend';
+      index: number;
+      text: string;
+      status: StoredTurn['status'];
+      messages?: StoredTurn['messages'];
+    }
   | ({ t: 'turn' } & StoredTurn);
 
 interface IndexEntry {
@@ -56,10 +63,17 @@ export class FileMemoryStore implements MemoryStore {
     });
   }
 
-  async appendTurn(actorId: string, sessionId: string, turn: StoredTurn): Promise<Session> {
+  async appendTurn(
+    actorId: string,
+    sessionId: string,
+    turn: StoredTurn,
+    options: { expectedTurnCount?: number } = {},
+  ): Promise<Session> {
     return this.locked(actorId, async (state) => {
       const entry = state.sessions.get(sessionId);
       if (!entry) throw new NotFoundError(`no session ${sessionId}`);
+      if (options.expectedTurnCount !== undefined && entry.session.turnCount !== options.expectedTurnCount)
+        throw new SessionChangedError();
       const file = sessionFile(state.dir, sessionId);
       await this.repairTail(file);
       await appendLine(file, { t: 'turn', ...turn });
@@ -67,6 +81,25 @@ export class FileMemoryStore implements MemoryStore {
       entry.size = (await stat(file)).size;
       await this.writeIndex(state);
       return entry.session;
+    });
+  }
+
+  async amendTurn(
+    actorId: string,
+    sessionId: string,
+    index: number,
+    patch: Pick<StoredTurn, 'text' | 'status' | 'messages'>,
+  ): Promise<void> {
+    return this.locked(actorId, async (state) => {
+      const entry = state.sessions.get(sessionId);
+      if (!entry) throw new NotFoundError(`no session ${sessionId}`);
+      if (index < 0 || index >= entry.session.turnCount)
+        throw new NotFoundError(`no turn ${index} in session ${sessionId}`);
+      const file = sessionFile(state.dir, sessionId);
+      await this.repairTail(file);
+      await appendLine(file, { t: 'amend', index, ...patch });
+      entry.size = (await stat(file)).size;
+      await this.writeIndex(state);
     });
   }
 
@@ -266,6 +299,14 @@ async function readSession(
       session = { ...meta, updatedAt: meta.createdAt, turnCount: 0 };
     } else if (session && record.t === 'title') {
       session.title = record.title;
+    } else if (session && record.t === 'amend') {
+      const target = turns[record.index];
+      if (target) {
+        target.text = record.text;
+        target.status = record.status;
+        if (record.messages) target.messages = record.messages;
+        else delete target.messages;
+      }
     } else if (session && record.t === 'turn') {
       const { t: _t, ...turn } = record;
       turns.push(turn);

@@ -28,8 +28,24 @@ export interface Page<T> {
 
 export interface MemoryStore {
   createSession(actorId: string, session: NewSession): Promise<Session>;
-  /** Stored and flushed when the promise resolves. */
-  appendTurn(actorId: string, sessionId: string, turn: StoredTurn): Promise<Session>;
+  /**
+   * Stored and flushed when the promise resolves. With `expectedTurnCount`, appends only if the
+   * session still has that many turns (else `SessionChangedError`): how one-time decisions such as
+   * approvals are made race-free.
+   */
+  appendTurn(
+    actorId: string,
+    sessionId: string,
+    turn: StoredTurn,
+    options?: { expectedTurnCount?: number },
+  ): Promise<Session>;
+  /** Replaces a stored turn's text and status (a message a guardrail blocked after it was stored). */
+  amendTurn(
+    actorId: string,
+    sessionId: string,
+    index: number,
+    patch: Pick<StoredTurn, 'text' | 'status' | 'messages'>,
+  ): Promise<void>;
   /** Newest `updatedAt` first; `query` matches titles, case-insensitively. */
   listSessions(
     actorId: string,

@@ -4,12 +4,36 @@
  */
 import { z } from 'zod';
 import type { Tool as BedrockTool } from '@aws-sdk/client-bedrock-runtime';
+import { awsRead } from './aws-read/tool';
+import {
+  cloudformationDeleteStack,
+  cloudformationExecuteChangeSet,
+  cloudformationPlanChange,
+} from './cloudformation/change';
+import { cloudformationDescribe } from './cloudformation/describe';
+import { cloudformationGetTemplate, cloudformationValidateTemplate } from './cloudformation/template';
+import { costAndUsage } from './cost/cost-and-usage';
+import { costAnomalies, costForecast } from './cost/forecast-and-anomalies';
+import { diagramFromInventory } from './diagram/tool';
 import { getCallerIdentity } from './get-caller-identity';
 import type { Tool } from './types';
 
 export type ToolsMode = 'read-only' | 'approve-writes';
 
-export const ALL_TOOLS: readonly Tool<any>[] = [getCallerIdentity];
+export const ALL_TOOLS: readonly Tool<any>[] = [
+  getCallerIdentity,
+  awsRead,
+  cloudformationDescribe,
+  cloudformationGetTemplate,
+  cloudformationValidateTemplate,
+  cloudformationPlanChange,
+  cloudformationExecuteChangeSet,
+  cloudformationDeleteStack,
+  costAndUsage,
+  costForecast,
+  costAnomalies,
+  diagramFromInventory,
+];
 
 export class ToolRegistry {
   private readonly byName: Map<string, Tool<any>>;

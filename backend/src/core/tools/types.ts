@@ -1,6 +1,6 @@
 /** What a tool is. One tool per file; `registry.ts` holds the set the model is offered. */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export interface ToolContext {
   /** The verified caller, for tools that must scope what they touch. */
@@ -19,6 +19,11 @@ export interface Tool<Input = unknown> {
   inputSchema: z.ZodType<Input>;
   /** False for anything that changes AWS: the call then waits for an approval of that exact call. */
   readOnly: boolean;
+  /**
+   * For destructive calls: the text the user must type to approve this exact call, e.g.
+   * `DELETE my-stack`. Undefined: a plain approval is enough.
+   */
+  confirmText?(input: Input): string | undefined;
   run(input: Input, context: ToolContext): Promise<unknown>;
 }
 
@@ -31,6 +36,12 @@ export function defineTool<Input>(tool: Tool<Input>): Tool<Input> {
 export class ToolError extends Error {
   override readonly name = 'ToolError';
 }
+
+/** An AWS region name as tools accept it (us-east-1, eu-central-2, us-gov-west-1, ...). */
+export const AwsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'an AWS region such as us-east-1')
+  .describe('AWS region; omit for the configured region');
 
 /** Client options every AWS SDK client in a tool is built with. */
 export function awsClientConfig(context: ToolContext, region?: string) {

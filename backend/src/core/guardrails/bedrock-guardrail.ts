@@ -1,0 +1,111 @@
+/**
+ * An Amazon Bedrock guardrail, when GUARDRAIL_ID is set. Converse applies it to model turns
+ * (`guardrailConfig`); tool results are not covered there, so they go through `ApplyGuardrail`.
+ */
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { StreamEvent } from '../../protocol';
+import { guardrailEvent } from './policy';
+
+export interface BedrockGuardrailOptions {
+  identifier: string;
+  version: string;
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+export type ToolTextGuard = (
+  toolName: string,
+  text: string,
+  signal: AbortSignal,
+) => Promise<{ text: string; events: StreamEvent[] }>;
+
+export function createBedrockToolGuard(options: BedrockGuardrailOptions): ToolTextGuard {
+  let client:
+    | Promise<{
+        sdk: typeof import('@aws-sdk/client-bedrock-runtime');
+        client: import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient;
+      }>
+    | undefined;
+  const get = () =>
+    (client ??= import('@aws-sdk/client-bedrock-runtime').then((sdk) => ({
+      sdk,
+      client: new sdk.BedrockRuntimeClient({
+        region: options.region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+      }),
+    })));
+  return async (toolName, text, signal) => {
+    const { sdk, client: bedrock } = await get();
+    const out = await bedrock.send(
+      new sdk.ApplyGuardrailCommand({
+        guardrailIdentifier: options.identifier,
+        guardrailVersion: options.version,
+        source: 'INPUT', // the result is about to become model input
+        content: [{ text: { text } }],
+      }),
+      { abortSignal: signal },
+    );
+    if (out.action !== 'GUARDRAIL_INTERVENED') return { text, events: [] };
+    const categories = (out.assessments ?? []).flatMap((a) => assessmentCategories(a));
+    const masked = out.outputs?.map((o) => o.text ?? '').join('\n') ?? '';
+    const blocked = categories.some((c) => !c.startsWith('pii:') && !c.startsWith('regex:')) || masked === '';
+    return blocked
+      ? {
+          text: `[The ${toolName} result was blocked by the Bedrock guardrail.]`,
+          events: [
+            guardrailEvent(
+              'tool',
+              uniq(categories),
+              `A Bedrock guardrail blocked the ${toolName} result.`,
+              'blocked',
+            ),
+          ],
+        }
+      : {
+          text: masked,
+          events: [
+            guardrailEvent(
+              'tool',
+              uniq(categories),
+              `A Bedrock guardrail masked part of the ${toolName} result.`,
+            ),
+          ],
+        };
+  };
+}
+
+/** Which stage tripped, from the Converse guardrail trace: the input assessment blocks the input. */
+export function traceVerdict(trace: unknown): { stage: 'input' | 'output'; categories: string[] } {
+  const t = (trace ?? {}) as {
+    inputAssessment?: Record<string, unknown>;
+    outputAssessments?: Record<string, unknown[]>;
+  };
+  const input = Object.values(t.inputAssessment ?? {}).flatMap((a) => assessmentCategories(a, true));
+  if (input.length > 0) return { stage: 'input', categories: uniq(input) };
+  const output = Object.values(t.outputAssessments ?? {}).flatMap((list) =>
+    list.flatMap((a) => assessmentCategories(a, true)),
+  );
+  return { stage: 'output', categories: uniq(output) };
+}
+
+/** Policy findings that acted, as `kind:name` categories (`content:HATE`, `topic:Investing`, `pii:EMAIL`). */
+export function assessmentCategories(assessment: unknown, actedOnly = true): string[] {
+  const a = (assessment ?? {}) as Record<string, any>;
+  const acted = (x: { action?: string; detected?: boolean }) =>
+    !actedOnly || (x.action !== undefined && x.action !== 'NONE') || x.detected === true;
+  return [
+    ...(a.topicPolicy?.topics ?? []).filter(acted).map((x: any) => `topic:${x.name}`),
+    ...(a.contentPolicy?.filters ?? []).filter(acted).map((x: any) => `content:${x.type}`),
+    ...(a.wordPolicy?.customWords ?? []).filter(acted).map(() => 'word:custom'),
+    ...(a.wordPolicy?.managedWordLists ?? []).filter(acted).map((x: any) => `word:${x.type}`),
+    ...(a.sensitiveInformationPolicy?.piiEntities ?? []).filter(acted).map((x: any) => `pii:${x.type}`),
+    ...(a.sensitiveInformationPolicy?.regexes ?? []).filter(acted).map((x: any) => `regex:${x.name}`),
+    ...(a.contextualGroundingPolicy?.filters ?? []).filter(acted).map((x: any) => `grounding:${x.type}`),
+  ];
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)].sort();
+}
