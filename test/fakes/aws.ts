@@ -1,6 +1,7 @@
 /**
- * A wire-level stand-in for the AWS APIs the tools call, reached through the SDK's standard
- * `AWS_ENDPOINT_URL`. Answers STS GetCallerIdentity (query protocol, XML) for a fixed identity.
+ * A wire-level stand-in for the AWS query-protocol APIs the tools call, reached through the SDK's
+ * standard `AWS_ENDPOINT_URL`: STS GetCallerIdentity and the CloudFormation calls of the stack
+ * tools. Records every call, so tests can prove what ran and what never did.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,27 +12,75 @@ export const FAKE_IDENTITY = {
   userId: 'AIDAEXAMPLEUSERID',
 };
 
+export interface FakeStack {
+  name: string;
+  status: string;
+  description?: string;
+}
+
 export class AwsFake {
-  readonly calls: { action: string; authorization: string | undefined }[] = [];
+  readonly calls: { action: string; params: Record<string, string> }[] = [];
+  /** Stacks DescribeStacks knows; a missing name answers "does not exist". */
+  stacks = new Map<string, FakeStack>();
   private server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-    const action = form.get('Action') ?? '';
-    this.calls.push({ action, authorization: req.headers.authorization });
-    if (action === 'GetCallerIdentity') {
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      return void res.end(
-        `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-          `<Arn>${FAKE_IDENTITY.arn}</Arn><UserId>${FAKE_IDENTITY.userId}</UserId><Account>${FAKE_IDENTITY.account}</Account>` +
-          `</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
-      );
-    }
-    res.writeHead(400, { 'content-type': 'text/xml' });
-    res.end(
-      `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake does not know ${action}</Message></Error></ErrorResponse>`,
-    );
+    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    const action = params.Action ?? '';
+    this.calls.push({ action, params });
+    const reply = this.answer(action, params);
+    res.writeHead(reply.status, { 'content-type': 'text/xml' });
+    res.end(reply.body);
   });
+
+  calledWith(action: string): Record<string, string>[] {
+    return this.calls.filter((c) => c.action === action).map((c) => c.params);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.stacks.clear();
+  }
+
+  private answer(action: string, p: Record<string, string>): { status: number; body: string } {
+    const ok = (inner = '') => ({
+      status: 200,
+      body: `<${action}Response xmlns="https://example.invalid/doc/"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>r-${this.calls.length}</RequestId></ResponseMetadata></${action}Response>`,
+    });
+    switch (action) {
+      case 'GetCallerIdentity':
+        return ok(
+          `<Arn>${FAKE_IDENTITY.arn}</Arn><UserId>${FAKE_IDENTITY.userId}</UserId><Account>${FAKE_IDENTITY.account}</Account>`,
+        );
+      case 'DescribeStacks': {
+        const stack = this.stacks.get(p.StackName ?? '');
+        if (!stack) return error('ValidationError', `Stack with id ${p.StackName} does not exist`);
+        return ok(
+          `<Stacks><member><StackName>${stack.name}</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/${stack.name}/1</StackId>` +
+            `<StackStatus>${stack.status}</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime>` +
+            (stack.description ? `<Description>${xml(stack.description)}</Description>` : '') +
+            `</member></Stacks>`,
+        );
+      }
+      case 'DeleteStack':
+        this.stacks.delete(p.StackName ?? '');
+        return ok();
+      case 'CreateChangeSet':
+        return ok(
+          `<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/${p.ChangeSetName}/1</Id><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/${p.StackName}/1</StackId>`,
+        );
+      case 'DescribeChangeSet':
+        return ok(
+          `<ChangeSetName>${p.ChangeSetName}</ChangeSetName><StackName>${p.StackName}</StackName><Status>CREATE_COMPLETE</Status>` +
+            `<Changes><member><Type>Resource</Type><ResourceChange><Action>Add</Action><LogicalResourceId>Bucket</LogicalResourceId>` +
+            `<ResourceType>AWS::S3::Bucket</ResourceType></ResourceChange></member></Changes>`,
+        );
+      case 'ExecuteChangeSet':
+        return ok();
+      default:
+        return error('InvalidAction', `the fake does not know ${action}`);
+    }
+  }
 
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -44,4 +93,15 @@ export class AwsFake {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+function error(code: string, message: string) {
+  return {
+    status: 400,
+    body: `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+  };
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -131,6 +131,9 @@ export class BedrockFake {
   private readonly queue: Script[] = [];
   private readonly sessions = new Set<Http2Session>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
+  readonly guardrailCalls: { id: string; version: string; body: any }[] = [];
+  /** The ApplyGuardrail answer for a text; by default the guardrail lets everything through. */
+  guardrailVerdict: (text: string) => unknown = () => ({ action: 'NONE', outputs: [], assessments: [] });
   /** What to play when the queue is empty: a fixed answer, so stray calls are visible, not hung. */
   fallback: Script = textTurn(['(no scripted turn)']);
 
@@ -154,6 +157,7 @@ export class BedrockFake {
   reset(): void {
     this.queue.length = 0;
     this.requests.length = 0;
+    this.guardrailCalls.length = 0;
   }
 
   get pending(): number {
@@ -169,6 +173,14 @@ export class BedrockFake {
     const match = /^\/model\/([^/]+)\/converse-stream$/.exec(req.url ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const guardrail = /^\/guardrail\/([^/]+)\/version\/([^/]+)\/apply$/.exec(req.url ?? '');
+    if (req.method === 'POST' && guardrail) {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      this.guardrailCalls.push({ id: decodeURIComponent(guardrail[1]!), version: guardrail[2]!, body });
+      const verdict = this.guardrailVerdict(body.content?.[0]?.text?.text ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(verdict));
+    }
     if (req.method !== 'POST' || !match) {
       res.writeHead(404, {
         'content-type': 'application/json',

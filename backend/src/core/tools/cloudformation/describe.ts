@@ -42,6 +42,7 @@ export const cloudformationDescribe = defineTool({
         stack: {
           name: stack.StackName,
           id: stack.StackId,
+          description: stack.Description,
           status: stack.StackStatus,
           reason: stack.StackStatusReason,
           created: stack.CreationTime,

@@ -71,14 +71,12 @@ export const costAnomalies = defineTool({
           end: a.AnomalyEndDate,
           impact: round(String(a.Impact?.TotalImpact ?? 0)),
           impactPercent: a.Impact?.TotalImpactPercentage,
-          causes: (a.RootCauses ?? [])
-            .slice(0, 3)
-            .map((c) => ({
-              service: c.Service,
-              region: c.Region,
-              account: c.LinkedAccount,
-              usageType: c.UsageType,
-            })),
+          causes: (a.RootCauses ?? []).slice(0, 3).map((c) => ({
+            service: c.Service,
+            region: c.Region,
+            account: c.LinkedAccount,
+            usageType: c.UsageType,
+          })),
         }))
         .sort((a, b) => b.impact - a.impact);
       return { period: { start, end }, count: anomalies.length, anomalies };
