@@ -14,7 +14,9 @@ const RISKY_TAILS: readonly RegExp[] = [
   /\S+$/, // an unfinished word
   /(?:\+|\()?[\d(][\d\s().+-]*$/, // digits with separators: cards, phones, SSNs
   /\bBearer(?:\s+\S*)?$/i,
-  /\b(?:secret|password|passwd|pwd|key|token)\w*["']?\s*[:=]?\s*["']?\S*$/i,
+  // A label and its value stay together (DB_PASSWORD: '…').
+  // Held from the start of the whole identifier (client_secret, DB_PASSWORD), as the detector reads it.
+  /(?<![\w-])[\w-]*(?:secret|password|passwd|pwd|key|token|api)[\w-]*["']?\s*[:=]?\s*["']?\S*$/i,
   /-{1,5}(?:[A-Z0-9 ]*)$/, // the start of a -----BEGIN line
 ];
 
@@ -36,13 +38,21 @@ export class StreamRedactor {
 
   private safeCut(): number {
     const text = this.pending;
-    const openKey = text.search(/-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?![\s\S]*-----END)/);
+    // Any PEM block from its first dashes until its END line is complete: the header alone
+    // ("-----BEGIN RSA PRIVATE KEY") is not recognizable until its closing dashes arrive.
+    const openKey = text.search(/-----BEGIN(?![\s\S]*-----END [A-Z0-9 ]*-----)/);
     let cut = openKey >= 0 ? openKey : text.length;
     for (const tail of RISKY_TAILS) {
       const match = tail.exec(text);
       if (match) cut = Math.min(cut, match.index);
     }
+    // Never cut inside a complete PEM block: its END line is part of what gets redacted.
+    for (const block of text.matchAll(/-----BEGIN[\s\S]*?-----END [A-Z0-9 ]*-----/g)) {
+      if (cut > block.index && cut < block.index + block[0].length) cut = block.index;
+    }
     if (text.length - cut > MAX_HOLD) cut = text.length - MAX_HOLD;
+    // A cut never splits a token: a secret cut in two matches no detector on either side.
+    while (cut > 0 && cut < text.length && /\S/.test(text[cut - 1]!) && /\S/.test(text[cut]!)) cut--;
     return cut;
   }
 

@@ -26,6 +26,17 @@ export function shapeOutput(args: {
   };
 }
 
+const PAGE_TOKEN =
+  /^(Next(Token|Marker|PageToken|ContinuationToken)?|nextToken|Marker|NextMarker|ContinuationToken|NextContinuationToken)$/;
+
+/** Whether a page's output names a next page (services spell the token differently). */
+export function hasNextPage(page: unknown): boolean {
+  const p = (page ?? {}) as Record<string, unknown>;
+  return (
+    p.IsTruncated === true || Object.entries(p).some(([key, value]) => PAGE_TOKEN.test(key) && Boolean(value))
+  );
+}
+
 /** Arrays under the same key are concatenated; the rest comes from the first page. */
 export function mergePages(pages: unknown[]): unknown {
   if (pages.length <= 1) return pages[0] ?? {};
@@ -37,8 +48,7 @@ export function mergePages(pages: unknown[]): unknown {
     }
   }
   // Tokens of the last page are meaningless once pages are merged.
-  for (const key of Object.keys(out))
-    if (/^(Next|Continuation)?(Token|Marker)$|^NextToken$|^IsTruncated$/.test(key)) delete out[key];
+  for (const key of Object.keys(out)) if (PAGE_TOKEN.test(key) || key === 'IsTruncated') delete out[key];
   return out;
 }
 

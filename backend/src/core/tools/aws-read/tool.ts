@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { awsClientConfig, AwsRegion, defineTool, ToolError } from '../types';
 import { SERVICE_NAMES, SERVICES, type ServiceEntry, type ServiceName } from './allowlist';
-import { shapeOutput } from './shape';
+import { hasNextPage, shapeOutput } from './shape';
 
 const DEFAULT_PAGES = 3;
 const MAX_PAGES = 10;
@@ -67,12 +67,13 @@ export const awsRead = defineTool({
       const maxPages = input.maxPages ?? DEFAULT_PAGES;
       const pages: unknown[] = [];
       let more = false;
-      for await (const page of paginate({ client, pageSize: undefined }, params)) {
+      for await (const page of paginate({ client }, params)) {
+        pages.push(page);
         if (pages.length === maxPages) {
-          more = true;
+          // Stop before fetching a page that would be thrown away; the token says if one exists.
+          more = hasNextPage(page);
           break;
         }
-        pages.push(page);
         if (context.signal.aborted) break;
       }
       return shapeOutput({ service: input.service, operation, region, pages, more });
