@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Task } from '../../../../backend/src/protocol';
-import { TASKS } from '../../../../backend/src/core/tasks/catalog';
+import { CATEGORIES, TASKS } from '../../../../backend/src/core/tasks/catalog';
 import { fillTaskPrompt, publicTask } from '../../../../backend/src/core/tasks/fill';
 
 describe('task catalog', () => {
@@ -19,9 +19,40 @@ describe('task catalog', () => {
     }
   });
 
-  it('has the reference agent read-only tasks', () => {
-    assert.ok(TASKS.length >= 11);
-    assert.ok(TASKS.every((t) => t.mutating === false));
+  it('covers the reference agent categories with at least 35 tasks', () => {
+    assert.ok(TASKS.length >= 35, `${TASKS.length} tasks`);
+    const perCategory = Object.fromEntries(
+      Object.values(CATEGORIES).map((c) => [c, TASKS.filter((t) => t.category === c).length]),
+    );
+    for (const [category, count] of Object.entries(perCategory))
+      assert.ok(count >= 5, `${category}: ${count}`);
+    assert.equal(TASKS.filter((t) => !Object.values(CATEGORIES).includes(t.category as never)).length, 0);
+  });
+
+  it('marks exactly the infrastructure changes as mutating, and they go through a change set', () => {
+    for (const task of TASKS) {
+      assert.equal(task.mutating, task.category === CATEGORIES.changes, task.id);
+      if (task.mutating) assert.match(task.prompt, /cloudformation_(plan_change|delete_stack)/, task.id);
+    }
+  });
+
+  it('includes the read-only tasks of the reference agent', () => {
+    const ids = new Set(TASKS.map((t) => t.id));
+    for (const id of [
+      'list-ec2-instances',
+      'list-s3-buckets',
+      'cloudwatch-alarms-in-alarm',
+      'iam-users-last-activity',
+      'security-group-risks',
+      'cost-optimization-candidates',
+      'list-lambda-functions',
+      'rds-instance-status',
+      'vpc-configuration-review',
+      'unattached-ebs-volumes',
+      'diagram-from-description',
+    ]) {
+      assert.ok(ids.has(id), id);
+    }
   });
 });
 

@@ -109,24 +109,20 @@ describe('aws_read', () => {
     });
     assert.deepEqual(Object.keys(fn.result.Environment.Variables), ['DB_PASSWORD', 'STAGE']);
     assert.ok(!JSON.stringify(fn).includes('hunter2'));
-    iam
-      .on(GetCredentialReportCommand)
-      .resolves({
-        Content: new TextEncoder().encode('user,arn,mfa_active\nalice,arn:aws:iam::1:user/alice,false'),
-        ReportFormat: 'text/csv',
-      });
+    iam.on(GetCredentialReportCommand).resolves({
+      Content: new TextEncoder().encode('user,arn,mfa_active\nalice,arn:aws:iam::1:user/alice,false'),
+      ReportFormat: 'text/csv',
+    });
     const report = await run({ service: 'iam', operation: 'GetCredentialReport' });
     assert.equal(report.result.Content, 'user,arn,mfa_active\nalice,arn:aws:iam::1:user/alice,false');
   });
 
   it('lets AWS errors through for the runner to report to the model', async () => {
-    ec2
-      .on(DescribeInstancesCommand)
-      .rejects(
-        Object.assign(new Error('You are not authorized to perform this operation.'), {
-          name: 'UnauthorizedOperation',
-        }),
-      );
+    ec2.on(DescribeInstancesCommand).rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), {
+        name: 'UnauthorizedOperation',
+      }),
+    );
     await assert.rejects(run({ service: 'ec2', operation: 'DescribeInstances' }), {
       name: 'UnauthorizedOperation',
     });

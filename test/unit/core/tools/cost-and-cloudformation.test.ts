@@ -112,13 +112,11 @@ describe('CloudFormation tools', () => {
   });
 
   it('reports a template CloudFormation rejects as a tool error', async () => {
-    cfn
-      .on(ValidateTemplateCommand)
-      .rejects(
-        Object.assign(new Error('Template format error: unsupported structure.'), {
-          name: 'ValidationError',
-        }),
-      );
+    cfn.on(ValidateTemplateCommand).rejects(
+      Object.assign(new Error('Template format error: unsupported structure.'), {
+        name: 'ValidationError',
+      }),
+    );
     await assert.rejects(
       cloudformationValidateTemplate.run(
         cloudformationValidateTemplate.inputSchema.parse({ templateBody: 'nope' }),
