@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import type { StreamEvent } from '../../backend/src/protocol';
 import { textTurn, toolTurn } from '../fakes/bedrock';
-import { BackendStack, types } from '../support/stack';
+import { useBackendStack, types } from '../support/stack';
 
 type Approval = { toolUseId: string; decision: 'approve' | 'deny'; confirmText?: string };
 
 describe('approvals: no change to AWS without an approval of that exact call', function () {
-  const stack = new BackendStack({ auth: 'none' });
-  before(async () => void (await stack.start()));
-  after(() => stack.stop());
-  beforeEach(() => {
-    stack.bedrock.reset();
-    stack.aws.reset();
-  });
+  const stack = useBackendStack({ auth: 'none' });
 
   /** A chat whose model asks to delete `stackName`; returns the session id. */
   async function askToDelete(
@@ -206,9 +200,7 @@ describe('approvals: no change to AWS without an approval of that exact call', f
 });
 
 describe('TOOLS_MODE=read-only', function () {
-  const stack = new BackendStack({ auth: 'none', env: { TOOLS_MODE: 'read-only' } });
-  before(async () => void (await stack.start()));
-  after(() => stack.stop());
+  const stack = useBackendStack({ auth: 'none', env: { TOOLS_MODE: 'read-only' } });
 
   it('offers the model no mutating tool, and refuses one it names anyway', async () => {
     stack.bedrock.enqueue(

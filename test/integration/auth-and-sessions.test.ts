@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { textTurn } from '../fakes/bedrock';
 import { resignToken, tamperSignature } from '../support/cognito';
-import { BackendStack } from '../support/stack';
+import { useBackendStack } from '../support/stack';
 
 describe('Cognito auth and per-user sessions (cognito-local)', function () {
-  const stack = new BackendStack({ auth: 'cognito' });
+  const stack = useBackendStack({ auth: 'cognito' });
   let alice: { AccessToken: string; IdToken: string };
   let bob: { AccessToken: string };
   let aliceSub = '';
 
   before(async () => {
-    await stack.start();
     const [a, b] = await Promise.all([
       stack.cognito.createUser('alice@example.com'),
       stack.cognito.createUser('bob@example.com'),
@@ -19,8 +18,6 @@ describe('Cognito auth and per-user sessions (cognito-local)', function () {
     bob = await stack.cognito.signIn(b);
     aliceSub = JSON.parse(Buffer.from(alice.AccessToken.split('.')[1]!, 'base64url').toString()).sub;
   });
-  after(() => stack.stop());
-  beforeEach(() => stack.bedrock.reset());
 
   it('identifies the caller by the verified token', async () => {
     const me = await stack.invoke({ action: 'whoami' }, alice.AccessToken);

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { textTurn } from '../fakes/bedrock';
-import { BackendStack } from '../support/stack';
+import { BackendStack, useBackendStack } from '../support/stack';
 
 describe('bad input gets the contract 4xx and the server keeps serving', function () {
-  const stack = new BackendStack({ auth: 'none' });
-  before(async () => void (await stack.start()));
-  after(() => stack.stop());
+  const stack = useBackendStack({ auth: 'none' });
   afterEach(async () => {
     const ping = await fetch(`${stack.url}/ping`);
     assert.equal(ping.status, 200, 'still healthy after the bad request');

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { readEventStream, type StreamEvent } from '../../backend/src/protocol';
 import { FAKE_IDENTITY } from '../fakes/aws';
 import { delay, ev, streamException, textTurn, throttled, toolTurn } from '../fakes/bedrock';
-import { BackendStack, eventually, types } from '../support/stack';
+import { useBackendStack, eventually, types } from '../support/stack';
 
 describe('chat over the local server (AUTH_MODE=none)', function () {
-  const stack = new BackendStack({ auth: 'none' });
-  before(async () => void (await stack.start()));
-  after(() => stack.stop());
-  beforeEach(() => stack.bedrock.reset());
+  const stack = useBackendStack({ auth: 'none' });
 
   it('streams session, text deltas, usage and done, in that order', async () => {
     stack.bedrock.enqueue(textTurn(['Hello', ', ', 'cloud', ' engineer.'], { usage: [30, 4] }));

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import type { StreamEvent } from '../../backend/src/protocol';
 import { ev, textTurn, toolTurn } from '../fakes/bedrock';
-import { BackendStack, textOf, types } from '../support/stack';
+import { useBackendStack, textOf, types } from '../support/stack';
 
 const guardrailEvents = (events: StreamEvent[]) =>
   events.filter((e) => e.type === 'guardrail') as Extract<StreamEvent, { type: 'guardrail' }>[];
 
 describe('built-in guardrail policy, through the server', function () {
-  const stack = new BackendStack({ auth: 'none' });
-  before(async () => void (await stack.start()));
-  after(() => stack.stop());
-  beforeEach(() => {
-    stack.bedrock.reset();
-    stack.aws.reset();
-  });
+  const stack = useBackendStack({ auth: 'none' });
 
   it('redacts personal data from the input before the model or the store sees it', async () => {
     stack.bedrock.enqueue(textTurn(['Noted.']));
@@ -102,10 +96,7 @@ describe('built-in guardrail policy, through the server', function () {
 });
 
 describe('Bedrock guardrail (GUARDRAIL_ID set)', function () {
-  const stack = new BackendStack({ auth: 'none', env: { GUARDRAIL_ID: 'gr-test', GUARDRAIL_VERSION: '3' } });
-  before(async () => void (await stack.start()));
-  after(() => stack.stop());
-  beforeEach(() => stack.bedrock.reset());
+  const stack = useBackendStack({ auth: 'none', env: { GUARDRAIL_ID: 'gr-test', GUARDRAIL_VERSION: '3' } });
 
   const blockedTurn = (assessment: 'inputAssessment' | 'outputAssessments', text: string) => ({
     steps: [

@@ -126,6 +126,18 @@ export class BackendStack {
   }
 }
 
+/** A stack for the enclosing mocha suite: started before it, stopped after, fakes reset before each test. */
+export function useBackendStack(options: StackOptions): BackendStack {
+  const stack = new BackendStack(options);
+  before(async () => void (await stack.start()));
+  after(() => stack.stop());
+  beforeEach(() => {
+    stack.bedrock.reset();
+    stack.aws.reset();
+  });
+  return stack;
+}
+
 /**
  * Event kinds in order, consecutive `text` events counted as one: the output redactor may regroup
  * deltas (it holds back an unfinished word), and streaming is asserted on its own.
