@@ -2,7 +2,7 @@
 // webview (browser), and the backend's server and Lambda entry points.
 //   node esbuild.mjs [--production] [--watch] [--only extension,webview,server,lambda]
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -42,6 +42,17 @@ const targets = {
     minify: production,
     metafile: true,
   },
+  mermaid: {
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    bundle: true,
+    logLevel: 'warning',
+    entryPoints: ['webview/mermaid-entry.ts'],
+    outfile: 'dist/webview/mermaid.js',
+    minify: true, // large, and only loaded when a diagram appears
+    metafile: true,
+  },
   server: {
     ...node,
     entryPoints: ['backend/src/server/main.ts'],
@@ -74,6 +85,13 @@ const writeMeta = (name) => ({
     });
   },
 });
+
+// The chat view's codicons come from the package, next to the webview bundle.
+if (!only || only.includes('webview')) {
+  mkdirSync('dist/webview/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf'])
+    copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/codicons/${file}`);
+}
 
 const contexts = await Promise.all(
   selected.map(([name, options]) => esbuild.context({ ...options, plugins: [writeMeta(name)] })),

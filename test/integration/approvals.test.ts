@@ -49,6 +49,7 @@ describe('approvals: no change to AWS without an approval of that exact call', f
         name: 'cloudformation_delete_stack',
         input: { stackName: 'old-stack' },
         status: 'pending',
+        confirmText: 'DELETE old-stack',
       },
     ]);
   });

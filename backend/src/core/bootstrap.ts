@@ -1,4 +1,5 @@
 /** Wires a backend from configuration: the production defaults for every edge. */
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createBedrockModel, type ModelClient } from './agent/model';
 import { createCognitoAuthenticator, noAuth, type Authenticator } from './auth/authenticator';
 import { newSessionId } from './chat';
@@ -17,17 +18,20 @@ export interface BackendOverrides {
   model?: ModelClient;
   memory?: MemoryStore;
   auth?: Authenticator;
+  /** For the model, the tools and the guardrail; absent means the SDK's default chain. */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 export function createBackend(config: BackendConfig, log: Logger, overrides: BackendOverrides = {}): Backend {
+  const bedrock = {
+    region: config.bedrock.region,
+    ...(config.bedrock.endpoint ? { endpoint: config.bedrock.endpoint } : {}),
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+  };
   const service = new AgentService({
     memory: overrides.memory ?? createMemory(config, log),
-    model:
-      overrides.model ??
-      createBedrockModel({
-        region: config.bedrock.region,
-        ...(config.bedrock.endpoint ? { endpoint: config.bedrock.endpoint } : {}),
-      }),
+    model: overrides.model ?? createBedrockModel(bedrock),
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
     modelId: config.modelId,
     systemPrompt: SYSTEM_PROMPT,
     tools: new ToolRegistry(ALL_TOOLS, config.toolsMode),
@@ -40,8 +44,7 @@ export function createBackend(config: BackendConfig, log: Logger, overrides: Bac
           bedrockToolGuard: createBedrockToolGuard({
             identifier: config.guardrail.identifier,
             version: config.guardrail.version,
-            region: config.bedrock.region,
-            ...(config.bedrock.endpoint ? { endpoint: config.bedrock.endpoint } : {}),
+            ...bedrock,
           }),
         }
       : {}),

@@ -30,6 +30,8 @@ export const TurnToolCall = z.object({
   name: z.string(),
   input: z.unknown(),
   status: ToolCallStatus,
+  /** v1 extension: for a pending destructive call, the text the user must type to approve it. */
+  confirmText: z.string().optional(),
 });
 export type TurnToolCall = z.infer<typeof TurnToolCall>;
 

@@ -57,11 +57,13 @@ export async function* runToolCalls(
     // The whole response waits: results for its read-only calls are produced when the turn resumes,
     // so the model sees every result of one response together, as Converse requires.
     for (const use of uses) {
+      const confirmText = confirmTextFor(options.tools, use);
       options.record.toolCalls.push({
         id: use.toolUseId,
         name: use.name,
         input: use.input,
         status: 'pending',
+        ...(confirmText ? { confirmText } : {}),
       });
     }
     for (const use of mutating) {

@@ -1,0 +1,87 @@
+/** Cognito user-pool calls: password sign-in and refresh (InitiateAuth), the SDK loaded on first use. */
+import { tokensFrom, type Tokens } from './tokens';
+
+export interface CognitoOptions {
+  userPoolId: string;
+  clientId: string;
+  /** An emulator's endpoint (cognito-local); production uses the pool's region. */
+  endpoint?: string;
+}
+
+export class SignInError extends Error {
+  override readonly name = 'SignInError';
+}
+
+export function poolRegion(userPoolId: string): string {
+  return userPoolId.split('_')[0] || 'us-east-1';
+}
+
+async function client(options: CognitoOptions) {
+  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
+  return {
+    sdk,
+    client: new sdk.CognitoIdentityProviderClient({
+      region: poolRegion(options.userPoolId),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      // InitiateAuth is unsigned; no AWS credentials are needed or sent.
+      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+    }),
+  };
+}
+
+export async function passwordSignIn(
+  options: CognitoOptions,
+  username: string,
+  password: string,
+): Promise<Tokens> {
+  const { sdk, client: cognito } = await client(options);
+  try {
+    const out = await cognito.send(
+      new sdk.InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: options.clientId,
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      }),
+    );
+    if (out.ChallengeName)
+      throw new SignInError(
+        `Cognito asks for ${out.ChallengeName}, which this sign-in does not support yet; use the hosted UI (cloudEngineer.cognito.domain).`,
+      );
+    return tokensFrom(out.AuthenticationResult ?? {});
+  } catch (error) {
+    throw describe(error);
+  } finally {
+    cognito.destroy();
+  }
+}
+
+export async function refreshTokens(options: CognitoOptions, previous: Tokens): Promise<Tokens> {
+  if (!previous.refreshToken) throw new SignInError('No refresh token: sign in again.');
+  const { sdk, client: cognito } = await client(options);
+  try {
+    const out = await cognito.send(
+      new sdk.InitiateAuthCommand({
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: options.clientId,
+        AuthParameters: { REFRESH_TOKEN: previous.refreshToken },
+      }),
+    );
+    return tokensFrom(out.AuthenticationResult ?? {}, previous);
+  } catch (error) {
+    throw describe(error);
+  } finally {
+    cognito.destroy();
+  }
+}
+
+function describe(error: unknown): Error {
+  if (error instanceof SignInError) return error;
+  const name = (error as { name?: string }).name ?? '';
+  if (name === 'NotAuthorizedException')
+    return new SignInError('Incorrect username or password, or the session expired.');
+  if (name === 'UserNotFoundException') return new SignInError('No such user in this user pool.');
+  if (name === 'UserNotConfirmedException') return new SignInError('This user is not confirmed yet.');
+  if (name === 'PasswordResetRequiredException')
+    return new SignInError('A password reset is required for this user.');
+  return new SignInError(`Cognito sign-in failed (${name || 'network error'}).`);
+}

@@ -1,0 +1,59 @@
+/** Setting keys as constants, and one typed read of them. */
+import * as vscode from 'vscode';
+
+export const SECTION = 'cloudEngineer';
+
+export const SETTINGS = {
+  mode: 'backend.mode',
+  url: 'backend.url',
+  runtimeArn: 'agentcore.runtimeArn',
+  profile: 'aws.profile',
+  region: 'aws.region',
+  userPoolId: 'cognito.userPoolId',
+  clientId: 'cognito.clientId',
+  domain: 'cognito.domain',
+  cognitoEndpoint: 'cognito.endpoint',
+  modelId: 'model.id',
+  toolsMode: 'tools.mode',
+  bedrockEndpoint: 'local.bedrockEndpoint',
+} as const;
+
+export type BackendMode = 'local' | 'agentcore' | 'http';
+
+export interface Settings {
+  mode: BackendMode;
+  url: string;
+  runtimeArn: string;
+  profile: string;
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  domain: string;
+  cognitoEndpoint: string;
+  modelId: string;
+  toolsMode: 'read-only' | 'approve-writes';
+  bedrockEndpoint: string;
+}
+
+export function readSettings(config = vscode.workspace.getConfiguration(SECTION)): Settings {
+  const get = (key: string) => (config.get<string>(key) ?? '').trim();
+  return {
+    mode: (get(SETTINGS.mode) || 'local') as BackendMode,
+    url: get(SETTINGS.url),
+    runtimeArn: get(SETTINGS.runtimeArn),
+    profile: get(SETTINGS.profile),
+    region: get(SETTINGS.region),
+    userPoolId: get(SETTINGS.userPoolId),
+    clientId: get(SETTINGS.clientId),
+    domain: get(SETTINGS.domain),
+    cognitoEndpoint: get(SETTINGS.cognitoEndpoint),
+    modelId: get(SETTINGS.modelId),
+    toolsMode: (get(SETTINGS.toolsMode) || 'approve-writes') as Settings['toolsMode'],
+    bedrockEndpoint: get(SETTINGS.bedrockEndpoint),
+  };
+}
+
+/** Whether a change event touches any of our settings that shape the connection. */
+export function affectsConnection(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(SECTION);
+}

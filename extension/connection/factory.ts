@@ -1,0 +1,58 @@
+/** Settings to a connection. No `vscode` here: the rules are unit-tested. */
+import type { Settings } from '../common/settings';
+import {
+  AgentCoreSigV4Connection,
+  createAgentCoreBearerConnection,
+  parseRuntimeArn,
+} from './agentcore-connection';
+import { HttpConnection } from './http-connection';
+import { LocalConnection } from './local-connection';
+import { ConnectionError, type AgentConnection } from './types';
+
+export interface ConnectionDeps {
+  storageDir: string;
+  /** The signed-in user's access token, when a Cognito pool is configured. */
+  token: () => Promise<string | undefined>;
+  log?: (message: string) => void;
+}
+
+export function createConnection(settings: Settings, deps: ConnectionDeps): AgentConnection {
+  const cognito = Boolean(settings.userPoolId && settings.clientId);
+  switch (settings.mode) {
+    case 'local':
+      return new LocalConnection({
+        storageDir: deps.storageDir,
+        ...(settings.profile ? { profile: settings.profile } : {}),
+        ...(settings.region ? { region: settings.region } : {}),
+        ...(settings.modelId ? { modelId: settings.modelId } : {}),
+        toolsMode: settings.toolsMode,
+        ...(settings.bedrockEndpoint ? { bedrockEndpoint: settings.bedrockEndpoint } : {}),
+        ...(deps.log ? { log: deps.log } : {}),
+      });
+    case 'http':
+      if (!settings.url)
+        throw new ConnectionError(
+          'not_configured',
+          'Set cloudEngineer.backend.url to the backend to use (http mode).',
+        );
+      return new HttpConnection({ url: settings.url, ...(cognito ? { token: deps.token } : {}) });
+    case 'agentcore': {
+      if (!settings.runtimeArn)
+        throw new ConnectionError(
+          'not_configured',
+          'Set cloudEngineer.agentcore.runtimeArn to the AgentCore runtime to use.',
+        );
+      const runtime = parseRuntimeArn(settings.runtimeArn);
+      if (cognito) return createAgentCoreBearerConnection(runtime, deps.token);
+      return new AgentCoreSigV4Connection(runtime, async () => {
+        const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+        return fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
+      });
+    }
+    default:
+      throw new ConnectionError(
+        'not_configured',
+        `Unknown cloudEngineer.backend.mode "${String(settings.mode)}".`,
+      );
+  }
+}

@@ -1,0 +1,58 @@
+/** The current connection, rebuilt when the settings change; who is signed in, for the status bar. */
+import * as vscode from 'vscode';
+import type { CognitoAuthProvider } from '../auth/cognito-auth-provider';
+import { Disposable } from '../common/disposable';
+import { log } from '../common/log';
+import { affectsConnection, readSettings } from '../common/settings';
+import { createConnection } from './factory';
+import type { AgentConnection } from './types';
+
+export class ConnectionManager extends Disposable {
+  private current: AgentConnection | undefined;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires when settings or the sign-in change what `get()` returns. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly auth: CognitoAuthProvider,
+  ) {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!affectsConnection(e)) return;
+        this.reset();
+        this.changed.fire();
+      }),
+    );
+    this._register(auth.onDidChangeSessions(() => this.changed.fire()));
+    this._register({ dispose: () => this.current?.dispose() });
+  }
+
+  /** Throws a `ConnectionError` ('not_configured') when the settings are incomplete. */
+  get(): AgentConnection {
+    return (this.current ??= createConnection(readSettings(), {
+      storageDir: this.context.globalStorageUri.fsPath,
+      token: () => this.auth.accessToken(),
+      log: (line) => log().debug(line),
+    }));
+  }
+
+  /** "alice@example.com · 127.0.0.1:8080", or what is missing. */
+  async describe(): Promise<{ text: string; signedIn: boolean; needsSignIn: boolean }> {
+    let where: string;
+    try {
+      where = this.get().label;
+    } catch (error) {
+      return { text: (error as Error).message, signedIn: false, needsSignIn: false };
+    }
+    const user = await this.auth.currentLabel();
+    const needsSignIn = this.auth.configured && !user;
+    return { text: user ? `${user} · ${where}` : where, signedIn: Boolean(user), needsSignIn };
+  }
+
+  private reset(): void {
+    this.current?.dispose();
+    this.current = undefined;
+  }
+}

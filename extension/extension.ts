@@ -1,0 +1,27 @@
+/**
+ * Cloud Engineer: wiring only. Each feature registers itself; everything goes into
+ * `context.subscriptions`. Nothing here loads the AWS SDK: that happens on first use.
+ */
+import type * as vscode from 'vscode';
+import { registerAccount } from './account';
+import { registerAuth } from './auth/cognito-auth-provider';
+import { registerChat } from './chat/register';
+import { registerConfigure } from './configure';
+import { ConnectionManager } from './connection/manager';
+import { registerSessions } from './sessions/sessions-tree';
+import { registerRunTask } from './tasks/run-task';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const auth = registerAuth(context);
+  const connections = new ConnectionManager(context, auth);
+  context.subscriptions.push(connections);
+  let refreshSessions = () => {};
+  const chat = registerChat(context, connections, () => refreshSessions());
+  const sessions = registerSessions(context, { connections, ...chat });
+  refreshSessions = () => sessions.refresh();
+  registerRunTask(context, { connections, ...chat });
+  registerAccount(context, auth, connections);
+  registerConfigure(context);
+}
+
+export function deactivate(): void {}

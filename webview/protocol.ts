@@ -1,0 +1,50 @@
+/**
+ * Messages between the extension and the chat webview, typed once and validated on receipt on
+ * both sides. No `vscode` and no DOM here: the extension and the webview bundle both import it.
+ */
+import { z } from 'zod';
+import { StreamEvent } from '../backend/src/protocol';
+import { ConversationState } from './state';
+
+/** What fixes an error, offered as a button on its banner. */
+export const FixAction = z.enum(['signIn', 'configure', 'showLogs', 'retry']);
+export type FixAction = z.infer<typeof FixAction>;
+
+export const ToWebview = z.discriminatedUnion('type', [
+  /** The whole conversation: on `ready`, after a resume, after a reload. */
+  z.object({ type: z.literal('state'), state: ConversationState }),
+  /** One contract event of the running turn, applied with the same reducer on both sides. */
+  z.object({ type: z.literal('event'), event: StreamEvent }),
+  z.object({ type: z.literal('focusInput') }),
+]);
+export type ToWebview = z.infer<typeof ToWebview>;
+
+export const ToExtension = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({
+    type: z.literal('send'),
+    text: z
+      .string()
+      .min(1)
+      .max(32 * 1024),
+  }),
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('retry') }),
+  z.object({ type: z.literal('newChat') }),
+  z.object({ type: z.literal('dismissError') }),
+  z.object({
+    type: z.literal('decide'),
+    toolUseId: z.string().min(1),
+    decision: z.enum(['approve', 'deny']),
+    confirmText: z.string().max(300).optional(),
+  }),
+  z.object({ type: z.literal('copy'), text: z.string().max(1024 * 1024) }),
+  z.object({ type: z.literal('insert'), text: z.string().max(1024 * 1024) }),
+  z.object({
+    type: z.literal('openInEditor'),
+    text: z.string().max(1024 * 1024),
+    language: z.string().max(50).optional(),
+  }),
+  z.object({ type: z.literal('fix'), action: FixAction }),
+]);
+export type ToExtension = z.infer<typeof ToExtension>;
