@@ -63,7 +63,7 @@ describe('the extension in real VS Code', function () {
   }
 
   it('offers sign-in, then signs in with Cognito', async () => {
-    await workbench.page.locator('.activitybar [aria-label^="Cloud Engineer"]').first().click();
+    chat = await workbench.openChatView();
     await workbench.page.getByText('Sign in to see your conversations.').waitFor({ timeout: 30_000 });
     await workbench.screenshot('signed-out');
     await workbench.command('Cloud Engineer: Sign In');

@@ -18,6 +18,8 @@ export interface WorkbenchOptions {
   codeServer: string;
   settings: Record<string, unknown>;
   files?: Record<string, string>;
+  /** The environment of code-server and so of the extension host (AWS credentials, for local mode). */
+  env?: Record<string, string | undefined>;
 }
 
 export class Workbench {
@@ -70,7 +72,7 @@ export class Workbench {
         ...common,
         this.workspace,
       ],
-      { env: { ...process.env, VSCODE_PROXY_URI: '' } },
+      { env: { ...process.env, VSCODE_PROXY_URI: '', ...this.options.env } },
     );
     await this.server.waitFor(/HTTP server listening/i, 60_000);
     this.url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(this.workspace)}`;
@@ -152,9 +154,18 @@ export class Workbench {
     throw new Error('the chat webview did not appear');
   }
 
+  /** Opens the Cloud Engineer container from the activity bar, as a user would. */
   async openChatView(): Promise<Frame> {
-    await this.command('Cloud Engineer: Focus on Chat View');
-    return this.chat();
+    const item = this.page
+      .locator('.activitybar li.action-item', { has: this.page.locator('[aria-label^="Cloud Engineer"]') })
+      .first();
+    await item.waitFor({ timeout: 60_000 });
+    // A container restored by a reload shows its webview a moment later; clicking the icon of a
+    // container that is already shown would hide it.
+    const restored = await this.chat(5000).catch(() => undefined);
+    if (restored) return restored;
+    if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '')) await item.click();
+    return this.chat(60_000);
   }
 
   async screenshot(name: string): Promise<string> {
