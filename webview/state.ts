@@ -33,6 +33,8 @@ export const Item = z.discriminatedUnion('kind', [
     reason: z.string(),
     confirmText: z.string().optional(),
     decision: z.enum(['approve', 'deny']).optional(),
+    /** What the call returned once decided (the card is the call's only card). */
+    result: z.object({ status: z.enum(['success', 'error', 'denied']), summary: z.string() }).optional(),
   }),
   z.object({
     kind: z.literal('notice'),
@@ -86,16 +88,16 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
       return { ...state, items };
     case 'tool_call':
       closeStreaming();
-      items.push({
-        kind: 'tool',
-        id: event.id,
-        name: event.name,
-        input: event.input,
-        readOnly: event.readOnly,
-        status: event.readOnly ? 'running' : 'pending',
-      });
+      // A mutating call gets its approval card next; that card is the call's only card.
+      if (event.readOnly) items.push({ kind: 'tool', id: event.id, name: event.name, input: event.input, readOnly: true, status: 'running' });
       return { ...state, items };
     case 'tool_result': {
+      const card = items.findLastIndex((it) => it.kind === 'approval' && it.id === event.id);
+      if (card >= 0) {
+        const approval = items[card] as Extract<Item, { kind: 'approval' }>;
+        items[card] = { ...approval, result: { status: event.status, summary: event.summary } };
+        return { ...state, items };
+      }
       const i = items.findLastIndex((it) => it.kind === 'tool' && it.id === event.id);
       const item: Item =
         i >= 0

@@ -58,12 +58,14 @@ function approvalCard(item: Extract<Item, { kind: 'approval' }>, send: Send): HT
   el.setAttribute('role', 'group');
   el.setAttribute('aria-label', `Approval needed: ${toolLabel(item.name)}`);
   const head = div('approval-head');
-  head.innerHTML = `<span class="codicon codicon-warning" aria-hidden="true"></span><span class="tool-name">${escapeHtml(toolLabel(item.name))}</span><span class="approval-badge">needs approval</span>`;
+  head.innerHTML = `<span class="codicon codicon-warning" aria-hidden="true"></span><span class="tool-name">${escapeHtml(toolLabel(item.name))}</span><span class="approval-badge">${item.decision === 'approve' ? 'approved' : item.decision === 'deny' ? 'denied' : 'needs approval'}</span>`;
   el.append(head, div('approval-reason', item.reason));
   const preview = inputPreview(item.input, 2000);
   if (preview) el.append(details('Exact call', preview, true));
   if (item.decision) {
-    el.append(div('approval-decision', item.decision === 'approve' ? 'Approved' : 'Denied'));
+    const outcome = item.decision === 'deny' ? 'Denied' : item.result ? `Approved · ${statusText(item.result.status, false)}` : 'Approved · running…';
+    el.append(div('approval-decision', outcome));
+    if (item.result && item.result.status !== 'denied') el.append(div('tool-summary', item.result.summary));
     return el;
   }
   const actions = div('approval-actions');

@@ -207,7 +207,8 @@ describe('the extension in real VS Code', function () {
       stack.aws.calledWith('DeleteStack').map((p) => p.StackName),
       ['old-stack'],
     );
-    await chat.locator('.tool-card.status-success').first().waitFor();
+    await chat.locator('.approval-card .approval-decision', { hasText: 'Approved · done' }).waitFor();
+    assert.equal(await chat.locator('.tool-card').count(), 0, 'the approval card is the call\'s only card');
     await workbench.screenshot('approved');
 
     stack.bedrock.enqueue(
@@ -224,7 +225,7 @@ describe('the extension in real VS Code', function () {
     await chat.locator('.approval-card:not(.decided)').waitFor({ timeout: 30_000 });
     await chat.locator('.approval-card:not(.decided) vscode-button', { hasText: 'Deny' }).click();
     await eventually(async () => assert.match(await lastAnswer().innerText(), /nothing was changed/), 30_000);
-    await chat.locator('.tool-card.status-denied').waitFor();
+    await chat.locator('.approval-card .approval-decision', { hasText: 'Denied' }).last().waitFor();
     assert.deepEqual(stack.aws.calledWith('CreateChangeSet'), []);
     await workbench.screenshot('denied');
   });
