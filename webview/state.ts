@@ -89,7 +89,15 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
     case 'tool_call':
       closeStreaming();
       // A mutating call gets its approval card next; that card is the call's only card.
-      if (event.readOnly) items.push({ kind: 'tool', id: event.id, name: event.name, input: event.input, readOnly: true, status: 'running' });
+      if (event.readOnly)
+        items.push({
+          kind: 'tool',
+          id: event.id,
+          name: event.name,
+          input: event.input,
+          readOnly: true,
+          status: 'running',
+        });
       return { ...state, items };
     case 'tool_result': {
       const card = items.findLastIndex((it) => it.kind === 'approval' && it.id === event.id);

@@ -63,7 +63,12 @@ function approvalCard(item: Extract<Item, { kind: 'approval' }>, send: Send): HT
   const preview = inputPreview(item.input, 2000);
   if (preview) el.append(details('Exact call', preview, true));
   if (item.decision) {
-    const outcome = item.decision === 'deny' ? 'Denied' : item.result ? `Approved · ${statusText(item.result.status, false)}` : 'Approved · running…';
+    const outcome =
+      item.decision === 'deny'
+        ? 'Denied'
+        : item.result
+          ? `Approved · ${statusText(item.result.status, false)}`
+          : 'Approved · running…';
     el.append(div('approval-decision', outcome));
     if (item.result && item.result.status !== 'denied') el.append(div('tool-summary', item.result.summary));
     return el;

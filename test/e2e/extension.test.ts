@@ -208,7 +208,7 @@ describe('the extension in real VS Code', function () {
       ['old-stack'],
     );
     await chat.locator('.approval-card .approval-decision', { hasText: 'Approved · done' }).waitFor();
-    assert.equal(await chat.locator('.tool-card').count(), 0, 'the approval card is the call\'s only card');
+    assert.equal(await chat.locator('.tool-card').count(), 0, "the approval card is the call's only card");
     await workbench.screenshot('approved');
 
     stack.bedrock.enqueue(

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { TASKS } from '../../../../backend/src/core/tasks/catalog';
+import { publicTask } from '../../../../backend/src/core/tasks/fill';
+import { taskPicks, validateParam } from '../../../../extension/tasks/task-picks';
+
+describe('Run Cloud Task picks', () => {
+  const picks = taskPicks(TASKS.map(publicTask));
+
+  it('groups tasks under one separator per category, in the reference order', () => {
+    assert.deepEqual(
+      picks.filter((p) => p.kind === 'separator').map((p) => p.label),
+      [
+        'Resources & Status',
+        'Security',
+        'Cost',
+        'Architecture Diagrams',
+        'Best-Practice Guidance',
+        'Infrastructure Changes',
+      ],
+    );
+    assert.equal(picks.filter((p) => p.kind === 'task').length, TASKS.length);
+    const sepIndex = picks.findIndex((p) => p.label === 'Infrastructure Changes');
+    assert.ok(picks.slice(sepIndex + 1).every((p) => p.kind === 'task' && p.task.mutating));
+  });
+
+  it('marks the tasks that change AWS and carries the description for search', () => {
+    const vpc = picks.find((p) => p.kind === 'task' && p.task.id === 'create-vpc') as Extract<
+      (typeof picks)[number],
+      { kind: 'task' }
+    >;
+    assert.equal(vpc.label, '$(warning) Create a VPC');
+    assert.equal(vpc.description, 'changes AWS, with your approval');
+    assert.match(vpc.detail, /reviewed CloudFormation change set/);
+  });
+});
+
+describe('task parameter validation', () => {
+  const p = (name: string, required = false) => ({ name, label: name, required });
+  it('requires required params and accepts blank optional ones', () => {
+    assert.equal(validateParam(p('description', true), '  '), 'description is required');
+    assert.equal(validateParam(p('region'), ''), undefined);
+  });
+  it('checks the shape of well-known params', () => {
+    assert.equal(validateParam(p('region'), 'eu-west-1'), undefined);
+    assert.match(validateParam(p('region'), 'Europe')!, /AWS region/);
+    assert.equal(validateParam(p('vpcId'), 'vpc-0123456789abcdef0'), undefined);
+    assert.match(validateParam(p('vpcId'), 'vpc-xyz')!, /VPC id/);
+    assert.match(validateParam(p('cidr'), '10.0.0.0/8')!, /\/16 to \/28/);
+    assert.equal(validateParam(p('stackName'), 'web-prod'), undefined);
+    assert.match(validateParam(p('stackName'), '1web')!, /starting with a letter/);
+    assert.match(validateParam(p('budget'), 'lots')!, /A number/);
+  });
+});
