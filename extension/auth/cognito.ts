@@ -77,8 +77,10 @@ export async function refreshTokens(options: CognitoOptions, previous: Tokens): 
 function describe(error: unknown): Error {
   if (error instanceof SignInError) return error;
   const name = (error as { name?: string }).name ?? '';
-  if (name === 'NotAuthorizedException')
+  // Cognito says NotAuthorized; emulators (cognito-local) say InvalidPassword for the same thing.
+  if (name === 'NotAuthorizedException' || name === 'InvalidPasswordException') {
     return new SignInError('Incorrect username or password, or the session expired.');
+  }
   if (name === 'UserNotFoundException') return new SignInError('No such user in this user pool.');
   if (name === 'UserNotConfirmedException') return new SignInError('This user is not confirmed yet.');
   if (name === 'PasswordResetRequiredException')
