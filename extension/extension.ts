@@ -11,7 +11,14 @@ import { ConnectionManager } from './connection/manager';
 import { registerSessions } from './sessions/sessions-tree';
 import { registerRunTask } from './tasks/run-task';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` returns: the pieces the VS Code integration suite (test/vscode) drives. */
+export interface CloudEngineerApi {
+  chat: import('./chat/chat-controller').ChatController;
+  sessions: import('./sessions/sessions-tree').SessionsTree;
+  connections: ConnectionManager;
+}
+
+export function activate(context: vscode.ExtensionContext): CloudEngineerApi {
   const auth = registerAuth(context);
   const connections = new ConnectionManager(context, auth);
   context.subscriptions.push(connections);
@@ -22,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRunTask(context, { connections, ...chat });
   registerAccount(context, auth, connections);
   registerConfigure(context);
+  return { chat: chat.controller, sessions, connections };
 }
 
 export function deactivate(): void {}
