@@ -15,7 +15,7 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['vscode', 'mocha'],
+  external: ['vscode', 'mocha', 'cognito-local'],
   sourcemap: true,
   logLevel: 'warning',
 });
