@@ -26,7 +26,14 @@ suite('Cloud Engineer in VS Code', function () {
 
   test('contributes its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['cloudEngineer.runTask', 'cloudEngineer.newChat', 'cloudEngineer.askAboutSelection', 'cloudEngineer.signIn', 'cloudEngineer.configureBackend', 'cloudEngineer.sessions.rename']) {
+    for (const id of [
+      'cloudEngineer.runTask',
+      'cloudEngineer.newChat',
+      'cloudEngineer.askAboutSelection',
+      'cloudEngineer.signIn',
+      'cloudEngineer.configureBackend',
+      'cloudEngineer.sessions.rename',
+    ]) {
       assert.ok(commands.includes(id), id);
     }
   });
@@ -44,16 +51,34 @@ suite('Cloud Engineer in VS Code', function () {
 
   test('runs a task', async () => {
     stack.bedrock.enqueue(textTurn(['| i-1 | running |']));
-    await api.chat.runTask({ id: 'list-ec2-instances', title: 'List EC2 instances and status' }, { region: 'eu-west-1' });
+    await api.chat.runTask(
+      { id: 'list-ec2-instances', title: 'List EC2 instances and status' },
+      { region: 'eu-west-1' },
+    );
     assert.match(stack.bedrock.requests.at(-1)!.body.messages[0].content[0].text, /eu-west-1/);
   });
 
   test('approves one mutating call and denies another', async () => {
-    stack.bedrock.enqueue(toolTurn([{ id: 'd1', name: 'cloudformation_delete_stack', input: { stackName: 'old' } }]), textTurn(['Deleting.']));
+    stack.bedrock.enqueue(
+      toolTurn([{ id: 'd1', name: 'cloudformation_delete_stack', input: { stackName: 'old' } }]),
+      textTurn(['Deleting.']),
+    );
     await api.chat.send('delete old');
     await api.chat.decide({ toolUseId: 'd1', decision: 'approve', confirmText: 'DELETE old' });
-    assert.deepEqual(stack.aws.calledWith('DeleteStack').map((p) => p.StackName), ['old']);
-    stack.bedrock.enqueue(toolTurn([{ id: 'p1', name: 'cloudformation_plan_change', input: { stackName: 'web', templateBody: 'Resources: {}' } }]), textTurn(['Nothing changed.']));
+    assert.deepEqual(
+      stack.aws.calledWith('DeleteStack').map((p) => p.StackName),
+      ['old'],
+    );
+    stack.bedrock.enqueue(
+      toolTurn([
+        {
+          id: 'p1',
+          name: 'cloudformation_plan_change',
+          input: { stackName: 'web', templateBody: 'Resources: {}' },
+        },
+      ]),
+      textTurn(['Nothing changed.']),
+    );
     await api.chat.send('create web');
     await api.chat.decide({ toolUseId: 'p1', decision: 'deny' });
     assert.deepEqual(stack.aws.calledWith('CreateChangeSet'), []);

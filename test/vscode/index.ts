@@ -5,5 +5,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: true, timeout: 60_000 });
   mocha.suite.emit('pre-require', globalThis, 'extension.test.js', mocha);
   require('./extension.test');
-  return new Promise((resolve, reject) => mocha.run((failures) => (failures ? reject(new Error(`${failures} failed`)) : resolve())));
+  return new Promise((resolve, reject) =>
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} failed`)) : resolve())),
+  );
 }
