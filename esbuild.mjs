@@ -1,9 +1,10 @@
-// Builds every bundle in one run: the extension (Node, CommonJS, `vscode` external), the chat
-// webview (browser), and the backend's server and Lambda entry points.
-//   node esbuild.mjs [--production] [--watch] [--only extension,webview,server,lambda]
+// Builds every bundle in one run: the extension (Node, CommonJS, `vscode` external) and its AWS
+// half (loaded on first use), the chat webview (browser) and its on-demand mermaid renderer, and
+// the backend's server and Lambda entry points.
+//   node esbuild.mjs [--production] [--watch] [--only extension,aws,webview,mermaid,server,lambda]
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
@@ -20,6 +21,18 @@ const node = {
   logLevel: 'warning',
 };
 
+/** In the extension bundle, `./index` of extension/aws stays a runtime require of dist/aws.js. */
+const awsHalfAtRuntime = {
+  name: 'aws-half-at-runtime',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/index$/ }, (args) =>
+      args.importer.endsWith(join('extension', 'aws', 'load.ts'))
+        ? { path: './aws.js', external: true }
+        : undefined,
+    );
+  },
+};
+
 /** @type {Record<string, import('esbuild').BuildOptions>} */
 const targets = {
   extension: {
@@ -27,6 +40,15 @@ const targets = {
     entryPoints: ['extension/extension.ts'],
     outfile: 'dist/extension.js',
     external: ['vscode'],
+    minify: production,
+    metafile: true,
+    plugins: [awsHalfAtRuntime],
+  },
+  // The agent core and the AWS SDK, required by the extension on first use (extension/aws/load.ts).
+  aws: {
+    ...node,
+    entryPoints: ['extension/aws/index.ts'],
+    outfile: 'dist/aws.js',
     minify: production,
     metafile: true,
   },
@@ -94,7 +116,9 @@ if (!only || only.includes('webview')) {
 }
 
 const contexts = await Promise.all(
-  selected.map(([name, options]) => esbuild.context({ ...options, plugins: [writeMeta(name)] })),
+  selected.map(([name, options]) =>
+    esbuild.context({ ...options, plugins: [...(options.plugins ?? []), writeMeta(name)] }),
+  ),
 );
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

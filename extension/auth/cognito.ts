@@ -1,4 +1,5 @@
 /** Cognito user-pool calls: password sign-in and refresh (InitiateAuth), the SDK loaded on first use. */
+import { loadAws } from '../aws/load';
 import { tokensFrom, type Tokens } from './tokens';
 
 export interface CognitoOptions {
@@ -17,7 +18,7 @@ export function poolRegion(userPoolId: string): string {
 }
 
 async function client(options: CognitoOptions) {
-  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
+  const sdk = await loadAws();
   return {
     sdk,
     client: new sdk.CognitoIdentityProviderClient({

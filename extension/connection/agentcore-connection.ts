@@ -14,6 +14,7 @@ import {
   type RequestOf,
   type StreamEvent,
 } from '../../backend/src/protocol';
+import { loadAws } from '../aws/load';
 import { HttpConnection } from './http-connection';
 import { ConnectionError, errorKindForStatus, type AgentConnection, type JsonAction } from './types';
 
@@ -63,7 +64,7 @@ export class AgentCoreSigV4Connection implements AgentConnection {
   readonly label: string;
   private client:
     | Promise<{
-        sdk: typeof import('@aws-sdk/client-bedrock-agentcore');
+        sdk: Awaited<ReturnType<typeof loadAws>>;
         client: import('@aws-sdk/client-bedrock-agentcore').BedrockAgentCoreClient;
       }>
     | undefined;
@@ -101,15 +102,13 @@ export class AgentCoreSigV4Connection implements AgentConnection {
     signal: AbortSignal | undefined,
     sessionId: string | undefined,
   ): Promise<AsyncIterable<Uint8Array>> {
-    const { sdk, client } = await (this.client ??= import('@aws-sdk/client-bedrock-agentcore').then(
-      (sdk) => ({
-        sdk,
-        client: new sdk.BedrockAgentCoreClient({
-          region: this.runtime.region,
-          credentials: this.credentials,
-        }),
+    const { sdk, client } = await (this.client ??= loadAws().then((sdk) => ({
+      sdk,
+      client: new sdk.BedrockAgentCoreClient({
+        region: this.runtime.region,
+        credentials: this.credentials,
       }),
-    ));
+    })));
     let out: import('@aws-sdk/client-bedrock-agentcore').InvokeAgentRuntimeCommandOutput;
     try {
       out = await client.send(

@@ -1,4 +1,5 @@
 /** Settings to a connection. No `vscode` here: the rules are unit-tested. */
+import { loadAws } from '../aws/load';
 import type { Settings } from '../common/settings';
 import {
   AgentCoreSigV4Connection,
@@ -45,7 +46,7 @@ export function createConnection(settings: Settings, deps: ConnectionDeps): Agen
       const runtime = parseRuntimeArn(settings.runtimeArn);
       if (cognito) return createAgentCoreBearerConnection(runtime, deps.token);
       return new AgentCoreSigV4Connection(runtime, async () => {
-        const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+        const { fromNodeProviderChain } = await loadAws();
         return fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
       });
     }

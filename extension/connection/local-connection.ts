@@ -6,6 +6,8 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ChatRequest, ReplyOf, RequestOf, StreamEvent } from '../../backend/src/protocol';
 import type { AgentService } from '../../backend/src/core/service';
+import { join } from 'node:path';
+import { loadAws } from '../aws/load';
 import { ConnectionError, type AgentConnection, type ConnectionErrorKind, type JsonAction } from './types';
 
 export interface LocalConnectionOptions {
@@ -51,19 +53,14 @@ export class LocalConnection implements AgentConnection {
   }
 
   private async createService(): Promise<AgentService> {
-    const [{ createBackend }, { loadConfig }, { createLogger }, { join }] = await Promise.all([
-      import('../../backend/src/core/bootstrap'),
-      import('../../backend/src/core/config'),
-      import('../../backend/src/core/log'),
-      import('node:path'),
-    ]);
+    const aws = await loadAws();
     const region =
       this.options.region ||
       (await profileRegion(this.options.profile)) ||
       process.env.AWS_REGION ||
       process.env.AWS_DEFAULT_REGION ||
       'us-east-1';
-    const config = loadConfig({
+    const config = aws.loadConfig({
       AUTH_MODE: 'none',
       AWS_REGION: region,
       MODEL_ID: this.options.modelId,
@@ -72,26 +69,22 @@ export class LocalConnection implements AgentConnection {
       MEMORY_DIR: join(this.options.storageDir, 'memory'),
       BEDROCK_ENDPOINT: this.options.bedrockEndpoint,
     });
-    const credentials = this.options.credentials ?? (await defaultCredentials(this.options.profile));
-    const log = createLogger('info', (line) => this.options.log?.(line.trimEnd()));
-    return createBackend(config, log, { credentials }).service;
+    const credentials =
+      this.options.credentials ??
+      aws.fromNodeProviderChain(this.options.profile ? { profile: this.options.profile } : {});
+    const log = aws.createLogger('info', (line) => this.options.log?.(line.trimEnd()));
+    return aws.createBackend(config, log, { credentials }).service;
   }
 }
 
 async function localActor() {
-  return (await import('../../backend/src/core/auth/authenticator')).LOCAL_ACTOR;
-}
-
-async function defaultCredentials(profile: string | undefined): Promise<AwsCredentialIdentityProvider> {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  return fromNodeProviderChain(profile ? { profile } : {});
+  return (await loadAws()).LOCAL_ACTOR;
 }
 
 /** The region of the chosen profile in ~/.aws/config, when it has one. */
 async function profileRegion(profile: string | undefined): Promise<string | undefined> {
   try {
-    const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
-    const { configFile } = await loadSharedConfigFiles();
+    const { configFile } = await (await loadAws()).loadSharedConfigFiles();
     return configFile[profile || process.env.AWS_PROFILE || 'default']?.region;
   } catch {
     return undefined;

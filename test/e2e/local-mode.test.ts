@@ -41,7 +41,9 @@ describe('local mode in real VS Code', function () {
 
     it('says the credentials are missing and offers to configure', async () => {
       const chat = await workbench.openChatView();
-      assert.match(await chat.locator('.header .connection').innerText(), /^local/);
+      await eventually(async () =>
+        assert.match(await chat.locator('.header .connection').innerText(), /^local/),
+      );
       await ask(workbench, chat, 'Which account am I in?');
       const banner = chat.locator('.error-banner');
       await banner.waitFor({ state: 'visible', timeout: 60_000 });

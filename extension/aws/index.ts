@@ -1,0 +1,20 @@
+/**
+ * The AWS half of the extension: the agent core and the AWS SDK clients. Built as its own bundle
+ * (dist/aws.js) and required on first use through `loadAws()`, so activation neither parses nor
+ * runs any of it.
+ */
+export { createBackend } from '../../backend/src/core/bootstrap';
+export { loadConfig } from '../../backend/src/core/config';
+export { createLogger } from '../../backend/src/core/log';
+export { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
+export { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+export { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+export {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+export {
+  BedrockAgentCoreClient,
+  InvokeAgentRuntimeCommand,
+  type InvokeAgentRuntimeCommandOutput,
+} from '@aws-sdk/client-bedrock-agentcore';
