@@ -11,15 +11,21 @@ export interface Redaction {
   categories: Category[];
 }
 
+/** Compiled once, with match indices (`d`) so a detector can replace one group of its match. */
+const COMPILED = DETECTORS.map((d) => ({
+  ...d,
+  pattern: new RegExp(
+    d.pattern.source,
+    d.pattern.flags.includes('d') ? d.pattern.flags : `${d.pattern.flags}d`,
+  ),
+}));
+
 /** Replaces every detected item with `[REDACTED:CATEGORY]`; overlapping finds go to the first detector. */
 export function redactText(text: string): Redaction {
   const spans: { start: number; end: number; category: Category }[] = [];
-  for (const detector of DETECTORS) {
-    const pattern = new RegExp(
-      detector.pattern.source,
-      detector.pattern.flags.includes('d') ? detector.pattern.flags : `${detector.pattern.flags}d`,
-    );
-    for (const match of text.matchAll(pattern)) {
+  for (const detector of COMPILED) {
+    // matchAll works on a copy of the regex, so the shared one keeps no state between calls.
+    for (const match of text.matchAll(detector.pattern)) {
       if (detector.accept && !detector.accept(match[0])) continue;
       const [start, end] = detector.group ? match.indices![detector.group]! : match.indices![0]!;
       if (spans.some((s) => start < s.end && end > s.start)) continue;
@@ -66,10 +72,8 @@ export function guardToolOutput(toolName: string, text: string): { text: string;
   let cleaned = redacted.text;
   let injected = false;
   for (const marker of INJECTION_MARKERS) {
-    cleaned = cleaned.replace(
-      new RegExp(marker.source, marker.flags),
-      () => ((injected = true), '[removed: instruction-like text]'),
-    );
+    // A global regex in replace() starts at 0 and leaves lastIndex at 0: safe to share.
+    cleaned = cleaned.replace(marker, () => ((injected = true), '[removed: instruction-like text]'));
   }
   if (injected) {
     events.push(

@@ -52,14 +52,16 @@ export class ToolRegistry {
     return this.byName.size;
   }
 
-  /** The Converse `toolConfig.tools` list, JSON Schema generated from each tool's zod schema. */
+  private bedrockTools: BedrockTool[] | undefined;
+
+  /** The Converse `toolConfig.tools` list, JSON Schema generated once from each tool's zod schema. */
   toBedrockTools(): BedrockTool[] {
-    return [...this.byName.values()].map((tool) => ({
+    return (this.bedrockTools ??= [...this.byName.values()].map((tool) => ({
       toolSpec: {
         name: tool.name,
         description: tool.description,
         inputSchema: { json: z.toJSONSchema(tool.inputSchema, { io: 'input' }) as never },
       },
-    }));
+    })));
   }
 }
