@@ -35,39 +35,31 @@ export async function passwordSignIn(
   username: string,
   password: string,
 ): Promise<Tokens> {
-  const { sdk, client: cognito } = await client(options);
-  try {
-    const out = await cognito.send(
-      new sdk.InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: options.clientId,
-        AuthParameters: { USERNAME: username, PASSWORD: password },
-      }),
+  const out = await initiateAuth(options, 'USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password });
+  if (out.ChallengeName) {
+    throw new SignInError(
+      `Cognito asks for ${out.ChallengeName}, which this sign-in does not support yet; use the hosted UI (cloudEngineer.cognito.domain).`,
     );
-    if (out.ChallengeName)
-      throw new SignInError(
-        `Cognito asks for ${out.ChallengeName}, which this sign-in does not support yet; use the hosted UI (cloudEngineer.cognito.domain).`,
-      );
-    return tokensFrom(out.AuthenticationResult ?? {});
-  } catch (error) {
-    throw describe(error);
-  } finally {
-    cognito.destroy();
   }
+  return tokensFrom(out.AuthenticationResult ?? {});
 }
 
 export async function refreshTokens(options: CognitoOptions, previous: Tokens): Promise<Tokens> {
   if (!previous.refreshToken) throw new SignInError('No refresh token: sign in again.');
+  const out = await initiateAuth(options, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: previous.refreshToken });
+  return tokensFrom(out.AuthenticationResult ?? {}, previous);
+}
+
+async function initiateAuth(
+  options: CognitoOptions,
+  flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH',
+  parameters: Record<string, string>,
+) {
   const { sdk, client: cognito } = await client(options);
   try {
-    const out = await cognito.send(
-      new sdk.InitiateAuthCommand({
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        ClientId: options.clientId,
-        AuthParameters: { REFRESH_TOKEN: previous.refreshToken },
-      }),
+    return await cognito.send(
+      new sdk.InitiateAuthCommand({ AuthFlow: flow, ClientId: options.clientId, AuthParameters: parameters }),
     );
-    return tokensFrom(out.AuthenticationResult ?? {}, previous);
   } catch (error) {
     throw describe(error);
   } finally {

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   ErrorBody,
-  readEventStream,
   type ChatRequest,
   type ReplyOf,
   type RequestOf,
@@ -16,7 +15,13 @@ import {
 } from '../../backend/src/protocol';
 import { loadAws } from '../aws/load';
 import { HttpConnection } from './http-connection';
-import { ConnectionError, errorKindForStatus, type AgentConnection, type JsonAction } from './types';
+import {
+  ConnectionError,
+  errorKindForStatus,
+  eventsOf,
+  type AgentConnection,
+  type JsonAction,
+} from './types';
 
 export interface RuntimeArn {
   arn: string;
@@ -78,14 +83,7 @@ export class AgentCoreSigV4Connection implements AgentConnection {
 
   async *chat(request: Omit<ChatRequest, 'action'>, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     const body = await this.send({ action: 'chat', ...request }, signal, request.sessionId);
-    try {
-      yield* readEventStream(body as AsyncIterable<Uint8Array>);
-    } catch (error) {
-      if (signal.aborted) return;
-      throw new ConnectionError('unreachable', 'The connection to the runtime broke during the answer.', {
-        cause: error,
-      });
-    }
+    yield* eventsOf(body, signal, 'runtime');
   }
 
   async invoke<A extends JsonAction>(request: RequestOf<A>, signal?: AbortSignal): Promise<ReplyOf<A>> {

@@ -4,13 +4,18 @@
  */
 import {
   ErrorBody,
-  readEventStream,
   type ChatRequest,
   type ReplyOf,
   type RequestOf,
   type StreamEvent,
 } from '../../backend/src/protocol';
-import { ConnectionError, errorKindForStatus, type AgentConnection, type JsonAction } from './types';
+import {
+  ConnectionError,
+  errorKindForStatus,
+  eventsOf,
+  type AgentConnection,
+  type JsonAction,
+} from './types';
 
 export interface HttpConnectionOptions {
   url: string;
@@ -39,14 +44,7 @@ export class HttpConnection implements AgentConnection {
   async *chat(request: Omit<ChatRequest, 'action'>, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     const response = await this.post({ action: 'chat', ...request }, signal, request.sessionId);
     if (!response.body) throw new ConnectionError('server', 'The backend answered without a stream.');
-    try {
-      yield* readEventStream(response.body);
-    } catch (error) {
-      if (signal.aborted) return;
-      throw new ConnectionError('unreachable', 'The connection to the backend broke during the answer.', {
-        cause: error,
-      });
-    }
+    yield* eventsOf(response.body, signal, 'backend');
   }
 
   async invoke<A extends JsonAction>(request: RequestOf<A>, signal?: AbortSignal): Promise<ReplyOf<A>> {

@@ -2,7 +2,14 @@
  * What the chat view, the task command and the sessions tree talk to. Three implementations
  * (local, http, agentcore); none of them imports `vscode`, so they are unit-tested in plain Node.
  */
-import type { Action, ChatRequest, ReplyOf, RequestOf, StreamEvent } from '../../backend/src/protocol';
+import {
+  readEventStream,
+  type Action,
+  type ChatRequest,
+  type ReplyOf,
+  type RequestOf,
+  type StreamEvent,
+} from '../../backend/src/protocol';
 
 export type JsonAction = Exclude<Action, 'chat'>;
 
@@ -49,4 +56,20 @@ export function errorKindForStatus(status: number): ConnectionErrorKind {
   if (status === 429) return 'throttled';
   if (status >= 400 && status < 500) return 'invalid_request';
   return 'server';
+}
+
+/** Contract events from a response body; a stream that breaks (not one the caller aborted) is `unreachable`. */
+export async function* eventsOf(
+  body: AsyncIterable<Uint8Array>,
+  signal: AbortSignal,
+  from: string,
+): AsyncGenerator<StreamEvent> {
+  try {
+    yield* readEventStream(body);
+  } catch (error) {
+    if (signal.aborted) return;
+    throw new ConnectionError('unreachable', `The connection to the ${from} broke during the answer.`, {
+      cause: error,
+    });
+  }
 }
