@@ -21,11 +21,16 @@ function load(): Promise<Mermaid> {
       const dark =
         document.body.classList.contains('vscode-dark') ||
         document.body.classList.contains('vscode-high-contrast');
+      // A concrete font stack: the diagram is shown as an image, where CSS variables do not resolve,
+      // and mermaid must measure text in the font the image will draw it with.
       mermaid.initialize({
         startOnLoad: false,
         securityLevel: 'strict',
         theme: dark ? 'dark' : 'default',
-        fontFamily: 'var(--vscode-font-family)',
+        fontFamily: 'Helvetica, Arial, sans-serif',
+        // SVG text, not HTML in foreignObject: an image draws it with the metrics mermaid measured.
+        htmlLabels: false,
+        flowchart: { htmlLabels: false },
       });
       resolve(mermaid);
     };
@@ -48,6 +53,9 @@ export async function renderDiagrams(root: HTMLElement): Promise<void> {
       img.className = 'mermaid-diagram';
       img.alt = 'Architecture diagram';
       img.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg)))}`;
+      // The SVG says width="100%"; its natural size is its viewBox (the stylesheet caps it at the view's width).
+      const viewBox = /viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)"/.exec(svg);
+      if (viewBox) img.width = Math.ceil(Number(viewBox[1]));
       block.replaceChildren(img);
       block.dataset.rendered = 'ok';
     } catch {

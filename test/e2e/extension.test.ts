@@ -118,6 +118,35 @@ describe('the extension in real VS Code', function () {
     await workbench.screenshot('streamed-answer');
   });
 
+  it('draws a mermaid diagram, and inserts a code block at the cursor', async () => {
+    stack.bedrock.enqueue(
+      textTurn([
+        'Here is the layout:\n\n```mermaid\nflowchart TB\n  alb[ALB] --> web[EC2 web]\n  web --> db[(RDS)]\n```\n\n',
+        'And a bucket:\n\n```yaml\nInserted:\n  Type: AWS::S3::Bucket\n```\n',
+      ]),
+    );
+    await ask('Draw my web tier and give me a bucket');
+    await chat.locator('img.mermaid-diagram').waitFor({ timeout: 30_000 });
+    assert.equal(await chat.locator('.mermaid-failed').count(), 0);
+    await idle();
+    await workbench.screenshot('mermaid-diagram');
+
+    await workbench.page.keyboard.press('Control+P');
+    await workbench.answer('template.yaml', { pick: true });
+    await workbench.page.locator('.monaco-editor .view-lines').first().click();
+    await workbench.page.keyboard.press('Control+End');
+    await chat.locator('.code-block vscode-toolbar-button[data-action="insert"]').last().click();
+    await eventually(
+      async () =>
+        assert.match(
+          await workbench.page.locator('.monaco-editor .view-lines').first().innerText(),
+          /Inserted:/,
+        ),
+      20_000,
+    );
+    await workbench.screenshot('inserted-at-cursor');
+  });
+
   it('runs a task from the Command Palette with its parameters', async () => {
     stack.bedrock.enqueue(textTurn(['| Instance | State |\n|---|---|\n| i-0abc | running |\n']));
     await workbench.command('Cloud Engineer: Run Cloud Task…');
