@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { readEventStream } from '../../backend/src/protocol';
 import { textTurn } from '../fakes/bedrock';
 import { BackendStack, useBackendStack } from '../support/stack';
 
@@ -230,5 +231,22 @@ describe('the server refuses unsafe configuration', () => {
     } finally {
       await stack.stop();
     }
+  });
+});
+
+describe('graceful shutdown', () => {
+  const stack = useBackendStack({ auth: 'none', env: { SHUTDOWN_GRACE_MS: '5000' } });
+
+  it('lets an open stream finish after SIGTERM, refuses new work, and exits cleanly', async () => {
+    stack.bedrock.enqueue(textTurn(['one ', 'two ', 'three ', 'four'], { gapMs: 300 }));
+    const response = await stack.openChat({ message: 'finish what you started' });
+    const events: string[] = [];
+    for await (const event of readEventStream(response.body!)) {
+      events.push(event.type);
+      if (events.filter((t) => t === 'text').length === 1) stack.server!.proc.kill('SIGTERM');
+    }
+    assert.equal(events.at(-1), 'done', 'the answer was allowed to finish');
+    assert.equal(await stack.server!.exited, 0);
+    await assert.rejects(fetch(`${stack.url}/ping`), 'no longer listening');
   });
 });
