@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readEventStream } from '../../backend/src/protocol';
 import { textTurn } from '../fakes/bedrock';
 import { BackendStack, useBackendStack } from '../support/stack';
@@ -248,5 +251,51 @@ describe('graceful shutdown', () => {
     assert.equal(events.at(-1), 'done', 'the answer was allowed to finish');
     assert.equal(await stack.server!.exited, 0);
     await assert.rejects(fetch(`${stack.url}/ping`), 'no longer listening');
+  });
+});
+
+describe('limits and failing dependencies', () => {
+  describe('MAX_STREAMS_PER_ACTOR', () => {
+    const stack = useBackendStack({ auth: 'none', env: { MAX_STREAMS_PER_ACTOR: '1' } });
+
+    it('refuses a second concurrent answer with 429 and Retry-After, and stores nothing for it', async () => {
+      stack.bedrock.enqueue(textTurn(['slow ', 'answer'], { gapMs: 400 }), textTurn(['later']));
+      const first = await stack.openChat({ message: 'first' });
+      const second = await stack.invoke({ action: 'chat', message: 'second' });
+      assert.equal(second.status, 429);
+      assert.equal(second.headers.get('retry-after'), '5');
+      assert.equal(second.json.error.code, 'throttled');
+      for await (const _ of readEventStream(first.body!));
+      const { json } = await stack.invoke({ action: 'listSessions' });
+      assert.deepEqual(
+        json.sessions.map((s: { title: string }) => s.title),
+        ['first'],
+        'the refused message left no session',
+      );
+      const third = await stack.chat({ message: 'after the first finished' });
+      assert.equal(third.status, 200);
+    });
+  });
+
+  describe('a memory store that fails', () => {
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'ce-broken-')), 'file');
+    writeFileSync(notADirectory, 'not a folder');
+    const stack = useBackendStack({ auth: 'none', env: { MEMORY_DIR: notADirectory } });
+
+    it('answers 503 unavailable, not 500, and keeps serving', async () => {
+      for (const body of [{ action: 'listSessions' }, { action: 'chat', message: 'hello' }]) {
+        const response = await stack.invoke(body);
+        assert.equal(response.status, 503);
+        assert.deepEqual(response.json, {
+          error: { code: 'unavailable', message: 'the conversation store is unavailable; try again shortly' },
+        });
+      }
+      assert.equal(
+        stack.bedrock.requests.length,
+        0,
+        'the model is not called when the message cannot be stored',
+      );
+      assert.equal((await fetch(`${stack.url}/ping`)).status, 200);
+    });
   });
 });

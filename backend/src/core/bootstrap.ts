@@ -38,6 +38,7 @@ export function createBackend(config: BackendConfig, log: Logger, overrides: Bac
     tasks: TASKS,
     region: config.region,
     maxIterations: config.maxIterations,
+    maxStreamsPerActor: config.maxStreamsPerActor,
     ...(config.guardrail
       ? {
           guardrail: config.guardrail,

@@ -30,6 +30,7 @@ const Env = z.object({
   MEMORY_ID: z.string().optional(),
   TOOLS_MODE: z.enum(['read-only', 'approve-writes']).default('approve-writes'),
   MAX_ITERATIONS: z.coerce.number().int().min(1).max(50).default(10),
+  MAX_STREAMS_PER_ACTOR: z.coerce.number().int().min(1).max(100).default(4),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -86,6 +87,7 @@ export function loadConfig(
     },
     toolsMode: e.TOOLS_MODE,
     maxIterations: e.MAX_ITERATIONS,
+    maxStreamsPerActor: e.MAX_STREAMS_PER_ACTOR,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };

@@ -8,7 +8,7 @@ import type { ModelClient } from './agent/model';
 import type { AgentTurnOptions } from './agent/loop';
 import type { Actor } from './auth/authenticator';
 import { prepareChat, streamChat } from './chat';
-import { InvalidRequestError, NotFoundError } from './errors';
+import { InvalidRequestError, NotFoundError, ServiceError, ThrottledError, UnavailableError } from './errors';
 import type { ToolTextGuard } from './guardrails/bedrock-guardrail';
 import type { Logger } from './log';
 import type { MemoryStore, StoredTurn } from './memory/types';
@@ -27,6 +27,8 @@ export interface ServiceDeps {
   region: string;
   credentials?: AwsCredentialIdentityProvider;
   maxIterations: number;
+  /** Chat streams one actor may have open at once (per process); more are refused with 429. */
+  maxStreamsPerActor: number;
   guardrail?: AgentTurnOptions['guardrail'];
   /** ApplyGuardrail on tool results, when a Bedrock guardrail is configured. */
   bedrockToolGuard?: ToolTextGuard;
@@ -43,23 +45,52 @@ export type InvocationResult =
 export class AgentService {
   constructor(readonly deps: ServiceDeps) {}
 
+  private readonly openStreams = new Map<string, number>();
+
   /** Validates `body` as a request, runs it for `actor`; 4xx conditions throw `ServiceError`s. */
   async invoke(
     actor: Actor,
     body: unknown,
     signal: AbortSignal = new AbortController().signal,
   ): Promise<InvocationResult> {
+    try {
+      return await this.dispatch(actor, body, signal);
+    } catch (error) {
+      throw asDependencyError(error, this.deps.log);
+    }
+  }
+
+  /** Counts an actor's open streams for as long as the stream runs (hosts always drain it). */
+  private async *counted(actorId: string, events: AsyncGenerator<StreamEvent>): AsyncGenerator<StreamEvent> {
+    this.openStreams.set(actorId, (this.openStreams.get(actorId) ?? 0) + 1);
+    try {
+      yield* events;
+    } finally {
+      const left = (this.openStreams.get(actorId) ?? 1) - 1;
+      if (left > 0) this.openStreams.set(actorId, left);
+      else this.openStreams.delete(actorId);
+    }
+  }
+
+  private async dispatch(actor: Actor, body: unknown, signal: AbortSignal): Promise<InvocationResult> {
     const request = parseRequest(body);
     const { memory } = this.deps;
     const actorId = actor.actorId;
     switch (request.action) {
       case 'chat': {
+        // Checked before anything is stored: a refused request leaves no trace in the session.
+        const open = this.openStreams.get(actorId) ?? 0;
+        if (open >= this.deps.maxStreamsPerActor) {
+          throw new ThrottledError(`${open} answers are already streaming for you; wait for one to finish`, {
+            retryAfterSeconds: 5,
+          });
+        }
         const prepared = await prepareChat(this.deps, actor, request);
         return {
           kind: 'stream',
           action: 'chat',
           sessionId: prepared.session.sessionId,
-          events: streamChat(this.deps, actor, prepared, signal),
+          events: this.counted(actorId, streamChat(this.deps, actor, prepared, signal)),
         };
       }
       case 'listSessions': {
@@ -110,6 +141,16 @@ function json(action: Action, body: unknown): InvocationResult {
 /** Only the contract's fields leave the service; replay data stays inside. */
 function publicTurn({ messages: _messages, ...turn }: StoredTurn) {
   return turn;
+}
+
+/** A file system that fails (disk full, permissions, a broken mount) is a dependency down: 503, not a bug. */
+function asDependencyError(error: unknown, log: Logger): unknown {
+  if (error instanceof ServiceError) return error;
+  if (typeof (error as { syscall?: unknown })?.syscall === 'string') {
+    log.error('memory store failed', { error });
+    return new UnavailableError('the conversation store is unavailable; try again shortly', { cause: error });
+  }
+  return error;
 }
 
 export function parseRequest(body: unknown): InvocationRequest {
