@@ -3,7 +3,13 @@
  * authoritative state (the view can be hidden, disposed or reloaded and gets it back), runs turns
  * through the connection, and posts each contract event to the view as it arrives.
  */
-import type { Approval, ChatContext, ChatRequest, StreamEvent } from '../../backend/src/protocol';
+import {
+  describeTaskRun,
+  type Approval,
+  ChatContext,
+  ChatRequest,
+  StreamEvent,
+} from '../../backend/src/protocol';
 import {
   applyEvent,
   emptyState,
@@ -66,11 +72,7 @@ export class ChatController {
   ): Promise<void> {
     if (this.busy) return Promise.resolve();
     this.reset();
-    const given = Object.entries(params).filter(([, v]) => v.trim());
-    this.push({
-      kind: 'user',
-      text: `Run task: ${task.title}${given.length ? ` (${given.map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
-    });
+    this.push({ kind: 'user', text: describeTaskRun(task.title, params) });
     return this.run({ taskId: task.id, params, ...(context ? { context } : {}) });
   }
 

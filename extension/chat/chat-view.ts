@@ -11,6 +11,13 @@ import type { ChatController } from './chat-controller';
 import { insertAtCursor, openInEditor } from './editor-actions';
 import { chatHtml } from './html';
 
+/** The command behind each fix a banner offers (retry is the controller's own). */
+const FIX_COMMANDS = {
+  signIn: COMMANDS.signIn,
+  configure: COMMANDS.configureBackend,
+  showLogs: COMMANDS.showLogs,
+} as const;
+
 export class ChatView extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private controller!: ChatController;
@@ -97,17 +104,10 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
         return insertAtCursor(message.text);
       case 'openInEditor':
         return openInEditor(message.text, message.language);
-      case 'fix': {
-        const command = {
-          signIn: COMMANDS.signIn,
-          configure: COMMANDS.configureBackend,
-          showLogs: COMMANDS.showLogs,
-          retry: undefined,
-        }[message.action];
+      case 'fix':
         if (message.action === 'retry') return this.controller.retry();
-        if (command) await vscode.commands.executeCommand(command);
+        await vscode.commands.executeCommand(FIX_COMMANDS[message.action]);
         return;
-      }
     }
   }
 }

@@ -50,8 +50,4 @@ export class SessionsModel {
   renamed(session: Session): void {
     this.sessions = this.sessions.map((s) => (s.sessionId === session.sessionId ? session : s));
   }
-
-  removed(sessionId: string): void {
-    this.sessions = this.sessions.filter((s) => s.sessionId !== sessionId);
-  }
 }

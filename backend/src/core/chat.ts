@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@aws-sdk/client-bedrock-runtime';
 import {
+  describeTaskRun,
   MESSAGE_LIMIT_BYTES,
   type ChatContext,
   type ChatRequest,
@@ -14,7 +15,7 @@ import {
 } from '../protocol';
 import { decide, describeDecisions, executeDecisions, pendingCalls, type Decision } from './agent/approvals';
 import { toModelHistory } from './agent/history';
-import { ModelCallError, runAgentTurn, TurnRecord } from './agent/loop';
+import { MAX_TOOL_OUTPUT_CHARS, ModelCallError, runAgentTurn, TurnRecord } from './agent/loop';
 import type { ToolOutputGuard } from './agent/tool-calls';
 import type { Actor } from './auth/authenticator';
 import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from './errors';
@@ -165,7 +166,7 @@ export async function* streamChat(
       const results = yield* executeDecisions(prepared.decisions, {
         tools: deps.tools,
         context: { ...toolContext, signal },
-        maxOutputChars: 16_000,
+        maxOutputChars: MAX_TOOL_OUTPUT_CHARS,
         guard: toolGuard,
         record,
       });
@@ -312,12 +313,6 @@ function hasToolBlocks(messages: Message[]): boolean {
 function titleFrom(message: string): string {
   const line = message.trim().split('\n')[0]!.replace(/\s+/g, ' ');
   return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line || 'New chat';
-}
-
-function describeTaskRun(title: string, params: Record<string, string> = {}, extra?: string): string {
-  const given = Object.entries(params).filter(([, v]) => v.trim());
-  const args = given.length ? ` (${given.map(([k, v]) => `${k}: ${v}`).join(', ')})` : '';
-  return `Run task: ${title}${args}${extra?.trim() ? `\n\n${extra.trim()}` : ''}`;
 }
 
 /** The editor selection goes to the model as quoted data, after the question. */

@@ -1,2 +1,3 @@
 export * from './schemas';
 export * from './sse';
+export * from './task-run';

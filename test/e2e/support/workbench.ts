@@ -173,9 +173,4 @@ export class Workbench {
     await this.page.screenshot({ path: file });
     return file;
   }
-
-  /** Notification toasts' text, newest last. */
-  async notifications(): Promise<string[]> {
-    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
-  }
 }

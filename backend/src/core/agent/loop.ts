@@ -58,7 +58,10 @@ export class ModelCallError extends Error {
   }
 }
 
-const DEFAULTS = { maxIterations: 10, maxTokens: 4096, maxToolOutputChars: 16_000 };
+/** Tool output beyond this is cut, with a note to the model. */
+export const MAX_TOOL_OUTPUT_CHARS = 16_000;
+
+const DEFAULTS = { maxIterations: 10, maxTokens: 4096, maxToolOutputChars: MAX_TOOL_OUTPUT_CHARS };
 
 export async function* runAgentTurn(
   options: AgentTurnOptions,
