@@ -11,7 +11,8 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { Child, freePort } from '../../support/process';
 
 const ROOT = resolve(__dirname, '../../..');
-export const VSIX = join(ROOT, 'dist', 'cloud-engineer.vsix');
+/** `CE_VSIX` tests another build of the extension than the one `npm run package` writes. */
+export const VSIX = process.env.CE_VSIX ?? join(ROOT, 'dist', 'cloud-engineer.vsix');
 export const ARTIFACTS = join(ROOT, 'test-results', 'e2e');
 
 export interface WorkbenchOptions {
