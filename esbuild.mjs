@@ -21,6 +21,16 @@ const node = {
   logLevel: 'warning',
 };
 
+/** Bundled CommonJS dependencies still call `require` for Node built-ins; ESM has none of its own. */
+const backendEsm = {
+  ...node,
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+};
+
 /** In the extension bundle, `./index` of extension/aws stays a runtime require of dist/aws.js. */
 const awsHalfAtRuntime = {
   name: 'aws-half-at-runtime',
@@ -75,24 +85,27 @@ const targets = {
     minify: true, // large, and only loaded when a diagram appears
     metafile: true,
   },
+  // The backend's hosts as ES modules with code splitting: each AWS SDK client the source loads
+  // with `import()` becomes its own chunk, read on first use, so start-up compiles only what
+  // serving a request needs (cold starts on AgentCore and Lambda).
   server: {
-    ...node,
-    entryPoints: ['backend/src/server/main.ts'],
-    outfile: 'backend/dist/server.js',
+    ...backendEsm,
+    entryPoints: { server: 'backend/src/server/main.ts' },
+    outdir: 'backend/dist',
     minify: production,
     metafile: true,
   },
   lambda: {
-    ...node,
-    entryPoints: ['backend/src/lambda/handler.ts'],
-    outfile: 'backend/dist/lambda/index.js',
+    ...backendEsm,
+    entryPoints: { index: 'backend/src/lambda/handler.ts' },
+    outdir: 'backend/dist/lambda',
     minify: production,
     metafile: true,
   },
 };
 
 const selected = Object.entries(targets).filter(
-  ([name, options]) => (!only || only.includes(name)) && existsSync(options.entryPoints[0]),
+  ([name, options]) => (!only || only.includes(name)) && Object.values(options.entryPoints).every((entry) => existsSync(entry)),
 );
 
 /** Metafiles go next to each bundle's folder, for `esbuild --analyze`-style size checks. */
@@ -107,6 +120,16 @@ const writeMeta = (name) => ({
     });
   },
 });
+
+// The backend bundles are ES modules: their folders say so to Node (and to Lambda's runtime).
+for (const [name, dir] of [
+  ['server', 'backend/dist'],
+  ['lambda', 'backend/dist/lambda'],
+]) {
+  if (only && !only.includes(name)) continue;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+}
 
 // The chat view's codicons come from the package, next to the webview bundle.
 if (!only || only.includes('webview')) {
