@@ -7,11 +7,14 @@ export type TaskPick =
 
 const CATEGORY_ORDER = [
   'Resources & Status',
+  'Troubleshooting',
   'Security',
   'Cost',
   'Architecture Diagrams',
   'Best-Practice Guidance',
+  'Operations',
   'Infrastructure Changes',
+  'Complete Stacks',
 ];
 
 /** Tasks grouped by category (known categories first, in the reference agent's order), a separator each. */
@@ -43,24 +46,13 @@ export function validateParam(param: TaskParam, value: string): string | undefin
   const v = value.trim();
   if (!v) return param.required ? `${param.label} is required` : undefined;
   if (v.length > 2048) return 'At most 2,048 characters';
-  switch (param.name) {
-    case 'region':
-      return /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(v) ? undefined : 'An AWS region such as us-east-1';
-    case 'vpcId':
-      return /^vpc-[0-9a-f]{8,17}$/.test(v) ? undefined : 'A VPC id such as vpc-0123456789abcdef0';
-    case 'stackName':
-      return /^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(v)
-        ? undefined
-        : 'Letters, digits and hyphens, starting with a letter';
-    case 'cidr':
-      return /^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-8])$/.test(v)
-        ? undefined
-        : 'An IPv4 CIDR from /16 to /28, such as 10.0.0.0/16';
-    case 'days':
-    case 'azCount':
-    case 'budget':
-      return /^\d+(\.\d+)?$/.test(v) ? undefined : 'A number';
-    default:
-      return undefined;
+  if (!param.pattern) return undefined;
+  // The pattern comes from the task definition, which the backend checks the same way.
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(param.pattern);
+  } catch {
+    return undefined;
   }
+  return pattern.test(v) ? undefined : (param.patternError ?? `Must match ${param.pattern}`);
 }

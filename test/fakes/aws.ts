@@ -1,7 +1,8 @@
 /**
- * A wire-level stand-in for the AWS query-protocol APIs the tools call, reached through the SDK's
- * standard `AWS_ENDPOINT_URL`: STS GetCallerIdentity and the CloudFormation calls of the stack
- * tools. Records every call, so tests can prove what ran and what never did.
+ * A wire-level stand-in for the AWS APIs the tools call, reached through the SDK's standard
+ * `AWS_ENDPOINT_URL`: the query protocol (STS GetCallerIdentity, the CloudFormation calls of the
+ * stack tools) and the JSON protocol of CloudWatch Logs Insights (`X-Amz-Target`). Records every
+ * call, so tests can prove what ran and what never did.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,12 +20,22 @@ export interface FakeStack {
 }
 
 export class AwsFake {
-  readonly calls: { action: string; params: Record<string, string> }[] = [];
+  readonly calls: { action: string; params: Record<string, any> }[] = [];
   /** Stacks DescribeStacks knows; a missing name answers "does not exist". */
   stacks = new Map<string, FakeStack>();
+  /** Rows every Logs Insights query returns (field name to value), after one `Running` poll. */
+  logRows: Record<string, string>[] = [];
   private server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      const action = target.split('.').pop()!;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      this.calls.push({ action, params: body });
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      return res.end(JSON.stringify(this.answerJson(action)));
+    }
     const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const action = params.Action ?? '';
     this.calls.push({ action, params });
@@ -40,6 +51,7 @@ export class AwsFake {
   reset(): void {
     this.calls.length = 0;
     this.stacks.clear();
+    this.logRows = [];
   }
 
   private answer(action: string, p: Record<string, string>): { status: number; body: string } {
@@ -79,6 +91,29 @@ export class AwsFake {
         return ok();
       default:
         return error('InvalidAction', `the fake does not know ${action}`);
+    }
+  }
+
+  private polls = 0;
+
+  private answerJson(action: string): unknown {
+    switch (action) {
+      case 'StartQuery':
+        this.polls = 0;
+        return { queryId: `q-${this.calls.length}` };
+      case 'GetQueryResults':
+        if (this.polls++ === 0) return { status: 'Running', results: [] };
+        return {
+          status: 'Complete',
+          results: this.logRows.map((row) =>
+            Object.entries(row).map(([field, value]) => ({ field, value })),
+          ),
+          statistics: { recordsMatched: this.logRows.length, recordsScanned: 1000, bytesScanned: 1e5 },
+        };
+      case 'StopQuery':
+        return { success: true };
+      default:
+        return {};
     }
   }
 

@@ -2,6 +2,9 @@ import { InvalidRequestError } from '../errors';
 import type { TaskDefinition } from './types';
 import type { Task } from '../../protocol';
 
+/** Longer values are not parameters but instructions: they belong in the message. */
+const PARAM_MAX_CHARS = 2048;
+
 /** The public view of a catalog entry: the contract's `Task`, without the prompt. */
 export function publicTask({ prompt: _prompt, ...task }: TaskDefinition): Task {
   return task;
@@ -22,8 +25,16 @@ export function fillTaskPrompt(
   if (unknown.length > 0)
     throw new InvalidRequestError(`task ${task.id} has no parameter ${unknown.join(', ')}`);
   for (const param of task.params ?? []) {
-    if (param.required && !params[param.name]?.trim()) {
+    const value = params[param.name]?.trim();
+    if (param.required && !value) {
       throw new InvalidRequestError(`task ${task.id} needs the parameter "${param.name}" (${param.label})`);
+    }
+    if (value && value.length > PARAM_MAX_CHARS)
+      throw new InvalidRequestError(`parameter "${param.name}" is over ${PARAM_MAX_CHARS} characters`);
+    if (value && param.pattern && !new RegExp(param.pattern).test(value)) {
+      throw new InvalidRequestError(
+        `parameter "${param.name}" is not valid: ${param.patternError ?? `it must match ${param.pattern}`}`,
+      );
     }
   }
   const prompt = task.prompt.replace(/\{(\w+)\}/g, (slot, name: string) => {

@@ -11,16 +11,19 @@ describe('Run Cloud Task picks', () => {
       picks.filter((p) => p.kind === 'separator').map((p) => p.label),
       [
         'Resources & Status',
+        'Troubleshooting',
         'Security',
         'Cost',
         'Architecture Diagrams',
         'Best-Practice Guidance',
+        'Operations',
         'Infrastructure Changes',
+        'Complete Stacks',
       ],
     );
     assert.equal(picks.filter((p) => p.kind === 'task').length, TASKS.length);
     const sepIndex = picks.findIndex((p) => p.label === 'Infrastructure Changes');
-    assert.ok(picks.slice(sepIndex + 1).every((p) => p.kind === 'task' && p.task.mutating));
+    assert.ok(picks.slice(sepIndex + 1).every((p) => p.kind === 'separator' || p.task.mutating));
   });
 
   it('marks the tasks that change AWS and carries the description for search', () => {
@@ -35,7 +38,13 @@ describe('Run Cloud Task picks', () => {
 });
 
 describe('task parameter validation', () => {
-  const p = (name: string, required = false) => ({ name, label: name, required });
+  // Patterns come from the task definitions, as the backend sends them: nothing is keyed on names here.
+  const params = new Map(TASKS.flatMap((t) => t.params ?? []).map((param) => [param.name, param]));
+  const p = (name: string, required = false) => ({
+    ...(params.get(name) ?? { name, label: name }),
+    label: name,
+    required,
+  });
   it('requires required params and accepts blank optional ones', () => {
     assert.equal(validateParam(p('description', true), '  '), 'description is required');
     assert.equal(validateParam(p('region'), ''), undefined);
@@ -48,6 +57,25 @@ describe('task parameter validation', () => {
     assert.match(validateParam(p('cidr'), '10.0.0.0/8')!, /\/16 to \/28/);
     assert.equal(validateParam(p('stackName'), 'web-prod'), undefined);
     assert.match(validateParam(p('stackName'), '1web')!, /starting with a letter/);
-    assert.match(validateParam(p('budget'), 'lots')!, /A number/);
+    assert.match(validateParam(p('budget'), 'lots')!, /An amount/);
+    assert.equal(validateParam(p('functionName'), 'orders-processor'), undefined);
+    assert.match(validateParam(p('functionName'), 'orders processor')!, /function name/);
+  });
+
+  it('takes any pattern from the definition, and tolerates a broken one', () => {
+    const custom = {
+      name: 'ticket',
+      label: 'Ticket',
+      required: true,
+      pattern: '^OPS-\\d+$',
+      patternError: 'A ticket such as OPS-12',
+    };
+    assert.equal(validateParam(custom, 'OPS-12'), undefined);
+    assert.equal(validateParam(custom, 'ops12'), 'A ticket such as OPS-12');
+    assert.equal(validateParam({ ...custom, pattern: '([' }, 'anything'), undefined);
+    assert.equal(
+      validateParam({ name: 'free', label: 'Free', required: false }, 'any text at all'),
+      undefined,
+    );
   });
 });

@@ -21,7 +21,8 @@ function guidance(id: string, title: string, description: string, topic: string)
       `Give best-practice guidance on ${topic}, following the AWS Well-Architected Framework. Focus: {focus}. ` +
       'Where the account can show how it measures up, check it with the read-only tools first, then list the most ' +
       'important recommendations in priority order, each with why it matters and how to do it (console, CLI or ' +
-      'CloudFormation). Keep it to what applies.',
+      'CloudFormation). When AWS documentation tools are offered, check current guidance there and cite the pages ' +
+      'with links. Keep it to what applies.',
   };
 }
 
@@ -73,5 +74,23 @@ export const GUIDANCE_TASKS: TaskDefinition[] = [
     'Disaster recovery best practices',
     'RTO and RPO, backup, pilot light, warm standby, multi-region.',
     'disaster recovery (RTO and RPO targets, AWS Backup, cross-region replication, pilot light, warm standby, multi-site, runbooks and drills)',
+  ),
+  guidance(
+    'guidance-compliance',
+    'Compliance best practices',
+    'Controls and evidence for frameworks such as CIS, PCI DSS, HIPAA and SOC 2.',
+    'compliance (AWS Config conformance packs, Security Hub standards, Audit Manager, CloudTrail integrity, data residency, evidence collection for CIS, PCI DSS, HIPAA and SOC 2)',
+  ),
+  guidance(
+    'guidance-monitoring',
+    'Monitoring and observability best practices',
+    'Metrics, logs, traces, alarms and dashboards that catch problems early.',
+    'monitoring and observability (golden signals, CloudWatch alarms and anomaly detection, structured logs and Logs Insights, X-Ray and OpenTelemetry traces, dashboards, on-call runbooks)',
+  ),
+  guidance(
+    'guidance-database',
+    'Database best practices',
+    'Engine choice, sizing, high availability, backups and performance.',
+    'databases (choosing RDS, Aurora or DynamoDB, instance sizing and Graviton, Multi-AZ and read replicas, backups and PITR, connection pooling with RDS Proxy, Performance Insights, encryption)',
   ),
 ];

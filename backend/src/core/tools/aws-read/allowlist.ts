@@ -11,6 +11,8 @@ export interface ServiceEntry {
   client: string;
   /** Global services are called in one region whatever the request says. */
   globalRegion?: string;
+  /** The service's input members are camelCase (most JSON APIs), not PascalCase. */
+  camelCase?: boolean;
   /** Extra client options (S3 follows buckets to their own region). */
   clientOptions?: Record<string, unknown>;
   operations: readonly string[];
@@ -146,6 +148,7 @@ export const SERVICES = {
   ecs: {
     load: () => import('@aws-sdk/client-ecs'),
     client: 'ECSClient',
+    camelCase: true,
     operations: [
       'ListClusters',
       'DescribeClusters',
@@ -161,6 +164,7 @@ export const SERVICES = {
   eks: {
     load: () => import('@aws-sdk/client-eks'),
     client: 'EKSClient',
+    camelCase: true,
     operations: [
       'ListClusters',
       'DescribeCluster',
@@ -212,6 +216,75 @@ export const SERVICES = {
     load: () => import('@aws-sdk/client-cloudtrail'),
     client: 'CloudTrailClient',
     operations: ['DescribeTrails', 'ListTrails', 'GetTrailStatus', 'GetEventSelectors', 'LookupEvents'],
+  },
+  logs: {
+    load: () => import('@aws-sdk/client-cloudwatch-logs'),
+    client: 'CloudWatchLogsClient',
+    camelCase: true,
+    // Configuration only: log events are read through logs_insights_query, which bounds them.
+    operations: [
+      'DescribeLogGroups',
+      'DescribeLogStreams',
+      'DescribeMetricFilters',
+      'DescribeSubscriptionFilters',
+    ],
+  },
+  config: {
+    load: () => import('@aws-sdk/client-config-service'),
+    client: 'ConfigServiceClient',
+    operations: [
+      'DescribeConfigRules',
+      'DescribeComplianceByConfigRule',
+      'DescribeComplianceByResource',
+      'GetComplianceDetailsByConfigRule',
+      'DescribeConfigurationRecorderStatus',
+      'DescribeConformancePackCompliance',
+    ],
+  },
+  accessanalyzer: {
+    load: () => import('@aws-sdk/client-accessanalyzer'),
+    client: 'AccessAnalyzerClient',
+    camelCase: true,
+    operations: ['ListAnalyzers', 'ListFindingsV2', 'GetFindingV2'],
+  },
+  health: {
+    load: () => import('@aws-sdk/client-health'),
+    client: 'HealthClient',
+    camelCase: true,
+    // The Health API is served from us-east-1 for the whole account.
+    globalRegion: 'us-east-1',
+    operations: [
+      'DescribeEvents',
+      'DescribeEventDetails',
+      'DescribeAffectedEntities',
+      'DescribeEventAggregates',
+    ],
+  },
+  computeoptimizer: {
+    load: () => import('@aws-sdk/client-compute-optimizer'),
+    client: 'ComputeOptimizerClient',
+    camelCase: true,
+    operations: [
+      'GetEnrollmentStatus',
+      'GetEC2InstanceRecommendations',
+      'GetEBSVolumeRecommendations',
+      'GetLambdaFunctionRecommendations',
+      'GetAutoScalingGroupRecommendations',
+      'GetECSServiceRecommendations',
+      'GetRDSDatabaseRecommendations',
+    ],
+  },
+  budgets: {
+    load: () => import('@aws-sdk/client-budgets'),
+    client: 'BudgetsClient',
+    globalRegion: 'us-east-1',
+    // Every Budgets call needs AccountId: get it from get_caller_identity first.
+    operations: [
+      'DescribeBudgets',
+      'DescribeBudget',
+      'DescribeBudgetPerformanceHistory',
+      'DescribeNotificationsForBudget',
+    ],
   },
   sts: {
     load: () => import('@aws-sdk/client-sts'),

@@ -4,6 +4,7 @@
  */
 
 const HIDDEN = '[hidden: environment values are not shown]';
+const HIDDEN_ARG = '[hidden: command arguments are not shown]';
 
 export function shapeOutput(args: {
   service: string;
@@ -60,6 +61,8 @@ export function scrub(value: unknown, key = ''): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) {
     // ECS container environment: [{ name, value }]
+    // ECS container command lines carry secrets as often as the environment does.
+    if (key === 'command' || key === 'entryPoint') return value.map(() => HIDDEN_ARG);
     if (key === 'environment')
       return value.map((v) =>
         v && typeof v === 'object' && 'name' in v

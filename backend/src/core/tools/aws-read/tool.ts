@@ -3,7 +3,8 @@
  * Anything not on the allowlist is refused; list operations are paginated up to a cap and the
  * result says what was left out.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { explainDisabled } from '../service-disabled';
 import { awsClientConfig, AwsRegion, defineTool, ToolError } from '../types';
 import { SERVICE_NAMES, SERVICES, type ServiceEntry, type ServiceName } from './allowlist';
 import { hasNextPage, shapeOutput } from './shape';
@@ -47,10 +48,12 @@ export const awsRead = defineTool({
       );
     }
     const params = input.params ?? {};
-    const badKey = Object.keys(params).find((k) => !/^[A-Z][A-Za-z0-9]*$/.test(k));
+    // Member names are PascalCase, or camelCase in most JSON services: never paths or operators.
+    const member = entry.camelCase ? /^[a-z][A-Za-z0-9]*$/ : /^[A-Z][A-Za-z0-9]*$/;
+    const badKey = Object.keys(params).find((k) => !member.test(k));
     if (badKey)
       throw new ToolError(
-        `params key "${badKey}" is not an input member of ${operation}: members are PascalCase`,
+        `params key "${badKey}" is not an input member of ${operation}: members are ${entry.camelCase ? 'camelCase' : 'PascalCase'}`,
       );
 
     const sdk = await entry.load();
@@ -77,6 +80,8 @@ export const awsRead = defineTool({
         if (context.signal.aborted) break;
       }
       return shapeOutput({ service: input.service, operation, region, pages, more });
+    } catch (error) {
+      explainDisabled(input.service, region, error);
     } finally {
       client.destroy();
     }
