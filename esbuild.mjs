@@ -3,7 +3,7 @@
 // the backend's server and Lambda entry points.
 //   node esbuild.mjs [--production] [--watch] [--only extension,aws,webview,mermaid,server,lambda]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -127,6 +127,8 @@ for (const [name, dir] of [
   ['lambda', 'backend/dist/lambda'],
 ]) {
   if (only && !only.includes(name)) continue;
+  // Chunk names carry content hashes: clear the old ones so the image and the Lambda zip hold only these.
+  if (!watch) rmSync(join(dir, 'chunks'), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
 }

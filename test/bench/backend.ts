@@ -184,7 +184,10 @@ export async function perTurn(env: BenchEnv): Promise<void> {
 
   // Disk: syncs a turn costs, counted in the server process.
   const disk = mkdtempSync(join(ROOT, '.bench-disk-'));
-  const counted = await startServer(env, { MEMORY_DIR: disk }, ['--require', join(__dirname, 'count-syncs.cjs')]);
+  const counted = await startServer(env, { MEMORY_DIR: disk }, [
+    '--require',
+    join(__dirname, 'count-syncs.cjs'),
+  ]);
   try {
     const syncs = async () => {
       const before = counted.output().length;

@@ -46,10 +46,7 @@ export function writeReport(meta: Record<string, unknown>): string {
   ];
   const table = lines.join('\n');
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(
-    join(ROOT, 'bench', 'results.json'),
-    JSON.stringify({ ...meta, rows }, null, 2) + '\n',
-  );
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ ...meta, rows }, null, 2) + '\n');
   return table;
 }
 

@@ -2,13 +2,15 @@
  * `npm run bench`: every speed and memory figure from one run, each beside a baseline measured in
  * the same run, printed as one markdown table and written to bench/results.json.
  *   npm run bench [-- --quick] [-- --soak-seconds N] [-- --only coldstart,turn,scale,memory,sessions,extension]
- * `--quick` shortens the soak to one minute. Needs the production bundles (npm run bench builds them).
+ * `--quick` shortens the soak to one minute. Needs the production bundles and the .vsix (npm run
+ * bench builds them) and, for the first-token figure, code-server (provisioned as for the tests).
  */
 import { cpus } from 'node:os';
 import { BedrockFake, textTurn } from '../fakes/bedrock';
 import { CognitoLocal } from '../support/cognito';
 import { cleanup, coldStart, DELTAS, memory, perTurn, scale } from './backend';
 import { activation, serverBundles } from './extension';
+import { firstTokenOnScreen } from './first-token';
 import { writeReport } from './lib';
 import { sessions } from './stores';
 
@@ -38,7 +40,10 @@ process.env.AWS_NODEJS_SUPPRESS_VERSION_WARNING ??= '1';
     if (wants('scale')) await scale(env);
     if (wants('memory')) await memory(env, soakSeconds);
     if (wants('sessions')) await sessions();
-    if (wants('extension')) activation();
+    if (wants('extension')) {
+      activation();
+      await firstTokenOnScreen(process.env.CODE_SERVER_BIN);
+    }
   } finally {
     await bedrock.stop();
     await cognito?.stop();
