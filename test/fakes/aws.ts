@@ -44,7 +44,7 @@ export class AwsFake {
     res.end(reply.body);
   });
 
-  calledWith(action: string): Record<string, string>[] {
+  calledWith(action: string): Record<string, any>[] {
     return this.calls.filter((c) => c.action === action).map((c) => c.params);
   }
 
