@@ -28,7 +28,9 @@ const backendEsm = {
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   mainFields: ['module', 'main'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 };
 
 /** In the extension bundle, `./index` of extension/aws stays a runtime require of dist/aws.js. */
@@ -59,6 +61,9 @@ const targets = {
     ...node,
     entryPoints: ['extension/aws/index.ts'],
     outfile: 'dist/aws.js',
+    // ES module builds first, as for the backend: a CommonJS dependency that requires zod would
+    // otherwise defer zod's initialization past the schemas our modules build at load.
+    mainFields: ['module', 'main'],
     minify: production,
     metafile: true,
   },
@@ -105,7 +110,8 @@ const targets = {
 };
 
 const selected = Object.entries(targets).filter(
-  ([name, options]) => (!only || only.includes(name)) && Object.values(options.entryPoints).every((entry) => existsSync(entry)),
+  ([name, options]) =>
+    (!only || only.includes(name)) && Object.values(options.entryPoints).every((entry) => existsSync(entry)),
 );
 
 /** Metafiles go next to each bundle's folder, for `esbuild --analyze`-style size checks. */

@@ -29,12 +29,14 @@ export async function firstTokenOnScreen(codeServer: string | undefined): Promis
     req.on('end', async () => {
       const request = JSON.parse(body || '{}');
       const json = (value: unknown, status = 200) => (
-        res.writeHead(status, { 'content-type': 'application/json' }), res.end(JSON.stringify(value))
+        res.writeHead(status, { 'content-type': 'application/json' }),
+        res.end(JSON.stringify(value))
       );
       if (request.action === 'whoami') return json({ actorId: 'local', authMode: 'none' });
       if (request.action === 'listSessions') return json({ sessions: [] });
       if (request.action === 'listTasks') return json({ tasks: [] });
-      if (request.action !== 'chat') return json({ error: { code: 'not_found', message: 'no session' } }, 404);
+      if (request.action !== 'chat')
+        return json({ error: { code: 'not_found', message: 'no session' } }, 404);
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
       res.socket?.setNoDelay(true);
       const send = (event: unknown) => res.write(`data: ${JSON.stringify(event)}\n\n`);
@@ -88,5 +90,3 @@ export async function firstTokenOnScreen(codeServer: string | undefined): Promis
     server.close();
   }
 }
-
-

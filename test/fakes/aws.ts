@@ -105,9 +105,7 @@ export class AwsFake {
         if (this.polls++ === 0) return { status: 'Running', results: [] };
         return {
           status: 'Complete',
-          results: this.logRows.map((row) =>
-            Object.entries(row).map(([field, value]) => ({ field, value })),
-          ),
+          results: this.logRows.map((row) => Object.entries(row).map(([field, value]) => ({ field, value }))),
           statistics: { recordsMatched: this.logRows.length, recordsScanned: 1000, bytesScanned: 1e5 },
         };
       case 'StopQuery':

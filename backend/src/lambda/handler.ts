@@ -3,12 +3,12 @@
  * the HTTP host; the chat stream is written to Lambda's response stream event by event.
  */
 import type { Writable } from 'node:stream';
-import { encodeEvent } from '../protocol';
 import { createBackend } from '../core/bootstrap';
-import { loadConfig } from '../core/config';
+import { ConfigError, loadConfig, type BackendConfig } from '../core/config';
 import { ServiceError, toErrorResponse } from '../core/errors';
-import { authenticate, handleInvocation, type Backend } from '../core/invocation';
+import { authenticate, handleInvocation, type Backend, type InvocationResult } from '../core/invocation';
 import { actorTag, createLogger, type Logger } from '../core/log';
+import { pumpEvents } from '../server/event-pump';
 
 /** The part of a Function URL event this host reads. */
 export interface FunctionUrlEvent {
@@ -30,7 +30,23 @@ export interface StreamingRuntime {
   HttpResponseStream: { from(stream: Writable, meta: ResponseMeta): Writable };
 }
 
-export function createHandler(backend: Backend, runtime: StreamingRuntime, log: Logger) {
+/**
+ * The Lambda's configuration. A Function URL is public: a backend that checks no token there would
+ * serve anyone on the internet, so AUTH_MODE=none stops the function at start-up.
+ */
+export function loadLambdaConfig(env: Record<string, string | undefined>): BackendConfig {
+  const config = loadConfig(env, { host: '0.0.0.0' });
+  if (config.auth.mode === 'none')
+    throw new ConfigError('AUTH_MODE=none is refused on Lambda: a Function URL is public; configure Cognito');
+  return config;
+}
+
+export function createHandler(
+  backend: Backend,
+  runtime: StreamingRuntime,
+  log: Logger,
+  options: { keepaliveMs?: number } = {},
+) {
   return runtime.streamifyResponse(async (event, responseStream) => {
     const started = performance.now();
     const method = event.requestContext?.http?.method ?? 'GET';
@@ -51,6 +67,8 @@ export function createHandler(backend: Backend, runtime: StreamingRuntime, log: 
         latencyMs: Math.round(performance.now() - started),
       });
     };
+    let result: InvocationResult | undefined;
+    let streaming = false;
     try {
       if ((event.rawPath ?? '/') !== '/')
         return respond(404, { error: { code: 'not_found', message: 'POST / only' } });
@@ -66,15 +84,22 @@ export function createHandler(backend: Backend, runtime: StreamingRuntime, log: 
       const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : (event.body ?? '');
       const abort = new AbortController();
       responseStream.on('close', () => abort.abort());
-      const result = await handleInvocation(backend, actor, body, abort.signal);
+      result = await handleInvocation(backend, actor, body, abort.signal);
       entry.action = result.action;
       if (result.kind === 'json') return respond(200, result.body);
+      streaming = true;
       const out = runtime.HttpResponseStream.from(responseStream, {
         statusCode: 200,
         headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
       });
-      for await (const streamEvent of result.events) out.write(encodeEvent(streamEvent));
-      out.end();
+      // A failure from here on ends the stream with an `error` event: the status is already sent.
+      // A client that went away aborts the turn; what is left still drains (and is stored), unsent.
+      const write = (chunk: string) => void (out.destroyed || out.writableEnded || out.write(chunk));
+      await pumpEvents(result.events, write, {
+        ...(options.keepaliveMs !== undefined ? { keepaliveMs: options.keepaliveMs } : {}),
+        onError: (error) => log.error('chat stream failed', { error }),
+      });
+      if (!out.writableEnded) out.end();
       log.info('request', {
         ...entry,
         status: 200,
@@ -83,8 +108,16 @@ export function createHandler(backend: Backend, runtime: StreamingRuntime, log: 
       });
     } catch (error) {
       if (!(error instanceof ServiceError)) log.error('request failed', { error });
+      if (streaming) {
+        // Never a second status line after the stream started; just close it.
+        if (!responseStream.writableEnded) responseStream.end();
+        return;
+      }
       const { status, body, headers } = toErrorResponse(error);
       respond(status, body, headers);
+    } finally {
+      // Frees the caller's stream slot even when the stream was never read.
+      if (result?.kind === 'stream') await result.events.return(undefined);
     }
   });
 }
@@ -95,12 +128,15 @@ function lowerCaseKeys(headers: Record<string, string | undefined>): Record<stri
 
 declare const awslambda: StreamingRuntime | undefined;
 
-/** The Lambda entry point, built once per execution environment. */
+/**
+ * The Lambda entry point, built once per execution environment. Only the real runtime's streaming
+ * API counts: loading an AWS SDK client defines an empty `awslambda` global elsewhere too.
+ */
 export const handler =
-  typeof awslambda !== 'undefined'
+  typeof awslambda !== 'undefined' && typeof awslambda?.streamifyResponse === 'function'
     ? (() => {
-        const config = loadConfig(process.env, { host: '0.0.0.0' });
+        const config = loadLambdaConfig(process.env);
         const log = createLogger(config.logLevel);
-        return createHandler(createBackend(config, log), awslambda, log);
+        return createHandler(createBackend(config, log), awslambda, log, { keepaliveMs: config.keepaliveMs });
       })()
     : undefined;
