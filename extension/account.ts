@@ -31,6 +31,7 @@ export function registerAccount(
   context.subscriptions.push(
     status,
     connections.onDidChange(() => void update()),
+    auth.onDidChangeStatus(() => void update()),
     vscode.commands.registerCommand(COMMANDS.signIn, async () => {
       if (!auth.configured) {
         const pick = await vscode.window.showInformationMessage(

@@ -1,5 +1,6 @@
 /** Configure Backend…: pick a mode and fill what it needs, written to the user settings. */
 import * as vscode from 'vscode';
+import type { CognitoAuthProvider } from './auth/cognito-auth-provider';
 import { COMMANDS } from './common/ids';
 import { readSettings, SECTION, SETTINGS, type BackendMode } from './common/settings';
 
@@ -26,11 +27,13 @@ const MODES: (vscode.QuickPickItem & { mode?: BackendMode })[] = [
   { label: '$(settings-gear) Open all Cloud Engineer settings' },
 ];
 
-export function registerConfigure(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.configureBackend, configure));
+export function registerConfigure(context: vscode.ExtensionContext, auth: CognitoAuthProvider): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.configureBackend, () => configure(auth)),
+  );
 }
 
-async function configure(): Promise<void> {
+async function configure(auth: CognitoAuthProvider): Promise<void> {
   const current = readSettings();
   const pick = await vscode.window.showQuickPick(
     MODES.map((m) => ({
@@ -94,7 +97,9 @@ async function configure(): Promise<void> {
   }
   await set(SETTINGS.mode, pick.mode);
   const next = readSettings();
-  if (next.mode !== 'local' && next.userPoolId && next.clientId) {
+  // Tokens are kept per pool and client: a user already signed in to this one is not asked again.
+  const signedIn = Boolean(await auth.currentLabel());
+  if (next.mode !== 'local' && next.userPoolId && next.clientId && !signedIn) {
     const choice = await vscode.window.showInformationMessage(
       `Cloud Engineer now uses the ${pick.mode} backend.`,
       'Sign In',

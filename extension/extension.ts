@@ -7,6 +7,8 @@ import { registerAccount } from './account';
 import { registerAuth } from './auth/cognito-auth-provider';
 import { registerChat } from './chat/register';
 import { registerConfigure } from './configure';
+import { registerConnectToDeployment } from './deployment/register';
+import { registerExport } from './export/register';
 import { ConnectionManager } from './connection/manager';
 import { registerSessions } from './sessions/sessions-tree';
 import { registerRunTask } from './tasks/run-task';
@@ -22,13 +24,13 @@ export function activate(context: vscode.ExtensionContext): CloudEngineerApi {
   const auth = registerAuth(context);
   const connections = new ConnectionManager(context, auth);
   context.subscriptions.push(connections);
-  let refreshSessions = () => {};
-  const chat = registerChat(context, connections, () => refreshSessions());
+  const chat = registerChat(context, connections);
   const sessions = registerSessions(context, { connections, ...chat });
-  refreshSessions = () => sessions.refresh();
   registerRunTask(context, { connections, ...chat });
   registerAccount(context, auth, connections);
-  registerConfigure(context);
+  registerConfigure(context, auth);
+  registerConnectToDeployment(context);
+  registerExport(context, { connections, ...chat });
   return { chat: chat.controller, sessions, connections };
 }
 

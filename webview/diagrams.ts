@@ -1,4 +1,10 @@
-/** Renders ```mermaid blocks, loading the mermaid bundle the first time one appears. */
+/**
+ * Renders ```mermaid blocks, loading the mermaid bundle the first time one appears. The page's
+ * Content-Security-Policy admits no inline style: while mermaid draws, its style elements carry
+ * the page's nonce and its style attributes go through the CSSOM (which the policy allows), so
+ * nothing is blocked, nothing is logged, and text is measured with the styles the image uses.
+ */
+import type { ToExtension } from './protocol';
 
 type Mermaid = {
   initialize(config: Record<string, unknown>): void;
@@ -11,11 +17,10 @@ let counter = 0;
 function load(): Promise<Mermaid> {
   return (loading ??= new Promise<Mermaid>((resolve, reject) => {
     const app = document.getElementById('app')!;
-    const current = document.querySelector<HTMLScriptElement>('script[nonce]');
     const script = document.createElement('script');
     script.src = app.dataset.mermaid!;
     // The page's CSP admits scripts with its nonce only; the loader passes it on.
-    script.nonce = current?.nonce ?? '';
+    script.nonce = pageNonce();
     script.onload = () => {
       const mermaid = (globalThis as { cloudEngineerMermaid?: Mermaid }).cloudEngineerMermaid!;
       const dark =
@@ -39,15 +44,80 @@ function load(): Promise<Mermaid> {
   }));
 }
 
+function pageNonce(): string {
+  return document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+}
+
+/**
+ * While mermaid renders: style elements get the nonce, `setAttribute('style', …)` becomes a CSSOM
+ * write, and the SVG string mermaid sanitizes (DOMPurify parses it, and a parsed style attribute
+ * is a violation even in an inert document) carries its style attributes under another name.
+ * Returns the undo.
+ */
+function admitMermaidStyles(nonce: string): () => void {
+  const element = Element.prototype;
+  const doc = Document.prototype;
+  const { setAttribute } = element;
+  const { createElement, createElementNS } = doc;
+  const { parseFromString } = DOMParser.prototype;
+  const withNonce = <T extends Element>(el: T): T => {
+    if (el.localName === 'style') setAttribute.call(el, 'nonce', nonce);
+    return el;
+  };
+  element.setAttribute = function (this: Element, name: string, value: string) {
+    const style = (this as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (name.toLowerCase() === 'style' && style) style.cssText = String(value);
+    else setAttribute.call(this, name, value);
+  };
+  doc.createElement = function (this: Document, ...args: Parameters<Document['createElement']>) {
+    return withNonce(createElement.apply(this, args));
+  } as Document['createElement'];
+  doc.createElementNS = function (this: Document, ...args: [string | null, string]) {
+    return withNonce(createElementNS.apply(this, args));
+  } as Document['createElementNS'];
+  DOMParser.prototype.parseFromString = function (
+    this: DOMParser,
+    text: string,
+    type: DOMParserSupportedType,
+  ) {
+    return parseFromString.call(this, String(text).replace(/ style="/g, ` ${HELD_STYLE}="`), type);
+  };
+  return () => {
+    element.setAttribute = setAttribute;
+    doc.createElement = createElement;
+    doc.createElementNS = createElementNS;
+    DOMParser.prototype.parseFromString = parseFromString;
+  };
+}
+
+const HELD_STYLE = 'data-ce-style';
+
+/** The SVG as an image shows it: style attributes back, and no trace of the page's nonce. */
+function finishSvg(svg: string, nonce: string): string {
+  const restored = svg
+    .replace(new RegExp(` ${HELD_STYLE}="`, 'g'), ' style="')
+    .replace(new RegExp(` nonce="${nonce}"`, 'g'), '');
+  // Its own size (mermaid says width="100%"), so the image stands alone, e.g. in an editor tab.
+  const viewBox = /viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)"/.exec(restored);
+  if (!viewBox) return restored;
+  const [width, height] = [Math.ceil(Number(viewBox[1])), Math.ceil(Number(viewBox[2]))];
+  return restored.replace(/^(<svg[^>]*?) width="100%"/, `$1 width="${width}" height="${height}"`);
+}
+
+type Send = (message: ToExtension) => void;
+
 /** Replaces finished mermaid placeholders under `root` with their SVG; the source stays on failure. */
-export async function renderDiagrams(root: HTMLElement): Promise<void> {
+export async function renderDiagrams(root: HTMLElement, send: Send): Promise<void> {
   const blocks = [...root.querySelectorAll<HTMLElement>('.mermaid-block:not([data-rendered])')];
   if (blocks.length === 0) return;
   const mermaid = await load();
   for (const block of blocks) {
     block.dataset.rendered = 'pending';
+    const nonce = pageNonce();
+    const undo = admitMermaidStyles(nonce);
     try {
-      const { svg } = await mermaid.render(`diagram-${++counter}`, block.dataset.source ?? '');
+      const rendered = await mermaid.render(`diagram-${++counter}`, block.dataset.source ?? '').finally(undo);
+      const svg = finishSvg(rendered.svg, nonce);
       // Shown as an image: the SVG's own styles apply inside it and nothing in it can run.
       const img = document.createElement('img');
       img.className = 'mermaid-diagram';
@@ -56,7 +126,16 @@ export async function renderDiagrams(root: HTMLElement): Promise<void> {
       // The SVG says width="100%"; its natural size is its viewBox (the stylesheet caps it at the view's width).
       const viewBox = /viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)"/.exec(svg);
       if (viewBox) img.width = Math.ceil(Number(viewBox[1]));
-      block.replaceChildren(img);
+      const open = document.createElement('vscode-toolbar-button');
+      open.className = 'open-diagram';
+      open.setAttribute('icon', 'zoom-in');
+      open.setAttribute('label', 'Open Diagram');
+      open.title = 'Open Diagram';
+      open.addEventListener('click', () => send({ type: 'openDiagram', svg }));
+      const bar = document.createElement('div');
+      bar.className = 'diagram-toolbar';
+      bar.append(open);
+      block.replaceChildren(bar, img);
       block.dataset.rendered = 'ok';
     } catch {
       block.dataset.rendered = 'failed';

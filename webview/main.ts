@@ -27,10 +27,12 @@ let state: ConversationState = emptyState();
 let frame = 0;
 
 const app = document.getElementById('app')!;
+// The title has the line to itself; who is signed in where is the status bar's to show.
 const header = div('header');
 const title = div('title');
-const connection = div('connection');
-header.append(title, connection);
+title.setAttribute('role', 'heading');
+title.setAttribute('aria-level', '1');
+header.append(title);
 const log = div('messages');
 log.setAttribute('role', 'log');
 log.setAttribute('aria-live', 'polite');
@@ -38,6 +40,10 @@ log.setAttribute('aria-label', 'Conversation');
 const welcome = div('welcome');
 welcome.innerHTML =
   '<h2>Ask about your AWS account</h2><p>Questions get answers from live data. Changes to AWS always wait for your approval.</p>';
+// A step that must come first (no AWS credentials in local mode), said before the first question.
+const setup = div('setup-step');
+setup.setAttribute('role', 'status');
+welcome.append(setup);
 for (const example of [
   'Which security groups are open to the world?',
   'What did I spend this month, by service?',
@@ -54,16 +60,23 @@ for (const example of [
 const banner = div('error-banner');
 banner.setAttribute('role', 'alert');
 const composer = div('composer');
+const inputLabel = document.createElement('label');
+inputLabel.className = 'prompt-label';
+inputLabel.htmlFor = 'prompt';
+inputLabel.textContent = 'Message Cloud Engineer';
+const inputHint = div('prompt-hint', 'Enter to send, Shift+Enter for a new line');
+inputHint.id = 'prompt-hint';
 const input = document.createElement('vscode-textarea');
+input.id = 'prompt';
 input.className = 'prompt';
-input.setAttribute('placeholder', 'Ask Cloud Engineer (Enter to send, Shift+Enter for a new line)');
-input.setAttribute('aria-label', 'Message');
+input.setAttribute('label', 'Message Cloud Engineer');
+input.setAttribute('aria-describedby', 'prompt-hint');
 input.setAttribute('rows', '3');
 input.setAttribute('resize', 'vertical');
 const sendButton = button('Send', 'send', 'primary');
 const stopButton = button('Stop', 'debug-stop', 'secondary');
-composer.append(input, div('composer-actions'));
-composer.lastElementChild!.append(sendButton, stopButton);
+composer.append(inputLabel, input, div('composer-actions'));
+composer.lastElementChild!.append(inputHint, sendButton, stopButton);
 app.append(header, welcome, log, banner, composer);
 
 const items = new ItemList(log, send);
@@ -80,6 +93,20 @@ input.addEventListener('keydown', (e: KeyboardEvent) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
     submit();
+  } else if (e.key === 'ArrowUp' && !e.isComposing && input.value === '') {
+    // Up in an empty input brings back the last message, to edit and send again.
+    const last = state.items.findLast((it) => it.kind === 'user');
+    if (last?.kind === 'user') {
+      e.preventDefault();
+      input.value = last.text;
+    }
+  }
+});
+// Escape stops a running answer from anywhere in the view.
+document.addEventListener('keydown', (e: KeyboardEvent) => {
+  if (e.key === 'Escape' && state.busy && !e.defaultPrevented) {
+    e.preventDefault();
+    send({ type: 'stop' });
   }
 });
 
@@ -89,8 +116,9 @@ log.addEventListener('click', (e) => {
   if (!target) return;
   const text = target.dataset.code ?? '';
   const action = target.dataset.action;
+  const language = target.dataset.language ? { language: target.dataset.language } : {};
   if (action === 'copy') send({ type: 'copy', text });
-  else if (action === 'insert') send({ type: 'insert', text });
+  else if (action === 'insert') send({ type: 'insert', text, ...language });
   else if (action === 'openInEditor')
     send({
       type: 'openInEditor',
@@ -102,8 +130,9 @@ log.addEventListener('click', (e) => {
 function paint() {
   frame = 0;
   title.textContent = state.title ?? 'New chat';
-  connection.textContent = state.connection ?? '';
+  title.title = title.textContent;
   welcome.hidden = state.items.length > 0;
+  paintSetup();
   const changed = items.render(state.items);
   sendButton.hidden = state.busy;
   stopButton.hidden = !state.busy;
@@ -112,8 +141,20 @@ function paint() {
   if (changed.length > 0) {
     log.scrollTop = log.scrollHeight;
     const finished = changed.filter((el) => !el.classList.contains('streaming'));
-    if (finished.some((el) => el.querySelector('.mermaid-block'))) void renderDiagrams(log);
+    if (finished.some((el) => el.querySelector('.mermaid-block'))) void renderDiagrams(log, send);
   }
+}
+
+function paintSetup() {
+  setup.hidden = !state.setup;
+  if (!state.setup || setup.dataset.message === state.setup.message) return;
+  setup.dataset.message = state.setup.message;
+  const text = div('setup-text');
+  text.innerHTML = '<span class="codicon codicon-key" aria-hidden="true"></span>';
+  text.append(document.createTextNode(state.setup.message));
+  const configure = button('Configure Backend', 'settings-gear', 'primary');
+  configure.addEventListener('click', () => send({ type: 'fix', action: 'configure' }));
+  setup.replaceChildren(text, configure);
 }
 
 function paintBanner() {

@@ -2,7 +2,7 @@
  * Messages between the extension and the chat webview, typed once and validated on receipt on
  * both sides. No `vscode` and no DOM here: the extension and the webview bundle both import it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { StreamEvent } from '../backend/src/protocol';
 import { ConversationState } from './state';
 
@@ -39,12 +39,25 @@ export const ToExtension = z.discriminatedUnion('type', [
     confirmText: z.string().max(300).optional(),
   }),
   z.object({ type: z.literal('copy'), text: z.string().max(1024 * 1024) }),
-  z.object({ type: z.literal('insert'), text: z.string().max(1024 * 1024) }),
+  z.object({
+    type: z.literal('insert'),
+    text: z.string().max(1024 * 1024),
+    /** The block's language: with no editor open, the new document gets it. */
+    language: z.string().max(50).optional(),
+  }),
   z.object({
     type: z.literal('openInEditor'),
     text: z.string().max(1024 * 1024),
     language: z.string().max(50).optional(),
   }),
   z.object({ type: z.literal('fix'), action: FixAction }),
+  /** A rendered diagram, opened in an editor tab where it can be zoomed. */
+  z.object({
+    type: z.literal('openDiagram'),
+    svg: z
+      .string()
+      .max(4 * 1024 * 1024)
+      .regex(/^\s*<svg[\s>]/),
+  }),
 ]);
 export type ToExtension = z.infer<typeof ToExtension>;

@@ -7,6 +7,10 @@ import MarkdownIt from 'markdown-it';
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
 
+// Only web and mail links are links. `vscode://`, `command:` and the like would run something in
+// the editor from text the model wrote: they stay plain text.
+md.validateLink = (url) => /^(https?:\/\/|mailto:)/i.test(url.trim());
+
 // Every fence becomes a block with a toolbar; the source travels in an attribute, escaped.
 md.renderer.rules.fence = (tokens, index) => {
   const token = tokens[index]!;
@@ -34,8 +38,30 @@ md.renderer.rules.link_open = (tokens, i, options, env, self) => {
   return defaultLink(tokens, i, options, env, self);
 };
 
+// Tables scroll sideways in a box of their own, and their cells never break inside an id or a
+// word: each run of text with a hyphen or slash (vpc-0abc, 10.0.0.0/16) is kept on one line.
+md.renderer.rules.table_open = () => '<div class="table-scroll" tabindex="0"><table>\n';
+md.renderer.rules.table_close = () => '</table></div>\n';
+for (const [open, close] of [
+  ['th_open', 'th_close'],
+  ['td_open', 'td_close'],
+] as const) {
+  md.renderer.rules[open] = (tokens, i, options, env, self) => {
+    if (env) env.inCell = true;
+    return self.renderToken(tokens, i, options);
+  };
+  md.renderer.rules[close] = (tokens, i, options, env, self) => {
+    if (env) env.inCell = false;
+    return self.renderToken(tokens, i, options);
+  };
+}
+md.renderer.rules.text = (tokens, i, _options, env) => {
+  const text = escapeHtml(tokens[i]!.content);
+  return env?.inCell ? text.replace(/\S*[-/‐–]\S*/g, (word) => `<span class="nobr">${word}</span>`) : text;
+};
+
 export function renderMarkdown(text: string): string {
-  return md.render(text);
+  return md.render(text, {});
 }
 
 export function escapeHtml(text: string): string {
@@ -45,13 +71,6 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-/** A tool's input, short enough for a card: JSON, cut with an ellipsis. */
-export function inputPreview(input: unknown, max = 300): string {
-  if (input === undefined) return '';
-  const json = JSON.stringify(input, null, 2) ?? '';
-  return json.length > max ? `${json.slice(0, max - 1)}…` : json;
 }
 
 /** Tool names as people read them: `cloudformation_delete_stack` → "CloudFormation: delete stack". */

@@ -3,8 +3,8 @@
  * it. The extension keeps the authoritative copy (so the view survives being hidden or reloaded);
  * the webview applies the same events to its copy as they stream.
  */
-import { z } from 'zod';
-import type { StreamEvent, Turn } from '../backend/src/protocol';
+import * as z from 'zod';
+import { ApprovalDetails, FailureCode, type StreamEvent, type Turn } from '../backend/src/protocol';
 
 const ToolStatus = z.enum(['running', 'success', 'error', 'denied', 'pending']);
 
@@ -15,6 +15,10 @@ export const Item = z.discriminatedUnion('kind', [
     text: z.string(),
     streaming: z.boolean(),
     interrupted: z.boolean().optional(),
+    /** The user stopped it (or a resumed turn ended unfinished): marked "Stopped". */
+    stopped: z.boolean().optional(),
+    /** The model tokens of the turn this answer ends, shown quietly under it. */
+    usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
   }),
   z.object({
     kind: z.literal('tool'),
@@ -24,6 +28,8 @@ export const Item = z.discriminatedUnion('kind', [
     readOnly: z.boolean(),
     status: ToolStatus,
     summary: z.string().optional(),
+    /** The whole result, shown pretty-printed when the card is expanded. */
+    output: z.string().optional(),
   }),
   z.object({
     kind: z.literal('approval'),
@@ -32,9 +38,17 @@ export const Item = z.discriminatedUnion('kind', [
     input: z.unknown(),
     reason: z.string(),
     confirmText: z.string().optional(),
+    /** What approving will do beyond the input (a change set's resource changes), shown in full. */
+    details: ApprovalDetails.optional(),
     decision: z.enum(['approve', 'deny']).optional(),
     /** What the call returned once decided (the card is the call's only card). */
-    result: z.object({ status: z.enum(['success', 'error', 'denied']), summary: z.string() }).optional(),
+    result: z
+      .object({
+        status: z.enum(['success', 'error', 'denied']),
+        summary: z.string(),
+        output: z.string().optional(),
+      })
+      .optional(),
   }),
   z.object({
     kind: z.literal('notice'),
@@ -53,14 +67,18 @@ export const ConversationState = z.object({
   busy: z.boolean(),
   error: z
     .object({
-      code: z.string(),
+      code: FailureCode,
       message: z.string(),
       retryable: z.boolean(),
       actions: z.array(z.enum(['signIn', 'configure', 'showLogs', 'retry'])),
     })
     .optional(),
-  /** Who and where, for the view's header: "alice@example.com · http". */
+  /** Who and where ("alice@example.com · http"); the status bar shows it, the view does not. */
   connection: z.string().optional(),
+  /** A setup step the empty chat shows before anything can work (set by the extension). */
+  setup: z.object({ kind: z.enum(['awsCredentials']), message: z.string() }).optional(),
+  /** USD per million tokens of the model in use, when known (set by the extension): prices usage. */
+  price: z.object({ input: z.number(), output: z.number() }).optional(),
 });
 export type ConversationState = z.infer<typeof ConversationState>;
 
@@ -103,13 +121,25 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
       const card = items.findLastIndex((it) => it.kind === 'approval' && it.id === event.id);
       if (card >= 0) {
         const approval = items[card] as Extract<Item, { kind: 'approval' }>;
-        items[card] = { ...approval, result: { status: event.status, summary: event.summary } };
+        items[card] = {
+          ...approval,
+          result: {
+            status: event.status,
+            summary: event.summary,
+            ...(event.output !== undefined ? { output: event.output } : {}),
+          },
+        };
         return { ...state, items };
       }
       const i = items.findLastIndex((it) => it.kind === 'tool' && it.id === event.id);
       const item: Item =
         i >= 0
-          ? { ...(items[i] as Extract<Item, { kind: 'tool' }>), status: event.status, summary: event.summary }
+          ? {
+              ...(items[i] as Extract<Item, { kind: 'tool' }>),
+              status: event.status,
+              summary: event.summary,
+              ...(event.output !== undefined ? { output: event.output } : {}),
+            }
           : {
               kind: 'tool',
               id: event.id,
@@ -118,6 +148,7 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
               readOnly: false,
               status: event.status,
               summary: event.summary,
+              ...(event.output !== undefined ? { output: event.output } : {}),
             };
       if (i >= 0) items[i] = item;
       else items.push(item);
@@ -132,6 +163,7 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
         input: event.input,
         reason: event.reason,
         ...(event.confirmText ? { confirmText: event.confirmText } : {}),
+        ...(event.details ? { details: event.details } : {}),
       });
       return { ...state, items };
     case 'guardrail':
@@ -144,9 +176,10 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
       });
       return { ...state, items };
     case 'usage':
-      return state;
+      return { ...state, items: withUsage(items, { inputTokens: event.inputTokens, outputTokens: event.outputTokens }) };
     case 'done':
       closeStreaming();
+      if (event.stopReason === 'cancelled') markStopped(items);
       return { ...state, items, busy: false };
     case 'error':
       closeStreaming();
@@ -166,19 +199,74 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
   }
 }
 
-/** The buttons an error banner offers, by what would fix it. */
-export function actionsFor(
-  code: string,
-  retryable: boolean,
-): ('signIn' | 'configure' | 'showLogs' | 'retry')[] {
-  const fixes: ('signIn' | 'configure' | 'showLogs' | 'retry')[] = [];
-  if (code === 'unauthorized') fixes.push('signIn');
-  if (['aws_credentials', 'model_access_denied', 'unreachable', 'config', 'not_configured'].includes(code))
-    fixes.push('configure');
-  if (retryable || code === 'unreachable') fixes.push('retry');
-  fixes.push('showLogs');
-  return fixes;
+/**
+ * Puts a turn's usage on its answer: the last answer since the last question (a turn of tool calls
+ * only gets an empty one). A continued turn (after an approval) adds to what it already had.
+ */
+function withUsage(items: Item[], usage: { inputTokens: number; outputTokens: number }): Item[] {
+  const question = items.findLastIndex((it) => it.kind === 'user');
+  const i = items.findLastIndex((it, index) => index > question && it.kind === 'assistant');
+  if (i < 0) {
+    items.push({ kind: 'assistant', text: '', streaming: false, usage });
+    return items;
+  }
+  const answer = items[i] as Extract<Item, { kind: 'assistant' }>;
+  const before = answer.usage;
+  items[i] = {
+    ...answer,
+    usage: before
+      ? {
+          inputTokens: before.inputTokens + usage.inputTokens,
+          outputTokens: before.outputTokens + usage.outputTokens,
+        }
+      : usage,
+  };
+  return items;
 }
+
+/** The tokens of the whole conversation shown, when any answer knows its own. */
+export function sessionUsage(state: ConversationState): { inputTokens: number; outputTokens: number } | undefined {
+  let total: { inputTokens: number; outputTokens: number } | undefined;
+  for (const it of state.items) {
+    if (it.kind !== 'assistant' || !it.usage) continue;
+    total = {
+      inputTokens: (total?.inputTokens ?? 0) + it.usage.inputTokens,
+      outputTokens: (total?.outputTokens ?? 0) + it.usage.outputTokens,
+    };
+  }
+  return total;
+}
+
+/** Marks the answer of the turn that was stopped; a turn stopped before any text gets an empty one. */
+function markStopped(items: Item[]): void {
+  const last = items.at(-1);
+  if (last?.kind === 'assistant') items[items.length - 1] = { ...last, stopped: true };
+  else items.push({ kind: 'assistant', text: '', streaming: false, stopped: true });
+}
+
+/** The buttons an error banner offers, by what would fix it. */
+export function actionsFor(code: FailureCode, retryable: boolean): Fix[] {
+  return [...FIXES[code], ...(retryable || code === 'unreachable' ? (['retry'] as const) : []), 'showLogs'];
+}
+
+type Fix = 'signIn' | 'configure' | 'showLogs' | 'retry';
+/** What fixes each code, before Retry and Show Logs: every code has an entry, so a new one must say. */
+const FIXES: Record<FailureCode, Fix[]> = {
+  unauthorized: ['signIn'],
+  forbidden: ['configure'],
+  not_configured: ['configure'],
+  unreachable: ['configure'],
+  aws_credentials: ['configure'],
+  model_access_denied: ['configure'],
+  model_rejected: ['configure'],
+  invalid_request: [],
+  not_found: [],
+  method_not_allowed: [],
+  payload_too_large: [],
+  throttled: [],
+  internal: [],
+  unavailable: [],
+};
 
 /** The items of a stored conversation; calls still waiting on the last turn come back as cards. */
 export function turnsToItems(turns: Turn[]): Item[] {
@@ -190,7 +278,7 @@ export function turnsToItems(turns: Turn[]): Item[] {
     }
     const isLast = index === turns.length - 1;
     for (const call of turn.toolCalls ?? []) {
-      if (call.status === 'pending' && isLast) {
+      if (call.status === 'pending' && isLast && call.readOnly !== true) {
         items.push({
           kind: 'approval',
           id: call.id,
@@ -198,6 +286,7 @@ export function turnsToItems(turns: Turn[]): Item[] {
           input: call.input,
           reason: `${call.name} is waiting for your approval.`,
           ...(call.confirmText ? { confirmText: call.confirmText } : {}),
+          ...(call.details ? { details: call.details } : {}),
         });
       } else {
         items.push({
@@ -206,17 +295,23 @@ export function turnsToItems(turns: Turn[]): Item[] {
           name: call.name,
           input: call.input,
           readOnly: true,
-          status: call.status === 'pending' ? 'denied' : call.status,
+          // A read-only call of the last turn runs once its approvals are decided.
+          status: call.status === 'pending' ? (isLast ? 'pending' : 'denied') : call.status,
         });
       }
     }
+    const usage = turn.usage ? { usage: turn.usage } : {};
     if (turn.text)
       items.push({
         kind: 'assistant',
         text: turn.text,
         streaming: false,
-        ...(turn.status === 'interrupted' ? { interrupted: true } : {}),
+        ...(turn.status === 'interrupted' ? { stopped: true } : {}),
+        ...usage,
       });
+    else if (turn.status === 'interrupted')
+      items.push({ kind: 'assistant', text: '', streaming: false, stopped: true, ...usage });
+    else if (turn.usage) items.push({ kind: 'assistant', text: '', streaming: false, ...usage });
   }
   return items;
 }

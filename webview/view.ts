@@ -1,6 +1,7 @@
 /** DOM for the conversation's items. Each builder returns one element; the list reuses unchanged ones. */
+import { approvalDetailsHtml, fullInput, messageLabel, prettyOutput } from './cards';
 import type { Item } from './state';
-import { escapeHtml, inputPreview, renderMarkdown, toolLabel } from './render';
+import { escapeHtml, renderMarkdown, toolLabel } from './render';
 
 type Send = (message: import('./protocol').ToExtension) => void;
 
@@ -15,30 +16,35 @@ const STATUS_ICON: Record<string, string> = {
 export function itemElement(item: Item, send: Send): HTMLElement {
   switch (item.kind) {
     case 'user': {
-      const el = div('message user');
+      const el = article('message user', messageLabel('user'));
       el.append(div('role', 'You'), textBlock(item.text));
       return el;
     }
     case 'assistant': {
-      const el = div(
-        `message assistant${item.streaming ? ' streaming' : ''}${item.interrupted ? ' interrupted' : ''}`,
-      );
+      const el = article(answerClass(item), messageLabel('assistant'));
       el.setAttribute('aria-busy', String(item.streaming));
       const body = div('markdown');
       body.innerHTML = renderMarkdown(item.text); // markdown-it with html:false escapes everything the model wrote
       el.append(div('role', 'Cloud Engineer'), body);
-      if (item.interrupted) el.append(div('interrupted-note', 'The answer was interrupted.'));
+      appendAnswerMarks(el, item);
       return el;
     }
     case 'tool': {
       const el = div(`tool-card status-${item.status}`);
       el.dataset.toolId = item.id;
+      el.setAttribute('role', 'group');
+      const label = toolLabel(item.name);
+      const status = statusText(item.status, item.readOnly);
+      el.setAttribute('aria-label', `Tool ${label}: ${status}`);
       const head = div('tool-head');
-      head.innerHTML = `<span class="codicon codicon-${STATUS_ICON[item.status] ?? 'tools'}" aria-hidden="true"></span><span class="tool-name">${escapeHtml(toolLabel(item.name))}</span><span class="tool-status">${escapeHtml(statusText(item.status, item.readOnly))}</span>`;
+      head.innerHTML = `<span class="codicon codicon-${STATUS_ICON[item.status] ?? 'tools'}" aria-hidden="true"></span><span class="tool-name">${escapeHtml(label)}</span><span class="tool-status">${escapeHtml(status)}</span>`;
       el.append(head);
-      const preview = inputPreview(item.input);
-      if (preview && preview !== '{}') el.append(details('Input', preview));
-      if (item.summary) el.append(div('tool-summary', item.summary));
+      const input = fullInput(item.input);
+      if (input && input !== '{}') el.append(details('Input', input, { send, language: 'json' }));
+      // One line of summary; the whole result, pretty-printed, when expanded.
+      if (item.summary) el.append(div('tool-summary one-line', item.summary));
+      const result = item.output ?? item.summary;
+      if (result) el.append(details('Result', prettyOutput(result), { send, language: 'json' }));
       return el;
     }
     case 'approval':
@@ -60,8 +66,14 @@ function approvalCard(item: Extract<Item, { kind: 'approval' }>, send: Send): HT
   const head = div('approval-head');
   head.innerHTML = `<span class="codicon codicon-warning" aria-hidden="true"></span><span class="tool-name">${escapeHtml(toolLabel(item.name))}</span><span class="approval-badge">${item.decision === 'approve' ? 'approved' : item.decision === 'deny' ? 'denied' : 'needs approval'}</span>`;
   el.append(head, div('approval-reason', item.reason));
-  const preview = inputPreview(item.input, 2000);
-  if (preview) el.append(details('Exact call', preview, true));
+  // Everything approved is on the card: the whole input in a scrolling box, and what it will do.
+  const input = fullInput(item.input);
+  if (input) el.append(details('Exact call', input, { send, language: 'json', open: true }));
+  if (item.details) {
+    const what = div('approval-details');
+    what.innerHTML = approvalDetailsHtml(item.details); // every value escaped
+    el.append(what);
+  }
   if (item.decision) {
     const outcome =
       item.decision === 'deny'
@@ -70,33 +82,48 @@ function approvalCard(item: Extract<Item, { kind: 'approval' }>, send: Send): HT
           ? `Approved · ${statusText(item.result.status, false)}`
           : 'Approved · running…';
     el.append(div('approval-decision', outcome));
-    if (item.result && item.result.status !== 'denied') el.append(div('tool-summary', item.result.summary));
+    if (item.result && item.result.status !== 'denied') {
+      el.append(div('tool-summary one-line', item.result.summary));
+      const result = item.result.output ?? item.result.summary;
+      if (result) el.append(details('Result', prettyOutput(result), { send, language: 'json' }));
+    }
     return el;
   }
   const actions = div('approval-actions');
   let confirm: HTMLInputElement | undefined;
   const approve = button('Approve', 'check', 'primary');
-  if (item.confirmText) {
-    const label = document.createElement('label');
-    label.className = 'confirm-label';
-    label.textContent = `Type ${item.confirmText} to approve`;
-    confirm = document.createElement('vscode-textfield') as unknown as HTMLInputElement;
-    confirm.className = 'confirm-input';
-    confirm.setAttribute('aria-label', `Type ${item.confirmText} to approve`);
-    confirm.placeholder = item.confirmText;
-    approve.disabled = true;
-    confirm.addEventListener('input', () => (approve.disabled = confirm!.value !== item.confirmText));
-    label.append(confirm);
-    el.append(label);
-  }
-  approve.addEventListener('click', () =>
+  const approveNow = () =>
     send({
       type: 'decide',
       toolUseId: item.id,
       decision: 'approve',
       ...(confirm ? { confirmText: confirm.value } : {}),
-    }),
-  );
+    });
+  if (item.confirmText) {
+    // A visible label names the field (no placeholder standing in for it); Enter approves once it matches.
+    const id = `confirm-${item.id.replace(/[^\w-]/g, '_')}`;
+    const label = document.createElement('label');
+    label.className = 'confirm-label';
+    label.htmlFor = id;
+    label.append('Type ');
+    const code = document.createElement('code');
+    code.textContent = item.confirmText;
+    label.append(code, ' to approve');
+    confirm = document.createElement('vscode-textfield') as unknown as HTMLInputElement;
+    confirm.id = id;
+    confirm.className = 'confirm-input';
+    confirm.setAttribute('label', `Type ${item.confirmText} to approve`);
+    approve.disabled = true;
+    const matches = () => confirm!.value === item.confirmText;
+    confirm.addEventListener('input', () => (approve.disabled = !matches()));
+    confirm.addEventListener('keydown', (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.isComposing) return;
+      e.preventDefault();
+      if (matches()) approveNow();
+    });
+    el.append(label, confirm);
+  }
+  approve.addEventListener('click', approveNow);
   const deny = button('Deny', 'close', 'secondary');
   deny.addEventListener('click', () => send({ type: 'decide', toolUseId: item.id, decision: 'deny' }));
   actions.append(approve, deny);
@@ -123,16 +150,61 @@ export function button(
   return b;
 }
 
-function details(summary: string, body: string, open = false): HTMLElement {
+/**
+ * A collapsible block of text, whole: it scrolls inside its own box (never widening the list),
+ * and Open in Editor shows it in a tab.
+ */
+function details(
+  summary: string,
+  body: string,
+  options: { send: Send; language?: string; open?: boolean },
+): HTMLElement {
   const el = document.createElement('details');
   el.className = 'tool-input';
-  el.open = open;
+  el.open = options.open ?? false;
   const s = document.createElement('summary');
   s.textContent = summary;
   const pre = document.createElement('pre');
+  pre.tabIndex = 0; // a scrolling box is reachable by keyboard
   pre.textContent = body;
+  const open = document.createElement('vscode-toolbar-button');
+  open.className = 'open-in-editor';
+  open.setAttribute('icon', 'go-to-file');
+  open.setAttribute('label', `Open ${summary} in Editor`);
+  open.title = 'Open in Editor';
+  open.addEventListener('click', (e) => {
+    e.preventDefault(); // the button sits in the summary: opening the text does not toggle the box
+    options.send({
+      type: 'openInEditor',
+      text: body,
+      ...(options.language ? { language: options.language } : {}),
+    });
+  });
+  s.append(open);
   el.append(s, pre);
   return el;
+}
+
+function article(className: string, label: string): HTMLElement {
+  const el = document.createElement('article');
+  el.className = className;
+  el.setAttribute('aria-label', label);
+  return el;
+}
+
+function answerClass(item: Extract<Item, { kind: 'assistant' }>): string {
+  return `message assistant${item.streaming ? ' streaming' : ''}${item.interrupted ? ' interrupted' : ''}${item.stopped ? ' stopped' : ''}`;
+}
+
+/** "Stopped" on an answer the user stopped; a note on one an error cut short. */
+function appendAnswerMarks(el: HTMLElement, item: Extract<Item, { kind: 'assistant' }>): void {
+  if (item.stopped && !el.querySelector('.stopped-mark')) {
+    const mark = div('stopped-mark');
+    mark.innerHTML = '<span class="codicon codicon-debug-stop" aria-hidden="true"></span>Stopped';
+    el.append(mark);
+  }
+  if (item.interrupted && !item.stopped && !el.querySelector('.interrupted-note'))
+    el.append(div('interrupted-note', 'The answer was interrupted.'));
 }
 
 function textBlock(text: string): HTMLElement {
@@ -180,9 +252,8 @@ export class ItemList {
 }
 
 function updateAnswer(el: HTMLElement, item: Extract<Item, { kind: 'assistant' }>): void {
-  el.className = `message assistant${item.streaming ? ' streaming' : ''}${item.interrupted ? ' interrupted' : ''}`;
+  el.className = answerClass(item);
   el.setAttribute('aria-busy', String(item.streaming));
   el.querySelector('.markdown')!.innerHTML = renderMarkdown(item.text);
-  if (item.interrupted && !el.querySelector('.interrupted-note'))
-    el.append(div('interrupted-note', 'The answer was interrupted.'));
+  appendAnswerMarks(el, item);
 }

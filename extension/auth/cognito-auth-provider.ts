@@ -8,11 +8,22 @@ import { Disposable } from '../common/disposable';
 import { AUTH_PROVIDER_ID } from '../common/ids';
 import { log } from '../common/log';
 import { readSettings, type Settings } from '../common/settings';
-import { passwordSignIn, refreshTokens, SignInError, type CognitoOptions } from './cognito';
+import { ConnectionError } from '../connection/types';
+import {
+  isWrongPassword,
+  passwordSignIn,
+  RefreshRejectedError,
+  refreshTokens,
+  SignInError,
+  type CognitoOptions,
+} from './cognito';
 import { authorizeUrl, createPkce, exchangeCode } from './pkce';
 import { needsRefresh, refreshDelay, refreshTokenExpiring, SingleFlight, type Tokens } from './tokens';
 
 const HOSTED_UI_TIMEOUT_MS = 5 * 60_000;
+const MAX_PASSWORD_ATTEMPTS = 5;
+const OFFLINE_RETRY_MIN_MS = 30_000;
+const OFFLINE_RETRY_MAX_MS = 5 * 60_000;
 
 export class CognitoAuthProvider
   extends Disposable
@@ -22,6 +33,11 @@ export class CognitoAuthProvider
     new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>(),
   );
   readonly onDidChangeSessions = this.changed.event;
+  private readonly statusChanged = this._register(new vscode.EventEmitter<void>());
+  /** Fires when Cognito stops or starts answering refreshes (the status bar says "offline, retrying"). */
+  readonly onDidChangeStatus = this.statusChanged.event;
+  /** The last refresh could not reach Cognito: the tokens are kept and the refresh is retried. */
+  private offlineSince: number | undefined;
   private readonly refreshing = new SingleFlight<Tokens | undefined>();
   private timer: NodeJS.Timeout | undefined;
   private warned = false;
@@ -72,7 +88,8 @@ export class CognitoAuthProvider
       removed: previous ? [toSession(previous)] : [],
       changed: [],
     });
-    log().info(`signed in to Cognito as ${tokens.label}`);
+    // The fact, not the address: the log is shared in bug reports.
+    log().info('signed in to Cognito');
     return tokens;
   }
 
@@ -96,6 +113,11 @@ export class CognitoAuthProvider
     return (await this.load())?.label;
   }
 
+  /** True while refreshes cannot reach Cognito (the sign-in is kept). */
+  get offline(): boolean {
+    return this.offlineSince !== undefined;
+  }
+
   handleUri(uri: vscode.Uri): void {
     const params = new URLSearchParams(uri.query);
     if (this.pendingCode && params.get('state') === this.pendingCode.state && params.get('code')) {
@@ -109,11 +131,25 @@ export class CognitoAuthProvider
       if (!current) return undefined;
       try {
         const next = await refreshTokens(this.cognitoOptions(), current);
+        this.setOffline(false);
         await this.store(next);
         this.changed.fire({ added: [], removed: [], changed: [toSession(next)] });
         return next;
       } catch (error) {
         log().warn(`token refresh failed: ${(error as Error).message}`);
+        if (!(error instanceof RefreshRejectedError)) {
+          // Offline or Cognito busy: keep the sign-in, try again soon.
+          this.setOffline(true);
+          this.retryLater();
+          throw new ConnectionError(
+            'unreachable',
+            'Cannot reach Cognito to refresh the sign-in (offline, retrying).',
+            {
+              cause: error,
+            },
+          );
+        }
+        this.setOffline(false);
         await this.signOut();
         void vscode.window
           .showWarningMessage('Your Cloud Engineer sign-in expired.', 'Sign In')
@@ -123,11 +159,36 @@ export class CognitoAuthProvider
     });
   }
 
+  private setOffline(offline: boolean): void {
+    if (offline === this.offline) return;
+    this.offlineSince = offline ? Date.now() : undefined;
+    this.statusChanged.fire();
+  }
+
+  /** Another refresh while offline, backing off from 30 s to 5 minutes. */
+  private retryLater(): void {
+    clearTimeout(this.timer);
+    const waited = Date.now() - (this.offlineSince ?? Date.now());
+    const delay = Math.min(OFFLINE_RETRY_MAX_MS, Math.max(OFFLINE_RETRY_MIN_MS, waited));
+    this.timer = setTimeout(
+      () =>
+        void this.refresh().then(
+          (t) => t && this.schedule(t),
+          () => {}, // retried again by retryLater
+        ),
+      delay,
+    );
+  }
+
   private schedule(tokens: Tokens): void {
     clearTimeout(this.timer);
     if (!tokens.refreshToken) return;
     this.timer = setTimeout(
-      () => void this.refresh().then((t) => t && this.schedule(t)),
+      () =>
+        void this.refresh().then(
+          (t) => t && this.schedule(t),
+          () => {}, // offline: retryLater has set the next attempt
+        ),
       refreshDelay(tokens, Date.now()),
     );
     if (!this.warned && refreshTokenExpiring(tokens, Date.now())) {
@@ -141,32 +202,49 @@ export class CognitoAuthProvider
     }
   }
 
+  /** Username once, then the password until it is right (a wrong one is said, not a restart). */
   private async passwordFlow(options: CognitoOptions): Promise<Tokens | undefined> {
-    const username = await vscode.window.showInputBox({
-      title: 'Cloud Engineer: Sign In (1/2)',
-      prompt: 'Cognito username or e-mail',
-      ignoreFocusOut: true,
-    });
+    const username = (
+      await vscode.window.showInputBox({
+        title: 'Cloud Engineer: Sign In (1/2)',
+        prompt: 'Cognito username or e-mail',
+        ignoreFocusOut: true,
+      })
+    )?.trim();
     if (!username) return undefined;
-    const password = await vscode.window.showInputBox({
-      title: 'Cloud Engineer: Sign In (2/2)',
-      prompt: `Password for ${username}`,
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (!password) return undefined;
-    try {
-      return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Signing in to Cognito…' },
-        () => passwordSignIn(options, username.trim(), password),
-      );
-    } catch (error) {
-      void vscode.window
-        .showErrorMessage(error instanceof SignInError ? error.message : 'Sign-in failed.', 'Show Logs')
-        .then((pick) => pick && log().show());
-      log().warn(`sign-in failed: ${(error as Error).message}`);
-      return undefined;
+    let problem: string | undefined;
+    for (let attempt = 1; attempt <= MAX_PASSWORD_ATTEMPTS; attempt++) {
+      const password = await vscode.window.showInputBox({
+        title: 'Cloud Engineer: Sign In (2/2)',
+        prompt: problem ? `${problem} Password for ${username}` : `Password for ${username}`,
+        password: true,
+        ignoreFocusOut: true,
+        ...(problem
+          ? {
+              validateInput: (value: string) =>
+                value ? undefined : { message: problem!, severity: vscode.InputBoxValidationSeverity.Error },
+            }
+          : {}),
+      });
+      if (!password) return undefined;
+      try {
+        return await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Signing in to Cognito…' },
+          () => passwordSignIn(options, username, password),
+        );
+      } catch (error) {
+        log().warn(`sign-in failed: ${(error as Error).message}`);
+        if (!(error instanceof SignInError && isWrongPassword(error))) {
+          void vscode.window
+            .showErrorMessage(error instanceof SignInError ? error.message : 'Sign-in failed.', 'Show Logs')
+            .then((pick) => pick && log().show());
+          return undefined;
+        }
+        problem = error.message;
+      }
     }
+    void vscode.window.showErrorMessage(`Sign-in failed ${MAX_PASSWORD_ATTEMPTS} times: ${problem ?? ''}`);
+    return undefined;
   }
 
   private async hostedUi(settings: Settings, options: CognitoOptions): Promise<Tokens | undefined> {

@@ -10,7 +10,17 @@ export interface CognitoOptions {
 }
 
 export class SignInError extends Error {
-  override readonly name = 'SignInError';
+  override readonly name: string = 'SignInError';
+}
+
+/** Cognito refused the refresh token (revoked, expired, another pool): only a new sign-in helps. */
+export class RefreshRejectedError extends SignInError {
+  override readonly name = 'RefreshRejectedError';
+}
+
+/** Cognito did not answer (offline, DNS, a proxy): the tokens stay; try again later. */
+export class CognitoUnreachableError extends SignInError {
+  override readonly name = 'CognitoUnreachableError';
 }
 
 export function poolRegion(userPoolId: string): string {
@@ -46,8 +56,12 @@ export async function passwordSignIn(
 
 export async function refreshTokens(options: CognitoOptions, previous: Tokens): Promise<Tokens> {
   if (!previous.refreshToken) throw new SignInError('No refresh token: sign in again.');
-  const out = await initiateAuth(options, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: previous.refreshToken });
-  return tokensFrom(out.AuthenticationResult ?? {}, previous);
+  try {
+    const out = await initiateAuth(options, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: previous.refreshToken });
+    return tokensFrom(out.AuthenticationResult ?? {}, previous);
+  } catch (error) {
+    throw refreshFailure(error);
+  }
 }
 
 async function initiateAuth(
@@ -61,10 +75,30 @@ async function initiateAuth(
       new sdk.InitiateAuthCommand({ AuthFlow: flow, ClientId: options.clientId, AuthParameters: parameters }),
     );
   } catch (error) {
-    throw describe(error);
+    throw Object.assign(describe(error), { awsName: (error as { name?: string }).name ?? '' });
   } finally {
     cognito.destroy();
   }
+}
+
+/**
+ * Only Cognito's NotAuthorized says the refresh token itself is bad; anything else (no network, a
+ * throttle, a 5xx) leaves the sign-in as it is.
+ */
+function refreshFailure(error: unknown): SignInError {
+  const name = (error as { awsName?: string }).awsName ?? '';
+  if (name === 'NotAuthorizedException')
+    return new RefreshRejectedError('Cognito no longer accepts this sign-in.', { cause: error });
+  return new CognitoUnreachableError(`Cognito did not refresh the sign-in (${name || 'network error'}).`, {
+    cause: error,
+  });
+}
+
+const WRONG_PASSWORD = 'Incorrect username or password.';
+
+/** The password (or username) was wrong: worth asking for the password again. */
+export function isWrongPassword(error: SignInError): boolean {
+  return error.message === WRONG_PASSWORD;
 }
 
 function describe(error: unknown): Error {
@@ -72,7 +106,7 @@ function describe(error: unknown): Error {
   const name = (error as { name?: string }).name ?? '';
   // Cognito says NotAuthorized; emulators (cognito-local) say InvalidPassword for the same thing.
   if (name === 'NotAuthorizedException' || name === 'InvalidPasswordException') {
-    return new SignInError('Incorrect username or password, or the session expired.');
+    return new SignInError(WRONG_PASSWORD);
   }
   if (name === 'UserNotFoundException') return new SignInError('No such user in this user pool.');
   if (name === 'UserNotConfirmedException') return new SignInError('This user is not confirmed yet.');

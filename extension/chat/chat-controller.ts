@@ -18,25 +18,52 @@ import {
   type ConversationState,
 } from '../../webview/state';
 import type { ToWebview } from '../../webview/protocol';
-import { ConnectionError, type AgentConnection } from '../connection/types';
+import { ConnectionError, type AgentConnection, type SetupProblem } from '../connection/types';
 
 type TurnRequest = Omit<ChatRequest, 'action'>;
 
 export interface ChatControllerDeps {
   connection: () => AgentConnection;
   post: (message: ToWebview) => void;
-  /** A conversation was created or moved on (the sessions tree refreshes). */
-  onSessionChanged?: (sessionId: string) => void;
   log?: (message: string) => void;
+  /** A turn started or ended (the Stop keybinding applies only while one runs). */
+  onBusy?: (busy: boolean) => void;
+}
+
+/** What changed about the open conversation: another one is open, or the open one moved on. */
+export interface SessionChange {
+  /** The open conversation now; undefined for a new, still empty chat. */
+  sessionId: string | undefined;
+  /** True when another conversation is open than before (not just a new turn in the same one). */
+  switched: boolean;
+  /** True when the backend stored something new (a conversation created, a turn ended): lists move. */
+  stored: boolean;
 }
 
 export class ChatController {
   private state: ConversationState = emptyState();
   private running: AbortController | undefined;
   private lastRequest: TurnRequest | undefined;
+  /** Where the items of the last retryable turn begin: a retry replaces them in place. */
+  private lastTurnStart = 0;
   private readonly decisions = new Map<string, Approval>();
+  private readonly listeners = new Set<(change: SessionChange) => void>();
+  private announced: string | undefined;
 
   constructor(private readonly deps: ChatControllerDeps) {}
+
+  /**
+   * The controller owns which conversation is open: it fires when another one opens (resume, new
+   * chat, a deleted or missing one) and when a turn of the open one ends (the tree's counts move).
+   */
+  onDidChangeSession(listener: (change: SessionChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  get sessionId(): string | undefined {
+    return this.state.sessionId;
+  }
 
   get snapshot(): ConversationState {
     return this.state;
@@ -49,6 +76,28 @@ export class ChatController {
   setConnectionLabel(label: string | undefined): void {
     this.state = { ...this.state, ...(label ? { connection: label } : {}) };
     if (!label) delete this.state.connection;
+    this.publish();
+  }
+
+  /**
+   * The backend, its settings or the sign-in changed: a banner about the old one no longer holds
+   * (a failed request on the new one shows its own).
+   */
+  connectionChanged(label: string | undefined): void {
+    if (!this.busy) this.state = withoutError(this.state);
+    this.setConnectionLabel(label);
+  }
+
+  /**
+   * A problem found before anything was sent (local mode without AWS credentials): the empty chat
+   * shows its setup step until a check finds it fixed.
+   */
+  showSetupProblem(problem: SetupProblem | undefined): void {
+    const { setup: _setup, ...rest } = this.state;
+    this.state =
+      problem?.code === 'aws_credentials'
+        ? { ...rest, setup: { kind: 'awsCredentials', message: problem.message } }
+        : rest;
     this.publish();
   }
 
@@ -72,6 +121,7 @@ export class ChatController {
   ): Promise<void> {
     if (this.busy) return Promise.resolve();
     this.reset();
+    this.announce();
     this.push({ kind: 'user', text: describeTaskRun(task.title, params) });
     return this.run({ taskId: task.id, params, ...(context ? { context } : {}) });
   }
@@ -96,12 +146,11 @@ export class ChatController {
     this.running?.abort();
   }
 
+  /** Runs the failed turn again in its place: the question stays once, the broken answer goes. */
   retry(): Promise<void> {
     const request = this.lastRequest;
     if (!request || this.busy) return Promise.resolve();
-    const { error: _error, ...rest } = this.state;
-    this.state = rest;
-    if (request.message) this.push({ kind: 'user', text: request.message });
+    this.state = { ...withoutError(this.state), items: this.state.items.slice(0, this.lastTurnStart) };
     return this.run({ ...request, ...(this.state.sessionId ? { sessionId: this.state.sessionId } : {}) });
   }
 
@@ -109,11 +158,16 @@ export class ChatController {
     this.stop();
     this.reset();
     this.publish();
+    this.announce();
+  }
+
+  /** The open conversation was deleted elsewhere (the Sessions tree): start afresh. */
+  forget(sessionId: string): void {
+    if (this.state.sessionId === sessionId) this.newChat();
   }
 
   dismissError(): void {
-    const { error: _error, ...rest } = this.state;
-    this.state = rest;
+    this.state = withoutError(this.state);
     this.publish();
   }
 
@@ -132,42 +186,94 @@ export class ChatController {
       this.reset();
       this.state = { ...this.state, sessionId, title: first.session.title, items: turnsToItems(turns) };
     } catch (error) {
-      this.fail(error);
+      if (error instanceof ConnectionError && error.kind === 'not_found') {
+        this.reset();
+        this.state = {
+          ...this.state,
+          error: {
+            code: 'not_found',
+            message:
+              'That conversation is not on this backend (deleted, or kept by another backend). This is a new chat.',
+            retryable: false,
+            actions: ['showLogs'],
+          },
+        };
+      } else this.fail(error);
     }
     this.publish();
+    this.announce();
   }
 
   private async run(request: TurnRequest, options: { retryable?: boolean } = {}): Promise<void> {
     const controller = new AbortController();
     this.running = controller;
-    if (options.retryable !== false) this.lastRequest = request;
-    const { error: _error, ...rest } = this.state;
-    this.state = { ...rest, busy: true };
+    // Decisions are not re-sent (the backend may have used them); an earlier question is not retried.
+    this.lastRequest = options.retryable === false ? undefined : request;
+    this.lastTurnStart = this.state.items.length;
+    this.state = { ...withoutError(this.state), busy: true };
     this.publish();
+    this.deps.onBusy?.(true);
     try {
       for await (const event of this.deps.connection().chat(request, controller.signal)) this.apply(event);
     } catch (error) {
-      if (!controller.signal.aborted) this.fail(error);
+      if (controller.signal.aborted) {
+        // stopped by the user: not an error
+      } else if (isMissingSession(error, request)) this.startOverWithout(request);
+      else this.fail(error);
     } finally {
       this.running = undefined;
       if (controller.signal.aborted) this.apply({ type: 'done', stopReason: 'cancelled' });
       this.state = { ...this.state, busy: false };
       this.publish();
-      if (this.state.sessionId) this.deps.onSessionChanged?.(this.state.sessionId);
+      this.deps.onBusy?.(false);
+      this.announce({ stored: true });
     }
+  }
+
+  /**
+   * The open conversation is not on the backend (another backend now, or deleted): say so, and
+   * make this a new chat whose Retry sends the same question there.
+   */
+  private startOverWithout(request: TurnRequest): void {
+    const question = this.state.items.slice(0, this.lastTurnStart).at(-1);
+    const { sessionId: _sessionId, ...fresh } = request;
+    this.reset();
+    if (question?.kind === 'user') this.state = { ...this.state, items: [question] };
+    this.lastRequest = fresh;
+    this.lastTurnStart = this.state.items.length;
+    this.state = {
+      ...this.state,
+      error: {
+        code: 'not_found',
+        message:
+          'The open conversation is not on this backend (deleted, or kept by another backend). A new chat has started: Retry sends your question there.',
+        retryable: true,
+        actions: ['retry', 'showLogs'],
+      },
+    };
+    this.deps.log?.('chat: the open session was not found; started a new chat');
   }
 
   private apply(event: StreamEvent): void {
     this.state = applyEvent(this.state, event);
     this.deps.post({ type: 'event', event });
-    if (event.type === 'session' && event.created) this.deps.onSessionChanged?.(event.sessionId);
+    if (event.type === 'session') this.announce({ stored: event.created });
+  }
+
+  /** Tells the listeners when another conversation is open, or the backend stored something new. */
+  private announce({ stored = false } = {}): void {
+    const sessionId = this.state.sessionId;
+    const switched = sessionId !== this.announced;
+    if (!switched && !stored) return;
+    this.announced = sessionId;
+    for (const listener of [...this.listeners]) listener({ sessionId, switched, stored });
   }
 
   private fail(error: unknown): void {
     const e =
       error instanceof ConnectionError
         ? error
-        : new ConnectionError('server', (error as Error)?.message ?? 'Unexpected error', { cause: error });
+        : new ConnectionError('internal', (error as Error)?.message ?? 'Unexpected error', { cause: error });
     this.deps.log?.(`chat failed: ${e.kind}: ${e.message}`);
     this.state = applyEvent(this.state, {
       type: 'error',
@@ -185,10 +291,28 @@ export class ChatController {
   private reset(): void {
     this.decisions.clear();
     this.lastRequest = undefined;
-    this.state = emptyState(this.state.connection);
+    this.lastTurnStart = 0;
+    // The setup step is about the connection, not the conversation: it stays.
+    const setup = this.state.setup;
+    this.state = { ...emptyState(this.state.connection), ...(setup ? { setup } : {}) };
   }
 
   private publish(): void {
     this.deps.post({ type: 'state', state: this.state });
   }
+}
+
+function withoutError(state: ConversationState): ConversationState {
+  const { error: _error, ...rest } = state;
+  return rest;
+}
+
+/** A turn in an existing conversation that the backend does not have (any more). */
+function isMissingSession(error: unknown, request: TurnRequest): boolean {
+  return (
+    error instanceof ConnectionError &&
+    error.kind === 'not_found' &&
+    request.sessionId !== undefined &&
+    request.approvals === undefined
+  );
 }

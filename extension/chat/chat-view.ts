@@ -8,7 +8,7 @@ import { Disposable } from '../common/disposable';
 import { COMMANDS, VIEWS } from '../common/ids';
 import { log } from '../common/log';
 import type { ChatController } from './chat-controller';
-import { insertAtCursor, openInEditor } from './editor-actions';
+import { insertAtCursor, openDiagram, openInEditor } from './editor-actions';
 import { chatHtml } from './html';
 
 /** The command behind each fix a banner offers (retry is the controller's own). */
@@ -42,8 +42,16 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
     void this.view?.webview.postMessage(message);
   }
 
-  async reveal(): Promise<void> {
+  /** Whether the chat is on screen now. */
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  /** Shows the chat; `preserveFocus` leaves the keyboard where it is (a click in the Sessions tree). */
+  async reveal(preserveFocus = false): Promise<void> {
+    if (preserveFocus && this.view) return this.view.show(true);
     await vscode.commands.executeCommand(`${VIEWS.chat}.focus`);
+    if (preserveFocus) await vscode.commands.executeCommand(`${VIEWS.sessions}.focus`);
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -101,9 +109,11 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
         await vscode.env.clipboard.writeText(message.text);
         return void vscode.window.setStatusBarMessage('$(copy) Copied', 2000);
       case 'insert':
-        return insertAtCursor(message.text);
+        return insertAtCursor(message.text, message.language);
       case 'openInEditor':
         return openInEditor(message.text, message.language);
+      case 'openDiagram':
+        return openDiagram(message.svg);
       case 'fix':
         if (message.action === 'retry') return this.controller.retry();
         await vscode.commands.executeCommand(FIX_COMMANDS[message.action]);

@@ -1,9 +1,14 @@
-/** What the chat's code blocks can do in the editor. */
+/** What the chat's code blocks, tool cards and diagrams can do in the editor. */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
-export async function insertAtCursor(text: string): Promise<void> {
+/** Inserts at every cursor; with no editor open, a new document in the block's language. */
+export async function insertAtCursor(text: string, language?: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) return openInEditor(text);
+  if (!editor) return openInEditor(text, language);
   await editor.edit((edit) => {
     for (const selection of editor.selections) edit.replace(selection, text);
   });
@@ -11,15 +16,33 @@ export async function insertAtCursor(text: string): Promise<void> {
 }
 
 export async function openInEditor(text: string, language?: string): Promise<void> {
+  const id = language ? languageId(language) : undefined;
+  const known = id !== undefined && (await vscode.languages.getLanguages()).includes(id);
   const document = await vscode.workspace.openTextDocument({
     content: text,
-    ...(language ? { language: languageId(language) } : {}),
+    ...(known ? { language: id } : {}),
   });
   await vscode.window.showTextDocument(document, { preview: false });
 }
 
+/**
+ * Opens a diagram in an editor tab with VS Code's image preview (zoom with the mouse wheel or the
+ * status bar). The SVG is written to a file named for its content, so opening it twice reuses it;
+ * as an image, nothing in it can run.
+ */
+export async function openDiagram(svg: string): Promise<void> {
+  const dir = join(tmpdir(), 'cloud-engineer-diagrams');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const name = `diagram-${createHash('sha256').update(svg).digest('hex').slice(0, 12)}.svg`;
+  const file = vscode.Uri.file(join(dir, name));
+  await writeFile(file.fsPath, svg, { mode: 0o600 });
+  await vscode.commands.executeCommand('vscode.openWith', file, 'imagePreview.previewEditor', {
+    preview: false,
+  });
+}
+
 /** Fence names to VS Code language ids where they differ. */
-function languageId(fence: string): string {
+export function languageId(fence: string): string {
   const map: Record<string, string> = {
     yml: 'yaml',
     ts: 'typescript',

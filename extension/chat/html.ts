@@ -13,7 +13,8 @@ export function chatHtml(uris: PageUris, nonce: string = randomUUID().replace(/-
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${uris.cspSource}`,
+    // The nonce admits the style elements of a diagram while mermaid draws it (webview/diagrams.ts).
+    `style-src ${uris.cspSource} 'nonce-${nonce}'`,
     `font-src ${uris.cspSource}`,
     `img-src ${uris.cspSource} data:`,
   ].join('; ');

@@ -1,6 +1,6 @@
 /** The Chat view, its controller, and the commands that start a conversation. */
 import * as vscode from 'vscode';
-import { COMMANDS, VIEWS } from '../common/ids';
+import { COMMANDS, CONTEXT_KEYS, VIEWS } from '../common/ids';
 import { log } from '../common/log';
 import type { ConnectionManager } from '../connection/manager';
 import { editorContext } from '../editor-context';
@@ -9,41 +9,52 @@ import { ChatView } from './chat-view';
 
 const CURRENT_SESSION = 'cloudEngineer.currentSession';
 
-export function registerChat(
-  context: vscode.ExtensionContext,
-  connections: ConnectionManager,
-  onSessionChanged: () => void,
-) {
+export function registerChat(context: vscode.ExtensionContext, connections: ConnectionManager) {
   const view = new ChatView(context.extensionUri);
   const controller = new ChatController({
     connection: () => connections.get(),
     post: (message) => view.post(message),
-    onSessionChanged: (sessionId) => {
-      void context.workspaceState.update(CURRENT_SESSION, sessionId);
-      onSessionChanged();
-    },
     log: (message) => log().info(message),
+    onBusy: (busy) => void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.busy, busy),
   });
   view.attach(controller);
-  // After a window reload the extension host is new: the conversation comes back from the backend.
+  // The controller says which conversation is open; a reload (a new extension host) reopens it.
+  const remember = controller.onDidChangeSession(({ sessionId, switched }) => {
+    if (switched) void context.workspaceState.update(CURRENT_SESSION, sessionId);
+  });
   const restore = context.workspaceState.get<string>(CURRENT_SESSION);
   view.onFirstReady(() => {
-    if (restore && !controller.snapshot.sessionId && controller.snapshot.items.length === 0)
+    if (restore && !controller.sessionId && controller.snapshot.items.length === 0)
       void controller.resume(restore);
+    void checkSetup();
   });
-  const updateLabel = async () => controller.setConnectionLabel((await connections.describe()).text);
-  void updateLabel();
+
+  // Local mode needs AWS credentials: say so when the view opens, not after the first question.
+  const checkSetup = async () => {
+    const problem = await connections.preflight();
+    controller.showSetupProblem(problem);
+  };
+  const onConnectionChanged = async () => {
+    controller.connectionChanged((await connections.describe()).text);
+    if (view.visible) await checkSetup();
+  };
+  void connections.describe().then(({ text }) => controller.setConnectionLabel(text));
 
   context.subscriptions.push(
     view,
-    connections.onDidChange(() => void updateLabel()),
+    remember,
+    connections.onDidChange(() => void onConnectionChanged()),
     vscode.window.registerWebviewViewProvider(VIEWS.chat, view),
     vscode.commands.registerCommand(COMMANDS.newChat, async () => {
       controller.newChat();
-      void context.workspaceState.update(CURRENT_SESSION, undefined);
       await view.reveal();
       view.post({ type: 'focusInput' });
     }),
+    vscode.commands.registerCommand(COMMANDS.focusChat, async () => {
+      await view.reveal();
+      view.post({ type: 'focusInput' });
+    }),
+    vscode.commands.registerCommand(COMMANDS.stop, () => controller.stop()),
     vscode.commands.registerCommand(COMMANDS.askAboutSelection, async () => {
       const selection = editorContext();
       if (!selection) return void vscode.window.showInformationMessage('Select some code or text first.');

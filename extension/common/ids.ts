@@ -2,10 +2,13 @@
 export const COMMANDS = {
   runTask: 'cloudEngineer.runTask',
   newChat: 'cloudEngineer.newChat',
+  focusChat: 'cloudEngineer.focusChat',
+  stop: 'cloudEngineer.stop',
   askAboutSelection: 'cloudEngineer.askAboutSelection',
   signIn: 'cloudEngineer.signIn',
   signOut: 'cloudEngineer.signOut',
   configureBackend: 'cloudEngineer.configureBackend',
+  connectToDeployment: 'cloudEngineer.connectToDeployment',
   showLogs: 'cloudEngineer.showLogs',
   sessionsRefresh: 'cloudEngineer.sessions.refresh',
   sessionsResume: 'cloudEngineer.sessions.resume',
@@ -14,6 +17,8 @@ export const COMMANDS = {
   sessionsFilter: 'cloudEngineer.sessions.filter',
   sessionsClearFilter: 'cloudEngineer.sessions.clearFilter',
   sessionsLoadMore: 'cloudEngineer.sessions.loadMore',
+  exportConversation: 'cloudEngineer.exportConversation',
+  selectProfileAndRegion: 'cloudEngineer.selectProfileAndRegion',
 } as const;
 
 export const VIEWS = {
@@ -26,6 +31,8 @@ export const CONTEXT_KEYS = {
   signedIn: 'cloudEngineer.signedIn',
   needsSignIn: 'cloudEngineer.needsSignIn',
   filtered: 'cloudEngineer.sessionsFiltered',
+  /** An answer is streaming in the chat (Escape stops it). */
+  busy: 'cloudEngineer.chatBusy',
 } as const;
 
 export const AUTH_PROVIDER_ID = 'cloudEngineer.cognito';

@@ -16,6 +16,9 @@ export const SETTINGS = {
   modelId: 'model.id',
   toolsMode: 'tools.mode',
   bedrockEndpoint: 'local.bedrockEndpoint',
+  agentcoreEndpoint: 'agentcore.endpoint',
+  mcpServers: 'mcp.servers',
+  awsKnowledge: 'mcp.awsKnowledge',
 } as const;
 
 export type BackendMode = 'local' | 'agentcore' | 'http';
@@ -33,6 +36,12 @@ export interface Settings {
   modelId: string;
   toolsMode: 'read-only' | 'approve-writes';
   bedrockEndpoint: string;
+  /** Testing only: an AgentCore data-plane stand-in instead of AWS. */
+  agentcoreEndpoint?: string;
+  /** Local mode: MCP servers as the user wrote them ({name, url, headers?}); the core checks them. */
+  mcpServers?: unknown[];
+  /** Local mode: the AWS Knowledge MCP server preset. */
+  awsKnowledge?: boolean;
 }
 
 export function readSettings(config = vscode.workspace.getConfiguration(SECTION)): Settings {
@@ -50,6 +59,9 @@ export function readSettings(config = vscode.workspace.getConfiguration(SECTION)
     modelId: get(SETTINGS.modelId),
     toolsMode: (get(SETTINGS.toolsMode) || 'approve-writes') as Settings['toolsMode'],
     bedrockEndpoint: get(SETTINGS.bedrockEndpoint),
+    agentcoreEndpoint: get(SETTINGS.agentcoreEndpoint),
+    mcpServers: config.get<unknown[]>(SETTINGS.mcpServers) ?? [],
+    awsKnowledge: config.get<boolean>(SETTINGS.awsKnowledge) ?? true,
   };
 }
 

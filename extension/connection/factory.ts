@@ -28,6 +28,8 @@ export function createConnection(settings: Settings, deps: ConnectionDeps): Agen
         ...(settings.modelId ? { modelId: settings.modelId } : {}),
         toolsMode: settings.toolsMode,
         ...(settings.bedrockEndpoint ? { bedrockEndpoint: settings.bedrockEndpoint } : {}),
+        ...(settings.mcpServers?.length ? { mcpServers: settings.mcpServers } : {}),
+        ...(settings.awsKnowledge ? { awsKnowledge: true } : {}),
         ...(deps.log ? { log: deps.log } : {}),
       });
     case 'http':
@@ -44,11 +46,16 @@ export function createConnection(settings: Settings, deps: ConnectionDeps): Agen
           'Set cloudEngineer.agentcore.runtimeArn to the AgentCore runtime to use.',
         );
       const runtime = parseRuntimeArn(settings.runtimeArn);
-      if (cognito) return createAgentCoreBearerConnection(runtime, deps.token);
-      return new AgentCoreSigV4Connection(runtime, async () => {
-        const { fromNodeProviderChain } = await loadAws();
-        return fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
-      });
+      const options = settings.agentcoreEndpoint ? { endpoint: settings.agentcoreEndpoint } : {};
+      if (cognito) return createAgentCoreBearerConnection(runtime, deps.token, options);
+      return new AgentCoreSigV4Connection(
+        runtime,
+        async () => {
+          const { fromNodeProviderChain } = await loadAws();
+          return fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
+        },
+        options,
+      );
     }
     default:
       throw new ConnectionError(

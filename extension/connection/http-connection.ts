@@ -43,7 +43,7 @@ export class HttpConnection implements AgentConnection {
 
   async *chat(request: Omit<ChatRequest, 'action'>, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     const response = await this.post({ action: 'chat', ...request }, signal, request.sessionId);
-    if (!response.body) throw new ConnectionError('server', 'The backend answered without a stream.');
+    if (!response.body) throw new ConnectionError('internal', 'The backend answered without a stream.');
     yield* eventsOf(response.body, signal, 'backend');
   }
 
@@ -93,7 +93,10 @@ export class HttpConnection implements AgentConnection {
         { status: 401 },
       );
     }
-    throw new ConnectionError(errorKindForStatus(response.status), message, { status: response.status });
+    const code = parsed.success ? parsed.data.error.code : undefined;
+    throw new ConnectionError(errorKindForStatus(response.status, code), message, {
+      status: response.status,
+    });
   }
 }
 

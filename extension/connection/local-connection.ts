@@ -4,11 +4,17 @@
  * deployed. The core and the AWS SDK load on the first request, not at activation.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { ChatRequest, ReplyOf, RequestOf, StreamEvent } from '../../backend/src/protocol';
+import {
+  FailureCode,
+  type ChatRequest,
+  type ReplyOf,
+  type RequestOf,
+  type StreamEvent,
+} from '../../backend/src/protocol';
 import type { AgentService } from '../../backend/src/core/service';
 import { join } from 'node:path';
 import { loadAws } from '../aws/load';
-import { ConnectionError, type AgentConnection, type ConnectionErrorKind, type JsonAction } from './types';
+import { ConnectionError, type AgentConnection, type JsonAction, type SetupProblem } from './types';
 
 export interface LocalConnectionOptions {
   /** Where conversations are kept: the extension's global storage. */
@@ -19,6 +25,10 @@ export interface LocalConnectionOptions {
   toolsMode?: 'read-only' | 'approve-writes';
   /** Tests only: a Bedrock endpoint to use instead of AWS. */
   bedrockEndpoint?: string;
+  /** MCP servers from `cloudEngineer.mcp.servers`, checked by the core like MCP_SERVERS. */
+  mcpServers?: unknown[];
+  /** Adds the AWS Knowledge MCP server (`cloudEngineer.mcp.awsKnowledge`). */
+  awsKnowledge?: boolean;
   /** Defaults to the SDK's node provider chain for `profile`. */
   credentials?: AwsCredentialIdentityProvider;
   log?: (message: string) => void;
@@ -36,14 +46,35 @@ export class LocalConnection implements AgentConnection {
   async *chat(request: Omit<ChatRequest, 'action'>, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     const [service, actor] = await Promise.all([this.getService(), localActor()]);
     const result = await service.invoke(actor, { action: 'chat', ...request }, signal).catch(rethrow);
-    if (result.kind !== 'stream') throw new ConnectionError('server', 'chat did not answer with a stream');
+    if (result.kind !== 'stream') throw new ConnectionError('internal', 'chat did not answer with a stream');
     yield* result.events;
   }
 
-  async invoke<A extends JsonAction>(request: RequestOf<A>): Promise<ReplyOf<A>> {
+  async invoke<A extends JsonAction>(request: RequestOf<A>, signal?: AbortSignal): Promise<ReplyOf<A>> {
     const [service, actor] = await Promise.all([this.getService(), localActor()]);
-    const result = await service.invoke(actor, request).catch(rethrow);
+    const result = await abortable(service.invoke(actor, request, signal).catch(rethrow), signal);
     return (result as { body: unknown }).body as ReplyOf<A>;
+  }
+
+  /** Resolves the AWS credentials once, so missing ones show as a setup step before any question. */
+  async preflight(): Promise<SetupProblem | undefined> {
+    try {
+      const aws = await loadAws();
+      const credentials =
+        this.options.credentials ??
+        aws.fromNodeProviderChain(this.options.profile ? { profile: this.options.profile } : {});
+      await credentials();
+      return undefined;
+    } catch (error) {
+      this.options.log?.(`local mode: no AWS credentials (${(error as Error).name})`);
+      const where = this.options.profile
+        ? `profile "${this.options.profile}"`
+        : 'the default credential chain';
+      return {
+        code: 'aws_credentials',
+        message: `No AWS credentials found for ${where}. Sign in to AWS (aws sso login, aws configure, or environment variables), or pick another profile with Configure Backend.`,
+      };
+    }
   }
 
   dispose(): void {}
@@ -60,7 +91,7 @@ export class LocalConnection implements AgentConnection {
       process.env.AWS_REGION ||
       process.env.AWS_DEFAULT_REGION ||
       'us-east-1';
-    const config = aws.loadConfig({
+    const config = loadLocalConfig(aws, {
       AUTH_MODE: 'none',
       AWS_REGION: region,
       MODEL_ID: this.options.modelId,
@@ -68,6 +99,7 @@ export class LocalConnection implements AgentConnection {
       MEMORY_STORE: 'file',
       MEMORY_DIR: join(this.options.storageDir, 'memory'),
       BEDROCK_ENDPOINT: this.options.bedrockEndpoint,
+      MCP_SERVERS: mcpServersJson(this.options),
     });
     const credentials =
       this.options.credentials ??
@@ -75,6 +107,40 @@ export class LocalConnection implements AgentConnection {
     const log = aws.createLogger('info', (line) => this.options.log?.(line.trimEnd()));
     return aws.createBackend(config, log, { credentials }).service;
   }
+}
+
+/** The settings' MCP servers and the preset, as MCP_SERVERS; a server named like the preset replaces it. */
+function mcpServersJson(options: LocalConnectionOptions): string | undefined {
+  const servers = options.mcpServers ?? [];
+  const named = (name: string) => servers.some((s) => (s as { name?: unknown })?.name === name);
+  // The preset goes last, so an error's index is the one in the user's own list.
+  const all = options.awsKnowledge && !named('aws-knowledge') ? [...servers, 'aws-knowledge'] : servers;
+  return all.length ? JSON.stringify(all) : undefined;
+}
+
+/** A bad MCP server entry is the user's setting to fix, named as they know it. */
+function loadLocalConfig(aws: Awaited<ReturnType<typeof loadAws>>, env: Record<string, string | undefined>) {
+  try {
+    return aws.loadConfig(env);
+  } catch (error) {
+    const detail = /MCP_SERVERS\.?([^;]*)/.exec((error as Error).message)?.[1];
+    if (detail === undefined) throw error;
+    throw new ConnectionError(
+      'not_configured',
+      `cloudEngineer.mcp.servers${detail.startsWith(':') ? '' : '['}${detail.replace(/^(\d+)/, '$1]')}`,
+    );
+  }
+}
+
+/** The caller stops waiting when `signal` aborts (the JSON actions are short; their work may finish unseen). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function localActor() {
@@ -91,18 +157,12 @@ async function profileRegion(profile: string | undefined): Promise<string | unde
   }
 }
 
-/** The core's typed errors, as the connection errors every mode raises. */
+/** The core's typed errors (their code is one of the protocol's), as the connection errors every mode raises. */
 function rethrow(error: unknown): never {
-  const e = error as { code?: string; message?: string };
-  const kinds: Record<string, ConnectionErrorKind> = {
-    invalid_request: 'invalid_request',
-    payload_too_large: 'invalid_request',
-    not_found: 'not_found',
-    throttled: 'throttled',
-    unauthorized: 'unauthorized',
-    unavailable: 'unreachable',
-  };
-  throw new ConnectionError(kinds[e?.code ?? ''] ?? 'server', e?.message ?? 'the local agent failed', {
+  const e = error as { code?: unknown; message?: string; name?: string };
+  if (e?.name === 'AbortError') throw error;
+  const code = FailureCode.safeParse(e?.code);
+  throw new ConnectionError(code.success ? code.data : 'internal', e?.message ?? 'the local agent failed', {
     cause: error,
   });
 }

@@ -5,7 +5,7 @@ import { Disposable } from '../common/disposable';
 import { log } from '../common/log';
 import { affectsConnection, readSettings } from '../common/settings';
 import { createConnection } from './factory';
-import type { AgentConnection } from './types';
+import type { AgentConnection, SetupProblem } from './types';
 
 export class ConnectionManager extends Disposable {
   private current: AgentConnection | undefined;
@@ -38,6 +38,17 @@ export class ConnectionManager extends Disposable {
     }));
   }
 
+  /** What to fix before the first request, if anything (local mode: no AWS credentials). */
+  async preflight(): Promise<SetupProblem | undefined> {
+    let connection: AgentConnection;
+    try {
+      connection = this.get();
+    } catch {
+      return undefined; // an incomplete setting: the first request says which
+    }
+    return connection.preflight?.();
+  }
+
   /** "alice@example.com · 127.0.0.1:8080", or what is missing. */
   async describe(): Promise<{ text: string; signedIn: boolean; needsSignIn: boolean }> {
     let where: string;
@@ -48,7 +59,8 @@ export class ConnectionManager extends Disposable {
     }
     const user = await this.auth.currentLabel();
     const needsSignIn = this.auth.configured && !user;
-    return { text: user ? `${user} · ${where}` : where, signedIn: Boolean(user), needsSignIn };
+    const offline = user && this.auth.offline ? ' (offline, retrying)' : '';
+    return { text: user ? `${user} · ${where}${offline}` : where, signedIn: Boolean(user), needsSignIn };
   }
 
   private reset(): void {

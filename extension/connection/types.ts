@@ -3,6 +3,7 @@
  * (local, http, agentcore); none of them imports `vscode`, so they are unit-tested in plain Node.
  */
 import {
+  FailureCode,
   readEventStream,
   type Action,
   type ChatRequest,
@@ -20,17 +21,18 @@ export interface AgentConnection {
   /** The chat stream; aborting `signal` cancels the request (and, server-side, the model call). */
   chat(request: Omit<ChatRequest, 'action'>, signal: AbortSignal): AsyncIterable<StreamEvent>;
   invoke<A extends JsonAction>(request: RequestOf<A>, signal?: AbortSignal): Promise<ReplyOf<A>>;
+  /** A problem to fix before the first request (local mode: no AWS credentials), checked when the chat opens. */
+  preflight?(): Promise<SetupProblem | undefined>;
   dispose(): void;
 }
 
-export type ConnectionErrorKind =
-  | 'unauthorized'
-  | 'not_configured'
-  | 'unreachable'
-  | 'not_found'
-  | 'invalid_request'
-  | 'throttled'
-  | 'server';
+export interface SetupProblem {
+  code: FailureCode;
+  message: string;
+}
+
+/** One of the protocol's closed set of codes: the chat banner has a fix for each. */
+export type ConnectionErrorKind = FailureCode;
 
 /** A failure the UI can act on: `kind` picks the fix it offers (sign in, configure, retry). */
 export class ConnectionError extends Error {
@@ -45,17 +47,27 @@ export class ConnectionError extends Error {
   }
   readonly status: number | undefined;
   get retryable(): boolean {
-    return this.kind === 'unreachable' || this.kind === 'throttled' || this.kind === 'server';
+    return isRetryable(this.kind);
   }
 }
 
-/** The contract's error codes, mapped to what the client can do about them. */
-export function errorKindForStatus(status: number): ConnectionErrorKind {
-  if (status === 401 || status === 403) return 'unauthorized';
+/** Failures worth the same request again: the backend was away, busy or broke. */
+export function isRetryable(code: FailureCode): boolean {
+  return code === 'unreachable' || code === 'throttled' || code === 'unavailable' || code === 'internal';
+}
+
+/** An error response as one of the closed codes: the body's code when known, else by status. */
+export function errorKindForStatus(status: number, bodyCode?: string): ConnectionErrorKind {
+  const known = FailureCode.safeParse(bodyCode);
+  if (known.success) return known.data;
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
+  if (status === 413) return 'payload_too_large';
   if (status === 429) return 'throttled';
+  if (status === 503) return 'unavailable';
   if (status >= 400 && status < 500) return 'invalid_request';
-  return 'server';
+  return 'internal';
 }
 
 /** Contract events from a response body; a stream that breaks (not one the caller aborted) is `unreachable`. */

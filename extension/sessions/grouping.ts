@@ -42,3 +42,12 @@ export function relativeTime(iso: string, now: Date): string {
   if (days < 7) return `${days}d ago`;
   return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
+
+/**
+ * "1 exchange" for a question and its answer: a stored session counts turns (user and assistant
+ * alike), people count what they asked. An unanswered question still counts.
+ */
+export function exchangesLabel(turnCount: number): string {
+  const exchanges = Math.ceil(Math.max(0, turnCount) / 2);
+  return `${exchanges} exchange${exchanges === 1 ? '' : 's'}`;
+}

@@ -8,7 +8,7 @@ import { COMMANDS, CONTEXT_KEYS, VIEWS } from '../common/ids';
 import { log } from '../common/log';
 import type { ConnectionManager } from '../connection/manager';
 import { ConnectionError } from '../connection/types';
-import { groupSessions, relativeTime, type Group } from './grouping';
+import { exchangesLabel, groupSessions, relativeTime, type Group } from './grouping';
 import { SessionsModel } from './sessions-model';
 
 type Node =
@@ -54,9 +54,9 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         const s = node.session;
         const item = new vscode.TreeItem(s.title, vscode.TreeItemCollapsibleState.None);
         item.id = `session:${s.sessionId}`;
-        item.description = `${s.turnCount} turn${s.turnCount === 1 ? '' : 's'} · ${relativeTime(s.updatedAt, new Date())}`;
+        item.description = `${exchangesLabel(s.turnCount)} · ${relativeTime(s.updatedAt, new Date())}`;
         item.tooltip = new vscode.MarkdownString(
-          `**${escapeMd(s.title)}**\n\n${s.turnCount} turns · updated ${new Date(s.updatedAt).toLocaleString()}${s.taskId ? `\n\ntask: \`${s.taskId}\`` : ''}`,
+          `**${escapeMd(s.title)}**\n\n${exchangesLabel(s.turnCount)} · updated ${new Date(s.updatedAt).toLocaleString()}${s.taskId ? `\n\ntask: \`${s.taskId}\`` : ''}`,
         );
         item.iconPath = new vscode.ThemeIcon(s.taskId ? 'checklist' : 'comment-discussion');
         item.contextValue = 'session';
@@ -139,6 +139,9 @@ export function registerSessions(
     tree,
     treeView,
     deps.connections.onDidChange(() => tree.refresh()),
+    // A new conversation, or a turn of the open one: the list's order and counts moved.
+    // (Opening one from the tree does not reload it: the pages loaded so far stay.)
+    deps.controller.onDidChangeSession(({ stored }) => stored && tree.refresh()),
     vscode.commands.registerCommand(COMMANDS.sessionsRefresh, () => tree.refresh()),
     vscode.commands.registerCommand(COMMANDS.sessionsLoadMore, async () => {
       await tree.model.loadMore().catch(report);
@@ -147,7 +150,8 @@ export function registerSessions(
     vscode.commands.registerCommand(COMMANDS.sessionsResume, async (node?: Node) => {
       const session = sessionOf(node) ?? sessionOf(treeView.selection[0]);
       if (!session) return;
-      await deps.view.reveal();
+      // The keyboard stays in the tree (F2, Delete, arrows keep working on the selection).
+      await deps.view.reveal(true);
       await deps.controller.resume(session.sessionId);
     }),
     vscode.commands.registerCommand(COMMANDS.sessionsRename, async (node?: Node) => {
@@ -178,14 +182,14 @@ export function registerSessions(
       const session = sessionOf(node) ?? sessionOf(treeView.selection[0]);
       if (!session) return;
       const choice = await vscode.window.showWarningMessage(
-        `Delete "${session.title}"? Its ${session.turnCount} turns are removed for good.`,
+        `Delete "${session.title}" (${exchangesLabel(session.turnCount)})? It is removed for good.`,
         { modal: true },
         'Delete',
       );
       if (choice !== 'Delete') return;
       try {
         await deps.connections.get().invoke({ action: 'deleteSession', sessionId: session.sessionId });
-        if (deps.controller.snapshot.sessionId === session.sessionId) deps.controller.newChat();
+        deps.controller.forget(session.sessionId);
         tree.refresh();
       } catch (error) {
         report(error);

@@ -49,6 +49,7 @@ describe('approvals: no change to AWS without an approval of that exact call', f
         name: 'cloudformation_delete_stack',
         input: { stackName: 'old-stack' },
         status: 'pending',
+        readOnly: false,
         confirmText: 'DELETE old-stack',
       },
     ]);
@@ -136,6 +137,7 @@ describe('approvals: no change to AWS without an approval of that exact call', f
       name: 'cloudformation_plan_change',
       status: 'denied',
       summary: 'Denied by the user.',
+      output: 'The user denied this call. It did not run. Do not retry it; ask the user how to proceed.',
     });
     const result = stack.bedrock.requests[1]!.body.messages.at(-1).content[0].toolResult;
     assert.equal(result.status, 'error');

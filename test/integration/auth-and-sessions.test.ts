@@ -138,6 +138,33 @@ describe('Cognito auth and per-user sessions (cognito-local)', function () {
       assert.equal(still.json.session.title, 'alice private question');
       assert.equal(still.json.turns.length, 2);
     });
+
+    it("newSession with another user's id creates the caller's own session and leaves theirs alone", async () => {
+      stack.bedrock.enqueue(textTurn(['hi bob']));
+      const chat = await stack.chat(
+        { message: 'bob asks', sessionId: aliceSession, newSession: true },
+        bob.AccessToken,
+      );
+      assert.equal(chat.status, 200);
+      assert.deepEqual(chat.events[0], {
+        type: 'session',
+        sessionId: aliceSession,
+        title: 'bob asks',
+        created: true,
+      });
+      const hers = await stack.invoke({ action: 'getSession', sessionId: aliceSession }, alice.AccessToken);
+      assert.equal(hers.json.session.title, 'alice private question');
+      assert.deepEqual(
+        hers.json.turns.map((t: any) => t.text),
+        ['alice private question', 'hi alice'],
+      );
+      const his = await stack.invoke({ action: 'getSession', sessionId: aliceSession }, bob.AccessToken);
+      assert.deepEqual(
+        his.json.turns.map((t: any) => t.text),
+        ['bob asks', 'hi bob'],
+      );
+      await stack.invoke({ action: 'deleteSession', sessionId: aliceSession }, bob.AccessToken);
+    });
   });
 
   describe('session list, get, rename, delete with cursors', () => {

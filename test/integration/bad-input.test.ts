@@ -19,6 +19,13 @@ describe('bad input gets the contract 4xx and the server keeps serving', functio
     ['a JSON array', { raw: '[1,2]' }, 400, 'invalid_request', /JSON object/],
     ['no action', { body: { message: 'hi' } }, 400, 'invalid_request', /unknown action/],
     [
+      'an action nested 20,000 deep',
+      { raw: `{"action":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}` },
+      400,
+      'invalid_request',
+      /unknown action \(a object\)/,
+    ],
+    [
       'unknown action',
       { body: { action: 'dropTables' } },
       400,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readEventStream, type StreamEvent } from '../../backend/src/protocol';
+import { ALL_TOOLS } from '../../backend/src/core/tools/registry';
 import { FAKE_IDENTITY } from '../fakes/aws';
 import { delay, ev, streamException, textTurn, throttled, toolTurn } from '../fakes/bedrock';
 import { useBackendStack, eventually, types } from '../support/stack';
@@ -30,22 +31,15 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     assert.equal(request.modelId, 'test.fake-model-v1');
     assert.deepEqual(request.body.messages, [{ role: 'user', content: [{ text: 'Say hello' }] }]);
     assert.match(request.body.system[0].text, /Cloud Engineer/);
+    // Every built-in tool, in the registry's order (tools added per turn, such as MCP's, follow).
+    const offered: string[] = request.body.toolConfig.tools.map((t: any) => t.toolSpec.name);
     assert.deepEqual(
-      request.body.toolConfig.tools.map((t: any) => t.toolSpec.name),
-      [
-        'get_caller_identity',
-        'aws_read',
-        'cloudformation_describe',
-        'cloudformation_get_template',
-        'cloudformation_validate_template',
-        'cloudformation_plan_change',
-        'cloudformation_execute_change_set',
-        'cloudformation_delete_stack',
-        'cost_and_usage',
-        'cost_forecast',
-        'cost_anomalies',
-        'diagram_from_inventory',
-      ],
+      offered.slice(0, ALL_TOOLS.length),
+      ALL_TOOLS.map((t) => t.name),
+    );
+    assert.ok(
+      ALL_TOOLS.some((t) => t.name === 'cloudformation_delete_stack'),
+      'mutating tools are offered',
     );
   });
 
@@ -161,6 +155,36 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
       ],
     );
     assert.equal(got.json.session.turnCount, 4);
+  });
+
+  it('starts a conversation under a client-chosen id with newSession, once', async () => {
+    stack.bedrock.enqueue(textTurn(['First.']), textTurn(['Second.']));
+    const sessionId = `pinned-${Date.now()}`;
+    const first = await stack.chat({ message: 'pin me', sessionId, newSession: true });
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.events[0], { type: 'session', sessionId, title: 'pin me', created: true });
+    const again = await stack.invoke({ action: 'chat', message: 'again', sessionId, newSession: true });
+    assert.equal(again.status, 400);
+    assert.equal(again.json.error.code, 'invalid_request');
+    assert.match(again.json.error.message, /already exists/);
+    const next = await stack.chat({ message: 'go on', sessionId });
+    assert.deepEqual(next.events[0], { type: 'session', sessionId, title: 'pin me', created: false });
+    const got = await stack.invoke({ action: 'getSession', sessionId });
+    assert.deepEqual(
+      got.json.turns.map((t: any) => t.text),
+      ['pin me', 'First.', 'go on', 'Second.'],
+      'the refused request stored nothing',
+    );
+    for (const bad of [
+      { action: 'chat', message: 'x', newSession: true },
+      { action: 'chat', message: 'x', newSession: 'yes', sessionId: 'abc' },
+      { action: 'chat', message: 'x', newSession: true, sessionId: '../etc' },
+      { action: 'chat', newSession: true, sessionId, approvals: [{ toolUseId: 't', decision: 'deny' }] },
+    ]) {
+      const refused = await stack.invoke(bad);
+      assert.equal(refused.status, 400, JSON.stringify(bad));
+      assert.equal(refused.json.error.code, 'invalid_request');
+    }
   });
 
   it('retries throttling with backoff, then succeeds', async () => {
@@ -307,5 +331,25 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
       return p;
     });
     assert.ok(after.time_of_last_update >= idle.time_of_last_update);
+  });
+});
+
+describe('keepalive comments while a turn is silent (SSE_KEEPALIVE_MS)', function () {
+  const stack = useBackendStack({ auth: 'none', env: { SSE_KEEPALIVE_MS: '50' } });
+
+  it('sends ": keepalive" during a silent stretch, and clients skip it', async () => {
+    stack.bedrock.enqueue({
+      steps: [...textTurn(['before ']).steps.slice(0, 2), delay(400), ...textTurn(['after']).steps.slice(1)],
+    });
+    const response = await stack.openChat({ message: 'think slowly' });
+    const raw = await response.text();
+    const silent = raw.split('"text":"before "}')[1]!.split('"type":"text"')[0]!;
+    assert.ok((silent.match(/^: keepalive$/gm) ?? []).length >= 2, raw);
+    const events: StreamEvent[] = [];
+    const bytes = (async function* () {
+      yield new TextEncoder().encode(raw);
+    })();
+    for await (const e of readEventStream(bytes)) events.push(e);
+    assert.deepEqual(types(events), ['session', 'text', 'usage', 'done']);
   });
 });

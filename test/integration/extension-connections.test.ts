@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamEvent } from '../../backend/src/protocol';
 import { passwordSignIn, refreshTokens } from '../../extension/auth/cognito';
+import { ChatController } from '../../extension/chat/chat-controller';
+import { openApprovals } from '../../webview/state';
 import { HttpConnection } from '../../extension/connection/http-connection';
 import { LocalConnection } from '../../extension/connection/local-connection';
 import { ConnectionError } from '../../extension/connection/types';
-import { BedrockFake, textTurn } from '../fakes/bedrock';
+import { BedrockFake, textTurn, toolTurn } from '../fakes/bedrock';
 import { freePort } from '../support/process';
 import { eventually, useBackendStack } from '../support/stack';
 
@@ -66,6 +68,44 @@ describe('the extension’s http connection against the local server', function 
     });
     assert.equal(stack.bedrock.requests.at(-1)!.aborted, true);
   });
+
+  it('resumes a turn waiting on a read-only and a mutating call with one approval card that works', async () => {
+    const connection = new HttpConnection({ url: stack.url });
+    stack.bedrock.enqueue(
+      toolTurn([
+        { id: 'tu-who', name: 'get_caller_identity', input: {} },
+        {
+          id: 'tu-plan',
+          name: 'cloudformation_plan_change',
+          input: { stackName: 'web', templateBody: 'Resources: {}' },
+        },
+      ]),
+      textTurn(['Nothing was changed.']),
+    );
+    const first = await collect(
+      connection.chat({ message: 'create the web stack' }, new AbortController().signal),
+    );
+    const sessionId = (first[0] as { sessionId: string }).sessionId;
+    // A reload: the conversation comes back from the store, not from the stream.
+    const { turns } = await connection.invoke({ action: 'getSession', sessionId });
+    assert.deepEqual(
+      turns.at(-1)!.toolCalls!.map((c) => [c.id, c.status, c.readOnly]),
+      [
+        ['tu-who', 'pending', true],
+        ['tu-plan', 'pending', false],
+      ],
+    );
+    const chat = new ChatController({ connection: () => connection, post: () => {} });
+    await chat.resume(sessionId);
+    assert.deepEqual(
+      openApprovals(chat.snapshot).map((a) => a.id),
+      ['tu-plan'],
+      'only the mutating call asks for approval',
+    );
+    await chat.decide({ toolUseId: 'tu-plan', decision: 'deny' });
+    assert.equal(chat.snapshot.error, undefined, JSON.stringify(chat.snapshot.error));
+    assert.match(JSON.stringify(chat.snapshot.items.at(-1)), /Nothing was changed/);
+  });
 });
 
 describe('the extension’s Cognito sign-in and http connection against cognito-local', function () {
@@ -115,8 +155,18 @@ describe('the extension’s Cognito sign-in and http connection against cognito-
   it('reports a wrong password as such', async () => {
     await assert.rejects(passwordSignIn(options(), 'dev@example.com', 'wrong-password'), {
       name: 'SignInError',
-      message: 'Incorrect username or password, or the session expired.',
+      message: 'Incorrect username or password.',
     });
+  });
+
+  it('tells a refused refresh token (sign out) from an unreachable Cognito (keep the sign-in)', async () => {
+    await stack.cognito.createUser('refresh@example.com', 'Sup3r-secret-pw');
+    const tokens = await passwordSignIn(options(), 'refresh@example.com', 'Sup3r-secret-pw');
+    await assert.rejects(refreshTokens(options(), { ...tokens, refreshToken: 'not-a-refresh-token' }), {
+      name: 'RefreshRejectedError',
+    });
+    const offline = { ...options(), endpoint: `http://127.0.0.1:${await freePort()}` };
+    await assert.rejects(refreshTokens(offline, tokens), { name: 'CognitoUnreachableError' });
   });
 });
 
@@ -163,5 +213,35 @@ describe('local mode: the agent core inside the extension', () => {
     await assert.rejects(connection.invoke({ action: 'getSession', sessionId: 'missing' }), {
       kind: 'not_found',
     });
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    const connection = new LocalConnection({
+      storageDir: mkdtempSync(join(tmpdir(), 'ce-local-')),
+      bedrockEndpoint: bedrock.url,
+      credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }),
+    });
+    const abort = new AbortController();
+    abort.abort(new DOMException('stopped', 'AbortError'));
+    await assert.rejects(connection.invoke({ action: 'listSessions' }, abort.signal), { name: 'AbortError' });
+  });
+
+  it('checks for AWS credentials before the first question', async () => {
+    const storageDir = mkdtempSync(join(tmpdir(), 'ce-local-'));
+    const missing = new LocalConnection({
+      storageDir,
+      profile: 'nobody',
+      credentials: async () => {
+        throw Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' });
+      },
+    });
+    const problem = await missing.preflight();
+    assert.equal(problem?.code, 'aws_credentials');
+    assert.match(problem!.message, /No AWS credentials found for profile "nobody"/);
+    const present = new LocalConnection({
+      storageDir,
+      credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }),
+    });
+    assert.equal(await present.preflight(), undefined);
   });
 });

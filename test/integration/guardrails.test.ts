@@ -93,6 +93,35 @@ describe('built-in guardrail policy, through the server', function () {
     assert.doesNotMatch(toolText, /Ignore all previous instructions|ops@example\.com/);
     assert.equal(types(events).at(-1), 'done');
   });
+
+  it('never streams a private key, however the model cuts it into deltas', async () => {
+    const body = Array.from({ length: 20 }, (_, i) =>
+      Buffer.from(`private key line ${i} that must stay secret, padded to forty eight`)
+        .toString('base64')
+        .slice(0, 64),
+    );
+    const key = ['-----BEGIN RSA PRIVATE KEY-----', ...body, '-----END RSA PRIVATE KEY-----'].join('\n');
+    const answer = `Here it is:\n${key}\nRotate it now, and mail ｊａｎｅ＠example.com.`;
+    stack.bedrock.enqueue(textTurn(answer.match(/[\s\S]{1,4}/g)!));
+    const { events } = await stack.chat({ message: 'print the deploy key' });
+    const shown = textOf(events);
+    assert.equal(shown, 'Here it is:\n[REDACTED:PRIVATE_KEY]\nRotate it now, and mail [REDACTED:EMAIL].');
+    for (const e of events)
+      if (e.type === 'text') assert.doesNotMatch(e.text, /BEGIN|PRIVATE KEY-|END RSA|ｊａｎｅ/);
+    assert.deepEqual(
+      guardrailEvents(events).map((e) => [e.stage, e.categories]),
+      [
+        ['output', ['private_key']],
+        ['output', ['email']],
+      ],
+    );
+    const got = await stack.invoke({
+      action: 'getSession',
+      sessionId: (events[0] as { sessionId: string }).sessionId,
+    });
+    const stored = JSON.stringify(got.json);
+    for (const line of body) assert.ok(!stored.includes(line), 'no key line is stored');
+  });
 });
 
 describe('Bedrock guardrail (GUARDRAIL_ID set)', function () {
@@ -222,5 +251,31 @@ describe('Bedrock guardrail (GUARDRAIL_ID set)', function () {
       .text as string;
     assert.match(toolText, /user\/\{NAME\}/);
     assert.doesNotMatch(toolText, /alice/);
+  });
+  it('survives an ApplyGuardrail failure on a tool result: the result is withheld, the turn goes on', async () => {
+    // An answer the SDK cannot read stands in for any failure of the call (denied, throttled, down).
+    stack.bedrock.guardrailVerdict = () => null;
+    stack.bedrock.enqueue(
+      toolTurn([{ id: 'tu-gf', name: 'get_caller_identity', input: {} }]),
+      textTurn(['I could not read that result.']),
+    );
+    const { events } = await stack.chat({ message: 'who am I?' });
+    assert.equal(events.at(-1)!.type, 'done', JSON.stringify(events.at(-1)));
+    assert.ok(!events.some((e) => e.type === 'error'));
+    assert.deepEqual(
+      guardrailEvents(events).map((e) => [e.stage, e.action, e.categories]),
+      [['tool', 'blocked', ['guardrail_unavailable']]],
+    );
+    const result = events.find((e) => e.type === 'tool_result') as Extract<
+      StreamEvent,
+      { type: 'tool_result' }
+    >;
+    assert.equal(result.status, 'error');
+    // Fail closed: the model gets a short notice, never the unchecked text.
+    const toolResult = stack.bedrock.requests[1]!.body.messages.at(-1).content[0].toolResult;
+    assert.equal(toolResult.status, 'error');
+    assert.match(toolResult.content[0].text, /withheld/);
+    assert.doesNotMatch(JSON.stringify(toolResult), /arn:aws|Account|UserId/);
+    assert.equal(textOf(events), 'I could not read that result.');
   });
 });

@@ -3,16 +3,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
+import { noAuth } from '../../backend/src/core/auth/authenticator';
 import { createBackend } from '../../backend/src/core/bootstrap';
-import { loadConfig } from '../../backend/src/core/config';
+import { ConfigError, loadConfig } from '../../backend/src/core/config';
 import { silentLogger } from '../../backend/src/core/log';
+import type { Backend } from '../../backend/src/core/invocation';
+import type { AgentService } from '../../backend/src/core/service';
 import {
   createHandler,
+  loadLambdaConfig,
   type FunctionUrlEvent,
   type StreamingRuntime,
 } from '../../backend/src/lambda/handler';
-import { SseParser } from '../../backend/src/protocol';
-import { BedrockFake, textTurn } from '../fakes/bedrock';
+import { SseParser, type StreamEvent } from '../../backend/src/protocol';
+import { BedrockFake, delay, textTurn } from '../fakes/bedrock';
 
 /** Lambda's streaming runtime API, as the Node.js runtime provides it on `awslambda`. */
 function runtimeShim() {
@@ -103,4 +107,99 @@ describe('Lambda host (Function URL, response streaming)', () => {
     await call(handler, post({ action: 'whoami' }, { rawPath: '/invocations' }));
     assert.equal(metas[2]!.statusCode, 404);
   });
+
+  it('sends keepalive comments while a turn is silent', async () => {
+    const shim = runtimeShim();
+    const config = loadConfig({ AUTH_MODE: 'none', BEDROCK_ENDPOINT: bedrock.url, MEMORY_DIR: memoryDir() });
+    const quick = createHandler(createBackend(config, silentLogger), shim.runtime, silentLogger, {
+      keepaliveMs: 50,
+    });
+    bedrock.enqueue({
+      steps: [...textTurn(['before ']).steps.slice(0, 2), delay(400), ...textTurn(['after']).steps.slice(1)],
+    });
+    const { body } = await call(quick, post({ action: 'chat', message: 'think slowly' }));
+    const silent = body.split('data: {"type":"text","text":"before ')[1]!.split('data: {"type":"text"')[0]!;
+    assert.ok((silent.match(/^: keepalive$/gm) ?? []).length >= 2, body);
+    assert.deepEqual(
+      new SseParser().push(body).map((e) => e.type),
+      ['session', 'text', 'text', 'usage', 'done'],
+      'clients skip the comments',
+    );
+  });
+
+  it('ends a stream that fails after it started with an error event, never a second response', async () => {
+    const shim = runtimeShim();
+    const failing = {
+      auth: noAuth,
+      service: {
+        invoke: async () => ({
+          kind: 'stream',
+          action: 'chat',
+          sessionId: 's',
+          events: (async function* (): AsyncGenerator<StreamEvent> {
+            yield { type: 'session', sessionId: 's', title: 't', created: true };
+            throw new Error('store exploded with secret-detail-123');
+          })(),
+        }),
+      } as unknown as AgentService,
+    } satisfies Backend;
+    const broken = createHandler(failing, shim.runtime, silentLogger);
+    const { body } = await call(broken, post({ action: 'chat', message: 'hi' }));
+    assert.deepEqual(
+      shim.metas.map((m) => m.statusCode),
+      [200],
+      'one response head only',
+    );
+    const events = new SseParser().push(body);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['session', 'error'],
+    );
+    assert.deepEqual(events[1], {
+      type: 'error',
+      code: 'internal',
+      message: 'The turn failed unexpectedly.',
+      retryable: true,
+    });
+    assert.ok(!body.includes('secret-detail-123'));
+  });
 });
+
+describe('Lambda refuses AUTH_MODE=none at start-up', () => {
+  it('loadLambdaConfig throws a ConfigError for AUTH_MODE=none', () => {
+    assert.throws(
+      () => loadLambdaConfig({ AUTH_MODE: 'none' }),
+      (error: Error) =>
+        error instanceof ConfigError && /AUTH_MODE=none is refused on Lambda/.test(error.message),
+    );
+    const config = loadLambdaConfig({
+      AUTH_MODE: 'cognito',
+      COGNITO_USER_POOL_ID: 'us-east-1_abc',
+      COGNITO_CLIENT_ID: 'client',
+    });
+    assert.equal(config.auth.mode, 'cognito');
+  });
+
+  it('the bundled handler fails its init with AUTH_MODE=none', async () => {
+    const { execFile } = await import('node:child_process');
+    const { resolve } = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const bundle = pathToFileURL(resolve(__dirname, '../../backend/dist/lambda/index.js')).href;
+    // The Lambda runtime provides `awslambda`; the module builds its handler when it loads.
+    const script = `globalThis.awslambda = { streamifyResponse: (h) => h, HttpResponseStream: { from: (s) => s } };
+      import(${JSON.stringify(bundle)}).then(() => console.log('STARTED'), (e) => { console.log('REFUSED ' + e.name + ': ' + e.message); });`;
+    const output = await new Promise<string>((done) =>
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { env: { PATH: process.env.PATH, AUTH_MODE: 'none', AWS_REGION: 'us-east-1' } },
+        (_error, stdout, stderr) => done(stdout + stderr),
+      ),
+    );
+    assert.match(output, /REFUSED ConfigError: AUTH_MODE=none is refused on Lambda/);
+  });
+});
+
+function memoryDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ce-lambda-'));
+}

@@ -16,12 +16,14 @@ import {
 import { decide, describeDecisions, executeDecisions, pendingCalls, type Decision } from './agent/approvals';
 import { toModelHistory } from './agent/history';
 import { MAX_TOOL_OUTPUT_CHARS, ModelCallError, runAgentTurn, TurnRecord } from './agent/loop';
+import { boundAnswer, hasToolBlocks, redactMessages } from './agent/stored-answer';
 import type { ToolOutputGuard } from './agent/tool-calls';
 import type { Actor } from './auth/authenticator';
-import { InvalidRequestError, NotFoundError, PayloadTooLargeError } from './errors';
+import { InvalidRequestError, NotFoundError, PayloadTooLargeError, SessionFullError } from './errors';
 import { traceVerdict } from './guardrails/bedrock-guardrail';
 import { guardrailEvent, guardToolOutput, redactText } from './guardrails/policy';
 import { StreamRedactor } from './guardrails/stream-redactor';
+import { toolsForTurn, withNote, type TurnTools } from './mcp/turn-tools';
 import type { StoredTurn } from './memory/types';
 import type { ServiceDeps } from './service';
 import { fillTaskPrompt } from './tasks/fill';
@@ -29,6 +31,7 @@ import { fillTaskPrompt } from './tasks/fill';
 /** How many past turns the model sees; older ones stay in memory for the user. */
 const HISTORY_TURNS = 40;
 const TITLE_CHARS = 60;
+export const DEFAULT_MAX_SESSION_TURNS = 1000;
 
 export interface PreparedChat {
   session: Session;
@@ -39,6 +42,8 @@ export interface PreparedChat {
   notices: StreamEvent[];
   /** Present when the chat resumes a turn that waited for approval. */
   decisions?: Decision[];
+  /** The tools the decisions were checked against; the turn runs with these. */
+  turnTools?: TurnTools;
 }
 
 export async function prepareChat(
@@ -101,15 +106,30 @@ async function openSession(
 ): Promise<{ session: Session; created: boolean }> {
   if (request.sessionId !== undefined) {
     const found = await deps.memory.getSession(actor.actorId, request.sessionId, { limit: 1 });
-    if (!found) throw new NotFoundError(`no session ${request.sessionId}`);
-    return { session: found.session, created: false };
+    if (request.newSession) {
+      // The client chose the id up front; it may name a new conversation only.
+      if (found) throw new InvalidRequestError(`a session ${request.sessionId} already exists`);
+    } else {
+      if (!found) throw new NotFoundError(`no session ${request.sessionId}`);
+      ensureRoom(deps, found.session);
+      return { session: found.session, created: false };
+    }
   }
   const session = await deps.memory.createSession(actor.actorId, {
-    sessionId: deps.newId(),
+    sessionId: request.sessionId ?? deps.newId(),
     ...fresh,
     createdAt: now,
   });
   return { session, created: true };
+}
+
+/** A chat adds two turns (the user's and the answer); a conversation at its limit takes no more. */
+function ensureRoom(deps: ServiceDeps, session: Session): void {
+  const max = deps.maxSessionTurns ?? DEFAULT_MAX_SESSION_TURNS;
+  if (session.turnCount + 2 > max)
+    throw new SessionFullError(
+      `this conversation has reached its limit of ${max} turns; start a new chat to go on`,
+    );
 }
 
 /** Decisions on the calls the session's last turn left waiting, stored once, before anything runs. */
@@ -120,13 +140,15 @@ async function prepareApprovals(
 ): Promise<PreparedChat> {
   if (request.sessionId === undefined)
     throw new InvalidRequestError('approvals need the sessionId of the turn that asked for them');
-  if (request.message !== undefined || request.taskId !== undefined) {
+  if (request.message !== undefined || request.taskId !== undefined || request.newSession) {
     throw new InvalidRequestError('send approvals on their own; send a message in the next chat');
   }
   const found = await deps.memory.getSession(actor.actorId, request.sessionId, { limit: 1 });
   if (!found) throw new NotFoundError(`no session ${request.sessionId}`);
+  ensureRoom(deps, found.session);
   const [last] = await deps.memory.recentTurns(actor.actorId, request.sessionId, 1);
-  const decisions = decide(pendingCalls(last), request.approvals!, deps.tools);
+  const turnTools = await toolsForTurn(deps);
+  const decisions = decide(pendingCalls(last), request.approvals!, turnTools.tools);
   const turn: StoredTurn = {
     role: 'user',
     text: describeDecisions(decisions),
@@ -138,7 +160,7 @@ async function prepareApprovals(
   const session = await deps.memory.appendTurn(actor.actorId, request.sessionId, turn, {
     expectedTurnCount: found.session.turnCount,
   });
-  return { session, created: false, userTurnIndex: session.turnCount - 1, notices: [], decisions };
+  return { session, created: false, userTurnIndex: session.turnCount - 1, notices: [], decisions, turnTools };
 }
 
 export async function* streamChat(
@@ -156,15 +178,17 @@ export async function* streamChat(
   const toolGuard = composeToolGuard(deps);
   const toolContext = {
     actorId: actor.actorId,
+    sessionId: session.sessionId,
     region: deps.region,
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
   };
   let failure: StreamEvent | undefined;
   try {
+    const turnTools = prepared.turnTools ?? (await toolsForTurn(deps, signal));
     const tail: Message[] = [];
     if (prepared.decisions) {
       const results = yield* executeDecisions(prepared.decisions, {
-        tools: deps.tools,
+        tools: turnTools.tools,
         context: { ...toolContext, signal },
         maxOutputChars: MAX_TOOL_OUTPUT_CHARS,
         guard: toolGuard,
@@ -177,9 +201,9 @@ export async function* streamChat(
       {
         model: deps.model,
         modelId: deps.modelId,
-        system: deps.systemPrompt,
+        system: withNote(deps.systemPrompt, turnTools),
         history: toModelHistory(turns, tail),
-        tools: deps.tools,
+        tools: turnTools.tools,
         toolContext,
         signal,
         maxIterations: deps.maxIterations,
@@ -251,11 +275,16 @@ async function* reportIntervention(
   const onInput = verdict.stage === 'input' || (record.guardrailTrace === undefined && record.text === '');
   if (onInput && !prepared.decisions) {
     const notice = '[This message was blocked by a guardrail and is not kept.]';
-    await deps.memory.amendTurn(actor.actorId, prepared.session.sessionId, prepared.userTurnIndex, {
-      text: notice,
-      status: 'blocked',
-      messages: [],
-    });
+    try {
+      await deps.memory.amendTurn(actor.actorId, prepared.session.sessionId, prepared.userTurnIndex, {
+        text: notice,
+        status: 'blocked',
+        messages: [],
+      });
+    } catch (error) {
+      // The stream still ends properly; the message stays stored as it was sent (already redacted).
+      deps.log.error('could not mark the blocked message', { error });
+    }
   }
   yield guardrailEvent(
     onInput ? 'input' : 'output',
@@ -282,32 +311,25 @@ async function storeAnswer(
   record: TurnRecord,
   interrupted: boolean,
 ) {
-  const turn: StoredTurn = {
+  const pending = new Set(record.toolCalls.filter((c) => c.status === 'pending').map((c) => c.id));
+  const turn = boundAnswer({
     role: 'assistant',
     text: record.text,
     createdAt: deps.now().toISOString(),
     status: interrupted ? 'interrupted' : 'complete',
     ...(record.toolCalls.length ? { toolCalls: record.toolCalls } : {}),
-    ...(hasToolBlocks(record.messages) ? { messages: redactMessages(record.messages) } : {}),
-  };
+    // Kept with the answer so a resumed session still knows what it cost.
+    ...(record.inputTokens || record.outputTokens
+      ? { usage: { inputTokens: record.inputTokens, outputTokens: record.outputTokens } }
+      : {}),
+    ...(hasToolBlocks(record.messages) ? { messages: redactMessages(record.messages, pending) } : {}),
+  });
   try {
     await deps.memory.appendTurn(actor.actorId, sessionId, turn);
   } catch (error) {
     // The stream may already be gone; the user's message is safe, the answer is what is lost.
     deps.log.error('could not store the assistant turn', { error });
   }
-}
-
-/** What is kept for replay holds no more personal data than what the user was shown. */
-function redactMessages(messages: Message[]): Message[] {
-  return messages.map((m) => ({
-    ...m,
-    content: m.content?.map((c) => (c.text !== undefined ? { text: redactText(c.text).text } : c)),
-  }));
-}
-
-function hasToolBlocks(messages: Message[]): boolean {
-  return messages.some((m) => m.content?.some((c) => c.toolUse || c.toolResult));
 }
 
 function titleFrom(message: string): string {

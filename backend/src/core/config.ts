@@ -2,7 +2,8 @@
  * Backend configuration from the environment (CONTRACT.md, "Backend configuration"). Parsed once at
  * start-up; a bad value stops the host with a message naming the variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { McpServersJson } from './mcp/servers';
 
 /** A current Claude Sonnet cross-region inference profile. */
 export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -27,12 +28,27 @@ const Env = z.object({
   MEMORY_DIR: z.string().default('./.data/memory'),
   MEMORY_TABLE: z.string().optional(),
   DYNAMODB_ENDPOINT: z.url().optional(),
-  MEMORY_ID: z.string().optional(),
+  /** An AgentCore Memory id or ARN (the service's pattern), for MEMORY_STORE=agentcore. */
+  MEMORY_ID: z
+    .string()
+    .regex(
+      /^(arn:(aws|aws-cn|aws-us-gov):bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:memory\/)?[a-zA-Z][a-zA-Z0-9_-]{0,99}-[a-zA-Z0-9]{10}$/,
+      'must be an AgentCore Memory id (name-0123456789) or its ARN',
+    )
+    .optional(),
+  MEMORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   TOOLS_MODE: z.enum(['read-only', 'approve-writes']).default('approve-writes'),
+  /** MCP servers whose tools the model is offered (mcp/servers.ts). */
+  MCP_SERVERS: McpServersJson.optional(),
   MAX_ITERATIONS: z.coerce.number().int().min(1).max(50).default(10),
   MAX_STREAMS_PER_ACTOR: z.coerce.number().int().min(1).max(100).default(4),
+  MAX_SESSION_TURNS: z.coerce.number().int().min(4).max(100_000).default(1000),
+  SSE_KEEPALIVE_MS: z.coerce.number().int().min(10).max(15_000).default(10_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  METRICS: z.enum(['emf', 'off']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('cloud-engineer'),
 });
 
 export type BackendConfig = ReturnType<typeof loadConfig>;
@@ -84,12 +100,22 @@ export function loadConfig(
       table: e.MEMORY_TABLE,
       dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
       memoryId: e.MEMORY_ID,
+      retentionDays: e.MEMORY_RETENTION_DAYS,
     },
     toolsMode: e.TOOLS_MODE,
+    mcpServers: e.MCP_SERVERS ?? [],
     maxIterations: e.MAX_ITERATIONS,
     maxStreamsPerActor: e.MAX_STREAMS_PER_ACTOR,
+    maxSessionTurns: e.MAX_SESSION_TURNS,
+    keepaliveMs: e.SSE_KEEPALIVE_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
+    telemetry: {
+      // EMF lines are for CloudWatch Logs: on by default where stdout is a log stream (Lambda).
+      metrics: e.METRICS ?? (present.AWS_LAMBDA_FUNCTION_NAME ? 'emf' : 'off'),
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
   };
   return config;
 }

@@ -35,6 +35,12 @@ export class UnauthorizedError extends ServiceError {
     super('unauthorized', message, options);
   }
 }
+/** AUTH_MODE=none and a request a web page could have sent: refused before anything runs. */
+export class ForbiddenError extends ServiceError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
 export class NotFoundError extends ServiceError {
   constructor(message: string) {
     super('not_found', message);
@@ -49,6 +55,12 @@ export class SessionChangedError extends ServiceError {
   }
 }
 export class PayloadTooLargeError extends ServiceError {
+  constructor(message: string) {
+    super('payload_too_large', message);
+  }
+}
+/** A conversation at its size limit: the client should start a new one. */
+export class SessionFullError extends ServiceError {
   constructor(message: string) {
     super('payload_too_large', message);
   }

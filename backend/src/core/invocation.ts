@@ -7,6 +7,8 @@ import type { Actor, Authenticator } from './auth/authenticator';
 import { InvalidRequestError, PayloadTooLargeError } from './errors';
 import type { AgentService, InvocationResult } from './service';
 
+export type { InvocationResult };
+
 export interface Backend {
   service: AgentService;
   auth: Authenticator;

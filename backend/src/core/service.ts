@@ -3,18 +3,29 @@
  * container, Lambda, the extension's local mode) authenticate, then call `invoke`.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { ACTIONS, RequestSchemas, type Action, type InvocationRequest, type StreamEvent } from '../protocol';
+import {
+  ACTIONS,
+  RequestSchemas,
+  TITLE_MAX_CHARS,
+  type Action,
+  type InvocationRequest,
+  type StreamEvent,
+} from '../protocol';
+import { ReadGate, releasing, StreamSlots } from './agent/actor-limits';
 import type { ModelClient } from './agent/model';
 import type { AgentTurnOptions } from './agent/loop';
 import type { Actor } from './auth/authenticator';
 import { prepareChat, streamChat } from './chat';
-import { InvalidRequestError, NotFoundError, ServiceError, ThrottledError, UnavailableError } from './errors';
+import { InvalidRequestError, NotFoundError, UnavailableError } from './errors';
 import type { ToolTextGuard } from './guardrails/bedrock-guardrail';
+import type { Telemetry } from './telemetry/types';
+import { redactText } from './guardrails/policy';
 import type { Logger } from './log';
 import type { MemoryStore, StoredTurn } from './memory/types';
 import type { TaskDefinition } from './tasks/types';
 import { publicTask } from './tasks/fill';
 import type { ToolRegistry } from './tools/registry';
+import type { TurnToolSource } from './mcp/turn-tools';
 
 export interface ServiceDeps {
   memory: MemoryStore;
@@ -22,6 +33,8 @@ export interface ServiceDeps {
   modelId: string;
   systemPrompt: string;
   tools: ToolRegistry;
+  /** Tools that come and go (MCP servers), added to `tools` turn by turn. */
+  toolSource?: TurnToolSource;
   tasks: readonly TaskDefinition[];
   /** Default region for tools. */
   region: string;
@@ -29,10 +42,14 @@ export interface ServiceDeps {
   maxIterations: number;
   /** Chat streams one actor may have open at once (per process); more are refused with 429. */
   maxStreamsPerActor: number;
+  /** Turns one conversation may hold (default 1,000); a chat past it is refused with a hint to start anew. */
+  maxSessionTurns?: number;
   guardrail?: AgentTurnOptions['guardrail'];
   /** ApplyGuardrail on tool results, when a Bedrock guardrail is configured. */
   bedrockToolGuard?: ToolTextGuard;
   retry?: AgentTurnOptions['retry'];
+  /** Per-turn metrics (EMF) and spans (OTLP); absent means none. */
+  telemetry?: Telemetry;
   log: Logger;
   now: () => Date;
   newId: () => string;
@@ -43,9 +60,13 @@ export type InvocationResult =
   | { kind: 'stream'; action: 'chat'; sessionId: string; events: AsyncGenerator<StreamEvent> };
 
 export class AgentService {
-  constructor(readonly deps: ServiceDeps) {}
+  private readonly streams: StreamSlots;
+  /** Two conversation reads at once per caller, eight more queued. */
+  private readonly reads = new ReadGate(2, 8);
 
-  private readonly openStreams = new Map<string, number>();
+  constructor(readonly deps: ServiceDeps) {
+    this.streams = new StreamSlots(deps.maxStreamsPerActor);
+  }
 
   /** Validates `body` as a request, runs it for `actor`; 4xx conditions throw `ServiceError`s. */
   async invoke(
@@ -60,16 +81,9 @@ export class AgentService {
     }
   }
 
-  /** Counts an actor's open streams for as long as the stream runs (hosts always drain it). */
-  private async *counted(actorId: string, events: AsyncGenerator<StreamEvent>): AsyncGenerator<StreamEvent> {
-    this.openStreams.set(actorId, (this.openStreams.get(actorId) ?? 0) + 1);
-    try {
-      yield* events;
-    } finally {
-      const left = (this.openStreams.get(actorId) ?? 1) - 1;
-      if (left > 0) this.openStreams.set(actorId, left);
-      else this.openStreams.delete(actorId);
-    }
+  /** Chat streams open for `actorId` in this process. */
+  openStreams(actorId: string): number {
+    return this.streams.count(actorId);
   }
 
   private async dispatch(actor: Actor, body: unknown, signal: AbortSignal): Promise<InvocationResult> {
@@ -78,42 +92,49 @@ export class AgentService {
     const actorId = actor.actorId;
     switch (request.action) {
       case 'chat': {
-        // Checked before anything is stored: a refused request leaves no trace in the session.
-        const open = this.openStreams.get(actorId) ?? 0;
-        if (open >= this.deps.maxStreamsPerActor) {
-          throw new ThrottledError(`${open} answers are already streaming for you; wait for one to finish`, {
-            retryAfterSeconds: 5,
-          });
+        // Reserved before anything is awaited or stored: concurrent chats cannot all pass the check,
+        // and a refused request leaves no trace in the session. The stream gives it back when it ends.
+        const release = this.streams.reserve(actorId);
+        try {
+          const prepared = await prepareChat(this.deps, actor, request);
+          return {
+            kind: 'stream',
+            action: 'chat',
+            sessionId: prepared.session.sessionId,
+            events: releasing(streamChat(this.deps, actor, prepared, signal), release),
+          };
+        } catch (error) {
+          release();
+          throw error;
         }
-        const prepared = await prepareChat(this.deps, actor, request);
-        return {
-          kind: 'stream',
-          action: 'chat',
-          sessionId: prepared.session.sessionId,
-          events: this.counted(actorId, streamChat(this.deps, actor, prepared, signal)),
-        };
       }
       case 'listSessions': {
-        const page = await memory.listSessions(actorId, {
-          limit: request.limit ?? 50,
-          ...(request.cursor ? { cursor: request.cursor } : {}),
-          ...(request.query ? { query: request.query } : {}),
-        });
+        const page = await this.reads.run(actorId, () =>
+          memory.listSessions(actorId, {
+            limit: request.limit ?? 50,
+            ...(request.cursor ? { cursor: request.cursor } : {}),
+            ...(request.query ? { query: request.query } : {}),
+          }),
+        );
         return json('listSessions', {
           sessions: page.items,
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
         });
       }
       case 'getSession': {
-        const found = await memory.getSession(actorId, request.sessionId, {
-          limit: request.limit ?? 200,
-          ...(request.cursor ? { cursor: request.cursor } : {}),
-        });
+        const found = await this.reads.run(actorId, () =>
+          memory.getSession(actorId, request.sessionId, {
+            limit: request.limit ?? 200,
+            ...(request.cursor ? { cursor: request.cursor } : {}),
+          }),
+        );
         if (!found) throw new NotFoundError(`no session ${request.sessionId}`);
         return json('getSession', { ...found, turns: found.turns.map(publicTurn) });
       }
       case 'renameSession': {
-        const session = await memory.renameSession(actorId, request.sessionId, request.title);
+        // A title is shown and stored like a message: the same redaction.
+        const title = redactText(request.title).text.slice(0, TITLE_MAX_CHARS);
+        const session = await memory.renameSession(actorId, request.sessionId, title);
         if (!session) throw new NotFoundError(`no session ${request.sessionId}`);
         return json('renameSession', { session });
       }
@@ -143,14 +164,18 @@ function publicTurn({ messages: _messages, ...turn }: StoredTurn) {
   return turn;
 }
 
-/** A file system that fails (disk full, permissions, a broken mount) is a dependency down: 503, not a bug. */
+/**
+ * Stores report their own failures as `UnavailableError` (503, memory/types.ts); its cause is
+ * logged here for operators and never sent to the caller.
+ */
 function asDependencyError(error: unknown, log: Logger): unknown {
-  if (error instanceof ServiceError) return error;
-  if (typeof (error as { syscall?: unknown })?.syscall === 'string') {
-    log.error('memory store failed', { error });
-    return new UnavailableError('the conversation store is unavailable; try again shortly', { cause: error });
-  }
+  if (error instanceof UnavailableError && error.cause !== undefined)
+    log.error('a dependency failed', { error: error.cause });
   return error;
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
 
 export function parseRequest(body: unknown): InvocationRequest {
@@ -159,11 +184,17 @@ export function parseRequest(body: unknown): InvocationRequest {
   }
   const action = (body as { action?: unknown }).action;
   if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
-    throw new InvalidRequestError(
-      `unknown action ${JSON.stringify(action)}; expected one of ${ACTIONS.join(', ')}`,
-    );
+    // Never stringify what the caller sent as a whole: it may be nested thousands deep.
+    const named = typeof action === 'string' ? JSON.stringify(action.slice(0, 100)) : `(a ${kindOf(action)})`;
+    throw new InvalidRequestError(`unknown action ${named}; expected one of ${ACTIONS.join(', ')}`);
   }
-  const parsed = RequestSchemas[action as Action].safeParse(body);
+  let parsed: ReturnType<(typeof RequestSchemas)[Action]['safeParse']>;
+  try {
+    parsed = RequestSchemas[action as Action].safeParse(body);
+  } catch (cause) {
+    // A value too deeply nested to check is not a request.
+    throw new InvalidRequestError(`invalid ${action} request: a field is nested too deeply`, { cause });
+  }
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || action}: ${i.message}`).join('; ');
     throw new InvalidRequestError(`invalid ${action} request: ${issues}`);

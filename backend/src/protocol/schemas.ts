@@ -3,7 +3,7 @@
  * every backend host import these; the TypeScript types are inferred from them so nothing restates
  * the contract.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -25,6 +25,26 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export const ToolCallStatus = z.enum(['success', 'error', 'denied', 'pending']);
+/** What an approval will do beyond its input: for a change set, every resource change and capability. */
+export const ApprovalDetails = z.object({
+  changes: z
+    .array(
+      z.object({
+        action: z.string(),
+        logicalId: z.string(),
+        type: z.string(),
+        physicalId: z.string().optional(),
+        /** CloudFormation's Replacement: True, False or Conditional. */
+        replacement: z.string().optional(),
+      }),
+    )
+    .optional(),
+  capabilities: z.array(z.string()).optional(),
+  /** Said when the details could not be looked up, so the card never looks complete when it is not. */
+  note: z.string().optional(),
+});
+export type ApprovalDetails = z.infer<typeof ApprovalDetails>;
+
 export const TurnToolCall = z.object({
   id: z.string(),
   name: z.string(),
@@ -32,6 +52,10 @@ export const TurnToolCall = z.object({
   status: ToolCallStatus,
   /** v1 extension: for a pending destructive call, the text the user must type to approve it. */
   confirmText: z.string().optional(),
+  /** v1 extension: a read-only call needs no approval (a resumed client shows only the others as cards). */
+  readOnly: z.boolean().optional(),
+  /** v1 extension: for a pending call, what approving it will do (as in `approval_required`). */
+  details: ApprovalDetails.optional(),
 });
 export type TurnToolCall = z.infer<typeof TurnToolCall>;
 
@@ -41,6 +65,8 @@ export const Turn = z.object({
   createdAt: z.string(),
   status: z.enum(['complete', 'interrupted', 'blocked']),
   toolCalls: z.array(TurnToolCall).optional(),
+  /** v1 extension: an assistant turn's model tokens, so a resumed session still knows its cost. */
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
 });
 export type Turn = z.infer<typeof Turn>;
 
@@ -49,6 +75,10 @@ export const TaskParam = z.object({
   label: z.string(),
   placeholder: z.string().optional(),
   required: z.boolean(),
+  /** An anchored JavaScript regular expression a non-blank value must match (checked on both sides). */
+  pattern: z.string().optional(),
+  /** What to tell the user when the value does not match `pattern`. */
+  patternError: z.string().optional(),
 });
 export type TaskParam = z.infer<typeof TaskParam>;
 
@@ -88,6 +118,8 @@ export const ChatRequest = z
     action: z.literal('chat'),
     message: z.string().optional(),
     sessionId: SessionId.optional(),
+    /** With `sessionId`: start a conversation with that client-chosen id instead of continuing one. */
+    newSession: z.boolean().optional(),
     taskId: z.string().min(1).max(100).optional(),
     params: z.record(z.string(), z.string().max(2048)).optional(),
     context: ChatContext.optional(),
@@ -95,6 +127,10 @@ export const ChatRequest = z
   })
   .refine((r) => r.message !== undefined || r.taskId !== undefined || (r.approvals?.length ?? 0) > 0, {
     message: 'chat needs a message, a taskId or approvals',
+  })
+  .refine((r) => !r.newSession || r.sessionId !== undefined, {
+    message: 'newSession needs the sessionId to create',
+    path: ['newSession'],
   });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
@@ -179,6 +215,31 @@ export type ReplyOf<A extends Exclude<Action, 'chat'>> = {
 
 // ---- Chat stream events ----
 
+/**
+ * Every `error.code` anyone meets, closed: the HTTP codes below, a failed model call's codes (the
+ * stream's `error` event), and the two only a client produces (no backend set, backend not
+ * reachable). The connections raise these and the chat banner maps each to its fix, so a new code
+ * does not compile until it has one.
+ */
+export const FAILURE_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'throttled',
+  'internal',
+  'unavailable',
+  'aws_credentials',
+  'model_access_denied',
+  'model_rejected',
+  'not_configured',
+  'unreachable',
+] as const;
+export const FailureCode = z.enum(FAILURE_CODES);
+export type FailureCode = z.infer<typeof FailureCode>;
+
 export const DONE_REASONS = [
   'end_turn',
   'max_tokens',
@@ -205,6 +266,8 @@ export const StreamEvent = z.discriminatedUnion('type', [
     name: z.string(),
     status: z.enum(['success', 'error', 'denied']),
     summary: z.string(),
+    /** v1 extension: the whole result as the model read it, for the client's expanded view. */
+    output: z.string().optional(),
   }),
   z.object({
     type: z.literal('approval_required'),
@@ -213,6 +276,8 @@ export const StreamEvent = z.discriminatedUnion('type', [
     input: z.unknown(),
     reason: z.string(),
     confirmText: z.string().optional(),
+    /** v1 extension: what approving will do, in full (a change set's every resource change). */
+    details: ApprovalDetails.optional(),
   }),
   z.object({
     type: z.literal('guardrail'),
@@ -223,7 +288,13 @@ export const StreamEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('usage'), inputTokens: z.number(), outputTokens: z.number() }),
   z.object({ type: z.literal('done'), stopReason: z.enum(DONE_REASONS) }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), retryable: z.boolean() }),
+  z.object({
+    type: z.literal('error'),
+    // A code this client does not know (a newer backend) reads as `internal`, never as a broken stream.
+    code: z.enum(FAILURE_CODES).catch('internal'),
+    message: z.string(),
+    retryable: z.boolean(),
+  }),
 ]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 export type StreamEventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
@@ -233,6 +304,7 @@ export type StreamEventOf<T extends StreamEvent['type']> = Extract<StreamEvent, 
 export const ERROR_STATUS = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
@@ -241,6 +313,8 @@ export const ERROR_STATUS = {
   unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
+// Every HTTP code is one of the closed set (the compiler checks it).
+export const HTTP_FAILURE_CODES: readonly FailureCode[] = Object.keys(ERROR_STATUS) as ErrorCode[];
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorBody = z.infer<typeof ErrorBody>;

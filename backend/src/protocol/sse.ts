@@ -13,7 +13,10 @@ export class SseProtocolError extends Error {
   override readonly name = 'SseProtocolError';
 }
 
-/** Feeds text chunks in, gets whole events out. Comment lines (`:`) and unknown fields are ignored. */
+/**
+ * Feeds text chunks in, gets whole events out. Comment lines (`: keepalive`), unknown fields and
+ * events of a type this client does not know are ignored: a newer backend never breaks it.
+ */
 export class SseParser {
   private buffer = '';
   private data: string[] = [];
@@ -26,7 +29,8 @@ export class SseParser {
       const line = this.buffer.slice(0, newline).replace(/\r$/, '');
       this.buffer = this.buffer.slice(newline + 1);
       if (line === '') {
-        if (this.data.length > 0) events.push(parseEventData(this.data.join('\n')));
+        const event = this.data.length > 0 ? parseEventData(this.data.join('\n')) : undefined;
+        if (event) events.push(event);
         this.data = [];
       } else if (line.startsWith('data:')) {
         this.data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
@@ -41,13 +45,18 @@ export class SseParser {
   }
 }
 
-function parseEventData(data: string): StreamEvent {
+/** The event types this client knows; a newer backend may send others, which are skipped. */
+const KNOWN_TYPES: ReadonlySet<unknown> = new Set(StreamEvent.options.map((o) => o.shape.type.value));
+
+function parseEventData(data: string): StreamEvent | undefined {
   let json: unknown;
   try {
     json = JSON.parse(data);
   } catch (cause) {
     throw new SseProtocolError('the stream carried an event that is not JSON', { cause });
   }
+  const type = (json as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && !KNOWN_TYPES.has(type)) return undefined;
   const parsed = StreamEvent.safeParse(json);
   if (!parsed.success)
     throw new SseProtocolError(`the stream carried an unknown event: ${parsed.error.message}`);

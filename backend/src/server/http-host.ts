@@ -4,11 +4,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { BODY_LIMIT_BYTES, encodeEvent, type ErrorBody } from '../protocol';
-import { type Actor } from '../core/auth/authenticator';
-import { PayloadTooLargeError, ServiceError, toErrorResponse } from '../core/errors';
+import { BODY_LIMIT_BYTES, type ErrorBody } from '../protocol';
+import { noAuth, type Actor } from '../core/auth/authenticator';
+import { ForbiddenError, PayloadTooLargeError, ServiceError, toErrorResponse } from '../core/errors';
 import { authenticate, handleInvocation, type Backend } from '../core/invocation';
 import { actorTag, type Logger } from '../core/log';
+import { browserForgeryReason } from './browser-guard';
+import { pumpEvents } from './event-pump';
 
 export interface HttpHost {
   server: Server;
@@ -16,7 +18,22 @@ export interface HttpHost {
   shutdown(graceMs: number): Promise<void>;
 }
 
-export function createHttpHost(backend: Backend, log: Logger): HttpHost {
+export interface HttpHostOptions {
+  /**
+   * `none`: no token is checked, so requests a web page could forge are refused (403). Default:
+   * `none` when the backend's authenticator is the no-auth one.
+   */
+  authMode?: 'cognito' | 'none';
+  /** How long a chat stream may stay silent before a `: keepalive` comment goes out. */
+  keepaliveMs?: number;
+}
+
+export function createHttpHost(backend: Backend, log: Logger, options: HttpHostOptions = {}): HttpHost {
+  const localOnly = (options.authMode ?? (backend.auth === noAuth ? 'none' : 'cognito')) === 'none';
+  const refuseForgeable = (req: IncomingMessage, invocation: boolean) => {
+    const reason = browserForgeryReason(req.method, req.headers, req.socket.localPort, invocation);
+    if (reason) throw new ForbiddenError(reason);
+  };
   const openStreams = new Set<AbortController>();
   let lastStatusChange = Math.floor(Date.now() / 1000);
   const markChange = () => (lastStatusChange = Math.floor(Date.now() / 1000));
@@ -51,6 +68,8 @@ export function createHttpHost(backend: Backend, log: Logger): HttpHost {
 
   async function route(req: IncomingMessage, res: ServerResponse, entry: Record<string, unknown>) {
     const path = pathOf(req);
+    // Foreign Host or Origin first, on every path; the content type once the request would run.
+    if (localOnly) refuseForgeable(req, false);
     if (path === '/ping') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET');
       return sendJson(res, 200, {
@@ -64,11 +83,14 @@ export function createHttpHost(backend: Backend, log: Logger): HttpHost {
       } satisfies ErrorBody);
     }
     if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+    if (localOnly) refuseForgeable(req, true);
 
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > BODY_LIMIT_BYTES)
       throw new PayloadTooLargeError(`body is over ${BODY_LIMIT_BYTES / 1024} KiB`);
     const actor: Actor = await authenticate(backend, req.headers.authorization);
+    // Whatever the host was told, an unauthenticated actor only ever gets the loopback rules.
+    if (actor.authMode === 'none' && !localOnly) refuseForgeable(req, true);
     entry.actor = actorTag(actor.actorId);
     const body = await readBody(req);
 
@@ -90,11 +112,20 @@ export function createHttpHost(backend: Backend, log: Logger): HttpHost {
       });
       res.flushHeaders();
       req.socket.setNoDelay(true);
-      for await (const event of result.events) {
-        if (!res.destroyed) res.write(encodeEvent(event));
-      }
+      await pumpEvents(
+        result.events,
+        (chunk) => {
+          if (!res.destroyed) res.write(chunk);
+        },
+        {
+          ...(options.keepaliveMs !== undefined ? { keepaliveMs: options.keepaliveMs } : {}),
+          onError: (error) => log.error('chat stream failed', { requestId: entry.requestId, error }),
+        },
+      );
       res.end();
     } finally {
+      // Frees the caller's stream slot even when the stream was never read.
+      await result.events.return(undefined);
       openStreams.delete(abort);
       if (openStreams.size === 0) markChange();
     }

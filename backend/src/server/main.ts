@@ -18,7 +18,10 @@ function main() {
     );
   }
   const log = createLogger(config.logLevel);
-  const host = createHttpHost(createBackend(config, log), log);
+  const host = createHttpHost(createBackend(config, log), log, {
+    authMode: config.auth.mode,
+    keepaliveMs: config.keepaliveMs,
+  });
 
   host.server.listen(config.port, config.host, () => {
     const address = host.server.address();

@@ -54,6 +54,8 @@ export class Workbench {
         'extensions.autoCheckUpdates': false,
         'chat.commandCenter.enabled': false,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        // Tests use no network: the AWS Knowledge MCP server is remote.
+        'cloudEngineer.mcp.awsKnowledge': false,
         ...this.options.settings,
       }),
     );

@@ -48,8 +48,24 @@ describe('SSE framing', () => {
     assert.deepEqual(out, [{ type: 'done', stopReason: 'cancelled' }]);
   });
 
-  it('rejects events outside the contract and streams cut mid-event', async () => {
-    assert.throws(() => new SseParser().push('data: {"type":"telemetry"}\n\n'), /unknown event/);
+  it('ignores keepalive comments, event types and fields it does not know (a newer backend)', () => {
+    const parser = new SseParser();
+    const out = parser.push(
+      ': keepalive\n\n' +
+        'data: {"type":"telemetry","spans":[1]}\n\n' +
+        'data: {"type":"text","text":"a","tokens":3}\n\n' +
+        'data: {"type":"error","code":"quota_exhausted","message":"m","retryable":false,"hint":"x"}\n\n',
+    );
+    assert.deepEqual(out, [
+      { type: 'text', text: 'a' },
+      { type: 'error', code: 'internal', message: 'm', retryable: false },
+    ]);
+    assert.equal(parser.pending, false);
+  });
+
+  it('rejects malformed known events and streams cut mid-event', async () => {
+    assert.throws(() => new SseParser().push('data: {"type":"text"}\n\n'), /unknown event/);
+    assert.throws(() => new SseParser().push('data: {"text":"a"}\n\n'), /unknown event/);
     assert.throws(() => new SseParser().push('data: {oops\n\n'), /not JSON/);
     const cut = new TextEncoder().encode('data: {"type":"text","text":"a"}\n\ndata: {"type":"te');
     const seen: StreamEvent[] = [];

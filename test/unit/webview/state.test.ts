@@ -3,10 +3,10 @@ import type { StreamEvent } from '../../../backend/src/protocol';
 import {
   actionsFor,
   applyEvent,
+  ConversationState,
   emptyState,
   openApprovals,
   turnsToItems,
-  type ConversationState,
 } from '../../../webview/state';
 
 const run = (events: StreamEvent[], from: ConversationState = { ...emptyState(), busy: true }) =>
@@ -140,5 +140,104 @@ describe('conversation reducer', () => {
       confirmText: 'DELETE x',
     });
     assert.deepEqual(items[2], { kind: 'assistant', text: 'I will.', streaming: false });
+  });
+
+  it('carries the details of a change set to its approval card, live and after a resume', () => {
+    const details = {
+      changes: [{ action: 'Add', logicalId: 'Admin', type: 'AWS::IAM::User' }],
+      capabilities: ['CAPABILITY_IAM'],
+    };
+    const state = run([
+      {
+        type: 'approval_required',
+        id: 'x1',
+        name: 'cloudformation_execute_change_set',
+        input: { stackName: 'web', changeSetName: 'cs' },
+        reason: 'r',
+        details,
+      },
+    ]);
+    assert.deepEqual(state.items[0]!.kind === 'approval' && state.items[0]!.details, details);
+    const resumed = turnsToItems([
+      { role: 'user', text: 'deploy', createdAt: 't', status: 'complete' },
+      {
+        role: 'assistant',
+        text: '',
+        createdAt: 't',
+        status: 'complete',
+        toolCalls: [
+          { id: 'r1', name: 'aws_read', input: {}, status: 'pending', readOnly: true },
+          {
+            id: 'x1',
+            name: 'cloudformation_execute_change_set',
+            input: { stackName: 'web', changeSetName: 'cs' },
+            status: 'pending',
+            readOnly: false,
+            details,
+          },
+        ],
+      },
+    ]);
+    // The read-only call waits for the approval without being one; the change set's card has its details.
+    assert.deepEqual(resumed[1], {
+      kind: 'tool',
+      id: 'r1',
+      name: 'aws_read',
+      input: {},
+      readOnly: true,
+      status: 'pending',
+    });
+    assert.equal(resumed[2]!.kind, 'approval');
+    assert.deepEqual(resumed[2]!.kind === 'approval' && resumed[2]!.details, details);
+  });
+
+  it('keeps the whole result of a call for its expanded view', () => {
+    const state = run([
+      { type: 'tool_call', id: 't', name: 'aws_read', input: {}, readOnly: true },
+      {
+        type: 'tool_result',
+        id: 't',
+        name: 'aws_read',
+        status: 'success',
+        summary: '{"a":…',
+        output: '{"a":1}',
+      },
+    ]);
+    assert.equal(state.items[0]!.kind === 'tool' && state.items[0]!.output, '{"a":1}');
+  });
+
+  it('marks a stopped answer "Stopped", also one stopped before any text, and an unfinished resumed turn', () => {
+    const stopped = run([
+      { type: 'text', text: 'Part' },
+      { type: 'done', stopReason: 'cancelled' },
+    ]);
+    assert.deepEqual(stopped.items, [{ kind: 'assistant', text: 'Part', streaming: false, stopped: true }]);
+    const early = run([
+      { type: 'tool_call', id: 't', name: 'aws_read', input: {}, readOnly: true },
+      { type: 'done', stopReason: 'cancelled' },
+    ]);
+    assert.deepEqual(early.items.at(-1), { kind: 'assistant', text: '', streaming: false, stopped: true });
+    const finished = run([
+      { type: 'text', text: 'All' },
+      { type: 'done', stopReason: 'end_turn' },
+    ]);
+    assert.equal(finished.items[0]!.kind === 'assistant' && finished.items[0]!.stopped, undefined);
+    const resumed = turnsToItems([
+      { role: 'user', text: 'q', createdAt: 't', status: 'complete' },
+      { role: 'assistant', text: 'half', createdAt: 't', status: 'interrupted' },
+      { role: 'user', text: 'q2', createdAt: 't', status: 'complete' },
+      { role: 'assistant', text: '', createdAt: 't', status: 'interrupted' },
+    ]);
+    assert.deepEqual(resumed[1], { kind: 'assistant', text: 'half', streaming: false, stopped: true });
+    assert.deepEqual(resumed[3], { kind: 'assistant', text: '', streaming: false, stopped: true });
+  });
+
+  it('accepts a setup step in the state the extension sends', () => {
+    const state = ConversationState.parse({
+      items: [],
+      busy: false,
+      setup: { kind: 'awsCredentials', message: 'No AWS credentials were found.' },
+    });
+    assert.equal(state.setup?.kind, 'awsCredentials');
   });
 });

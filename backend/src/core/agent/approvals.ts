@@ -24,11 +24,22 @@ export interface Decision {
   verdict: 'approve' | 'deny' | 'read-only';
 }
 
-/** The calls waiting in the session's last turn, or none. */
+/**
+ * The calls waiting in the session's last turn, or none. The input that runs is the model's own,
+ * kept in the turn's replay data; `toolCalls` holds the redacted copy the user was shown.
+ */
 export function pendingCalls(lastTurn: StoredTurn | undefined): PendingToolUse[] {
   if (lastTurn?.role !== 'assistant') return [];
+  const written = new Map<string, unknown>();
+  for (const m of lastTurn.messages ?? [])
+    for (const c of m.content ?? [])
+      if (c.toolUse?.toolUseId) written.set(c.toolUse.toolUseId, c.toolUse.input);
   const pending = (lastTurn.toolCalls ?? []).filter((c) => c.status === 'pending');
-  return pending.map((c) => ({ toolUseId: c.id, name: c.name, input: c.input }));
+  return pending.map((c) => ({
+    toolUseId: c.id,
+    name: c.name,
+    input: written.has(c.id) ? written.get(c.id) : c.input,
+  }));
 }
 
 /** Matches the client's approvals to the pending calls; anything that does not fit is a 400. */

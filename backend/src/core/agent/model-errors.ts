@@ -1,7 +1,8 @@
 /** Turns what the model call threw into the stream's `error` event fields. */
+import type { FailureCode } from '../../protocol';
 
 export interface ModelFailure {
-  code: string;
+  code: FailureCode;
   message: string;
   retryable: boolean;
   /** Worth another attempt before anything has streamed to the client. */

@@ -12,6 +12,17 @@ export interface BedrockGuardrailOptions {
   region: string;
   endpoint?: string;
   credentials?: AwsCredentialIdentityProvider;
+  /** Told when a check fails (to log it); the check then throws GuardrailCheckError. */
+  onError?: (error: unknown, toolName: string) => void;
+}
+
+/**
+ * ApplyGuardrail could not check a tool result (denied, throttled, down, a bad answer). Fail
+ * closed: the caller withholds the unchecked result from the model, and the turn goes on.
+ * The message names the tool, never the text.
+ */
+export class GuardrailCheckError extends Error {
+  override readonly name = 'GuardrailCheckError';
 }
 
 export type ToolTextGuard = (
@@ -36,9 +47,9 @@ export function createBedrockToolGuard(options: BedrockGuardrailOptions): ToolTe
         ...(options.credentials ? { credentials: options.credentials } : {}),
       }),
     })));
-  return async (toolName, text, signal) => {
+  const check = async (text: string, signal: AbortSignal) => {
     const { sdk, client: bedrock } = await get();
-    const out = await bedrock.send(
+    return bedrock.send(
       new sdk.ApplyGuardrailCommand({
         guardrailIdentifier: options.identifier,
         guardrailVersion: options.version,
@@ -47,33 +58,55 @@ export function createBedrockToolGuard(options: BedrockGuardrailOptions): ToolTe
       }),
       { abortSignal: signal },
     );
-    if (out.action !== 'GUARDRAIL_INTERVENED') return { text, events: [] };
-    const categories = (out.assessments ?? []).flatMap((a) => assessmentCategories(a));
-    const masked = out.outputs?.map((o) => o.text ?? '').join('\n') ?? '';
-    const blocked = categories.some((c) => !c.startsWith('pii:') && !c.startsWith('regex:')) || masked === '';
-    return blocked
-      ? {
-          text: `[The ${toolName} result was blocked by the Bedrock guardrail.]`,
-          events: [
-            guardrailEvent(
-              'tool',
-              uniq(categories),
-              `A Bedrock guardrail blocked the ${toolName} result.`,
-              'blocked',
-            ),
-          ],
-        }
-      : {
-          text: masked,
-          events: [
-            guardrailEvent(
-              'tool',
-              uniq(categories),
-              `A Bedrock guardrail masked part of the ${toolName} result.`,
-            ),
-          ],
-        };
   };
+  return async (toolName, text, signal) => {
+    try {
+      const out = await check(text, signal);
+      // An answer that is neither verdict is no check at all.
+      if (out.action !== 'NONE' && out.action !== 'GUARDRAIL_INTERVENED')
+        throw new TypeError(`unexpected ApplyGuardrail action ${JSON.stringify(out.action)}`);
+      return interpret(toolName, text, out);
+    } catch (error) {
+      options.onError?.(error, toolName);
+      throw new GuardrailCheckError(`the Bedrock guardrail could not check the ${toolName} result`, {
+        cause: error,
+      });
+    }
+  };
+}
+
+/** The verdict: unchanged, masked (PII and regex findings only), or blocked. */
+function interpret(
+  toolName: string,
+  text: string,
+  out: import('@aws-sdk/client-bedrock-runtime').ApplyGuardrailResponse,
+): { text: string; events: StreamEvent[] } {
+  if (out.action !== 'GUARDRAIL_INTERVENED') return { text, events: [] };
+  const categories = (out.assessments ?? []).flatMap((a) => assessmentCategories(a));
+  const masked = out.outputs?.map((o) => o.text ?? '').join('\n') ?? '';
+  const blocked = categories.some((c) => !c.startsWith('pii:') && !c.startsWith('regex:')) || masked === '';
+  return blocked
+    ? {
+        text: `[The ${toolName} result was blocked by the Bedrock guardrail.]`,
+        events: [
+          guardrailEvent(
+            'tool',
+            uniq(categories),
+            `A Bedrock guardrail blocked the ${toolName} result.`,
+            'blocked',
+          ),
+        ],
+      }
+    : {
+        text: masked,
+        events: [
+          guardrailEvent(
+            'tool',
+            uniq(categories),
+            `A Bedrock guardrail masked part of the ${toolName} result.`,
+          ),
+        ],
+      };
 }
 
 /** Which stage tripped, from the Converse guardrail trace: the input assessment blocks the input. */

@@ -1,47 +1,114 @@
 /**
  * The built-in guardrail policy. It always runs, locally and deployed: on the user's input, on
  * every tool result before the model reads it, on the model's output before the client sees it.
- * It reports categories, never the text it matched.
+ * It reports categories, never the text it matched. Detectors read folded text (normalize.ts);
+ * what gets replaced is the matching range of the original.
  */
 import type { StreamEvent } from '../../protocol';
-import { DETECTORS, INJECTION_MARKERS, type Category } from './detectors';
+import { DETECTORS, INJECTION_MARKERS, type Category, type Detector } from './detectors';
+import { findEncodedSecrets } from './encoded';
+import { foldForMatching, originalRange, type FoldedText } from './normalize';
 
 export interface Redaction {
   text: string;
   categories: Category[];
 }
 
-/** Compiled once, with match indices (`d`) so a detector can replace one group of its match. */
-const COMPILED = DETECTORS.map((d) => ({
-  ...d,
-  pattern: new RegExp(
-    d.pattern.source,
-    d.pattern.flags.includes('d') ? d.pattern.flags : `${d.pattern.flags}d`,
-  ),
-}));
+/** One find, in the original text's offsets. */
+export interface Finding {
+  /** What gets replaced. */
+  start: number;
+  end: number;
+  /** The whole match, a label included: a stream is never cut inside it. */
+  matchStart: number;
+  matchEnd: number;
+  categories: Category[];
+}
 
-/** Replaces every detected item with `[REDACTED:CATEGORY]`; overlapping finds go to the first detector. */
-export function redactText(text: string): Redaction {
-  const spans: { start: number; end: number; category: Category }[] = [];
+/** Compiled once, with match indices (`d`) so a detector can replace one group of its match. */
+const COMPILED: readonly Detector[] = DETECTORS.map((d) =>
+  'pattern' in d
+    ? {
+        ...d,
+        pattern: new RegExp(
+          d.pattern.source,
+          d.pattern.flags.includes('d') ? d.pattern.flags : `${d.pattern.flags}d`,
+        ),
+      }
+    : d,
+);
+
+const ENCODED_HINT = /[A-Za-z0-9+/_-]{16}/;
+/** Base64 inside base64 is looked into once more; deeper than that is not a credential anyone pastes. */
+const MAX_DECODE_DEPTH = 2;
+
+/** Every find in `text`; overlapping finds go to the first detector. */
+export function findSecrets(text: string): Finding[] {
+  const folded = foldForMatching(text);
+  return detect(folded.text, 0).map((s) => {
+    const [start, end] = originalRange(folded, s.start, s.end);
+    const [matchStart, matchEnd] = originalRange(folded, s.matchStart, s.matchEnd);
+    return { start, end, matchStart, matchEnd, categories: s.categories };
+  });
+}
+
+function detect(text: string, depth: number): Finding[] {
+  const spans: Finding[] = [];
+  const add = (start: number, end: number, categories: Category[], matchStart = start, matchEnd = end) => {
+    if (end <= start || spans.some((s) => start < s.end && end > s.start)) return;
+    spans.push({ start, end, matchStart, matchEnd, categories });
+  };
   for (const detector of COMPILED) {
-    // matchAll works on a copy of the regex, so the shared one keeps no state between calls.
-    for (const match of text.matchAll(detector.pattern)) {
-      if (detector.accept && !detector.accept(match[0])) continue;
-      const [start, end] = detector.group ? match.indices![detector.group]! : match.indices![0]!;
-      if (spans.some((s) => start < s.end && end > s.start)) continue;
-      spans.push({ start, end, category: detector.category });
+    if (detector.hint && !detector.hint.test(text)) continue;
+    if ('scan' in detector) {
+      for (const hit of detector.scan(text)) add(hit.start, hit.end, [detector.category]);
+      continue;
+    }
+    // A rejected match may hide an accepted one inside it (`config: password=…`): look again one
+    // character on. (Shared regexes are safe: nothing below runs another detection meanwhile.)
+    const pattern = detector.pattern;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (match[0].length === 0 || (detector.accept && !detector.accept(match))) {
+        pattern.lastIndex = match.index + 1;
+        continue;
+      }
+      const [start, end] = match.indices![detector.group ?? 0]!;
+      add(start, end, [detector.category], match.index, match.index + match[0].length);
     }
   }
-  if (spans.length === 0) return { text, categories: [] };
-  spans.sort((a, b) => a.start - b.start);
+  if (depth < MAX_DECODE_DEPTH && ENCODED_HINT.test(text)) {
+    const inner = (decoded: string) => categoriesOf(detect(foldForMatching(decoded).text, depth + 1));
+    for (const hit of findEncodedSecrets(text, inner)) add(hit.start, hit.end, hit.categories as Category[]);
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+function categoriesOf(findings: Finding[]): Category[] {
+  return [...new Set(findings.flatMap((f) => f.categories))].sort();
+}
+
+/** Replaces every detected item with `[REDACTED:CATEGORY]`. */
+export function redactText(text: string): Redaction {
+  return redactFrom(text, 0);
+}
+
+/**
+ * Redacts `text` from offset `from` on, reading what comes before it as context (a label, a
+ * lookbehind) without changing it. A find that began before `from` is redacted from `from`.
+ */
+export function redactFrom(text: string, from: number): Redaction {
+  const findings = findSecrets(text).filter((f) => f.end > from);
+  if (findings.length === 0) return { text: from ? text.slice(from) : text, categories: [] };
   let out = '';
-  let at = 0;
-  for (const span of spans) {
-    out += `${text.slice(at, span.start)}[REDACTED:${span.category.toUpperCase()}]`;
-    at = span.end;
+  let at = from;
+  for (const f of findings) {
+    const start = Math.max(f.start, from);
+    out += `${text.slice(at, start)}[REDACTED:${f.categories[0]!.toUpperCase()}]`;
+    at = f.end;
   }
   out += text.slice(at);
-  return { text: out, categories: [...new Set(spans.map((s) => s.category))].sort() };
+  return { text: out, categories: categoriesOf(findings) };
 }
 
 export function guardrailEvent(
@@ -69,13 +136,8 @@ export function guardToolOutput(toolName: string, text: string): { text: string;
       ),
     );
   }
-  let cleaned = redacted.text;
-  let injected = false;
-  for (const marker of INJECTION_MARKERS) {
-    // A global regex in replace() starts at 0 and leaves lastIndex at 0: safe to share.
-    cleaned = cleaned.replace(marker, () => ((injected = true), '[removed: instruction-like text]'));
-  }
-  if (injected) {
+  const cleaned = removeInstructions(redacted.text);
+  if (cleaned !== redacted.text) {
     events.push(
       guardrailEvent(
         'tool',
@@ -85,4 +147,25 @@ export function guardToolOutput(toolName: string, text: string): { text: string;
     );
   }
   return { text: cleaned, events };
+}
+
+/** Instruction-like phrases, found on folded text (zero-width characters do not hide them). */
+function removeInstructions(text: string): string {
+  const folded: FoldedText = foldForMatching(text);
+  const ranges: [number, number][] = [];
+  for (const marker of INJECTION_MARKERS) {
+    for (const m of folded.text.matchAll(marker)) {
+      const range = originalRange(folded, m.index, m.index + m[0].length);
+      if (!ranges.some(([s, e]) => range[0] < e && range[1] > s)) ranges.push(range);
+    }
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of ranges) {
+    out += `${text.slice(at, start)}[removed: instruction-like text]`;
+    at = end;
+  }
+  return out + text.slice(at);
 }

@@ -1,5 +1,5 @@
 /** Opaque page cursors: base64url JSON that only this service reads back, validated on receipt. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError } from '../errors';
 
 export function encodeCursor(value: unknown): string {

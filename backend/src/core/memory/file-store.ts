@@ -1,43 +1,44 @@
 /**
- * The `file` memory store: one append-only JSON-lines file per session under a folder per actor,
- * plus an index that is only a cache and is rebuilt from the session files whenever it disagrees
- * with them. Pure Node, no native modules, so it runs in the extension host too.
+ * The `file` memory store: one append-only JSON-lines file per session under a folder per actor
+ * (file/session-file.ts), plus an index kept as a snapshot and a journal (file/index-journal.ts)
+ * that is only a cache, checked against the session files whenever an actor's folder is loaded.
+ * Pure Node, no native modules, so it runs in the extension host too.
  *
- * Crash safety: each record is one line, written and fdatasync'ed before the call resolves. A
- * crash mid-write leaves at most a torn last line, which readers drop and the next append cuts off.
+ * Costs per call: an append is one write and one fdatasync of the session file plus one short,
+ * unsynced journal line; creating a session adds one directory sync; `recentTurns` reads the
+ * file's tail and `getSession` its head, never more than the turns asked for; `listSessions` is
+ * answered from memory (titles and turn text included, for `query`).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SESSION_ID_PATTERN, type Session } from '../../protocol';
-import { InvalidRequestError, NotFoundError, SessionChangedError } from '../errors';
+import {
+  InvalidRequestError,
+  NotFoundError,
+  ServiceError,
+  SessionChangedError,
+  UnavailableError,
+} from '../errors';
 import { compareSessions, decodeCursor, encodeCursor, SessionCursor, TurnCursor } from './cursor';
-import type { MemoryStore, NewSession, Page, StoredTurn } from './types';
-
-type SessionRecord =
-  | { t: 'meta'; sessionId: string; title: string; taskId?: string; createdAt: string }
-  | { t: 'title'; title: string; at: string }
-  | {
-      t: 'amend';
-      index: number;
-      text: string;
-      status: StoredTurn['status'];
-      messages?: StoredTurn['messages'];
-    }
-  | ({ t: 'turn' } & StoredTurn);
-
-interface IndexEntry {
-  session: Session;
-  /** Size of the session file the summary was read from; a mismatch means the index is stale. */
-  size: number;
-}
+import { IndexJournal, type IndexEntry } from './file/index-journal';
+import { appendRecord, readHead, readTail, readWhole, repairTail, syncDir } from './file/session-file';
+import {
+  appendSearchText,
+  normalizeQuery,
+  type MemoryStore,
+  type NewSession,
+  type Page,
+  type StoredTurn,
+} from './types';
 
 interface ActorState {
   dir: string;
   sessions: Map<string, IndexEntry>;
+  journal: IndexJournal;
+  /** Sessions newest first, rebuilt on the first listing after a change. */
+  sorted?: Session[];
 }
-
-const INDEX_FILE = 'index.json';
 
 export class FileMemoryStore implements MemoryStore {
   private readonly actors = new Map<string, Promise<ActorState>>();
@@ -53,12 +54,17 @@ export class FileMemoryStore implements MemoryStore {
     return this.locked(actorId, async (state) => {
       const file = sessionFile(state.dir, init.sessionId);
       if (state.sessions.has(init.sessionId)) throw new InvalidRequestError('that sessionId is taken');
-      const meta: SessionRecord = { t: 'meta', ...init };
-      await appendLine(file, meta, { newFile: true });
+      // A file the index does not know (a crash before its index line) is a session too.
+      const size = await appendRecord(file, { t: 'meta', ...init }, true).catch(
+        (e: NodeJS.ErrnoException) => {
+          if (e.code === 'EEXIST') throw new InvalidRequestError('that sessionId is taken');
+          throw e;
+        },
+      );
       await syncDir(state.dir);
+      this.repaired.add(file);
       const session: Session = { ...init, updatedAt: init.createdAt, turnCount: 0 };
-      state.sessions.set(init.sessionId, { session, size: (await stat(file)).size });
-      await this.writeIndex(state);
+      await this.record(state, init.sessionId, { session, size, said: '', amends: {} });
       return session;
     });
   }
@@ -70,17 +76,20 @@ export class FileMemoryStore implements MemoryStore {
     options: { expectedTurnCount?: number } = {},
   ): Promise<Session> {
     return this.locked(actorId, async (state) => {
-      const entry = state.sessions.get(sessionId);
-      if (!entry) throw new NotFoundError(`no session ${sessionId}`);
+      const entry = this.entry(state, sessionId);
       if (options.expectedTurnCount !== undefined && entry.session.turnCount !== options.expectedTurnCount)
         throw new SessionChangedError();
-      const file = sessionFile(state.dir, sessionId);
-      await this.repairTail(file);
-      await appendLine(file, { t: 'turn', ...turn });
-      entry.session = { ...entry.session, turnCount: entry.session.turnCount + 1, updatedAt: turn.createdAt };
-      entry.size = (await stat(file)).size;
-      await this.writeIndex(state);
-      return entry.session;
+      const file = await this.writable(state, sessionId, entry);
+      const written = await appendRecord(file, { t: 'turn', ...turn });
+      const said = appendSearchText(entry.said, turn);
+      const next: IndexEntry = {
+        ...entry,
+        session: { ...entry.session, turnCount: entry.session.turnCount + 1, updatedAt: turn.createdAt },
+        size: entry.size + written,
+        said,
+      };
+      await this.record(state, sessionId, next, said.slice(entry.said.length));
+      return next.session;
     });
   }
 
@@ -91,15 +100,16 @@ export class FileMemoryStore implements MemoryStore {
     patch: Pick<StoredTurn, 'text' | 'status' | 'messages'>,
   ): Promise<void> {
     return this.locked(actorId, async (state) => {
-      const entry = state.sessions.get(sessionId);
-      if (!entry) throw new NotFoundError(`no session ${sessionId}`);
-      if (index < 0 || index >= entry.session.turnCount)
+      const entry = this.entry(state, sessionId);
+      if (!Number.isInteger(index) || index < 0 || index >= entry.session.turnCount)
         throw new NotFoundError(`no turn ${index} in session ${sessionId}`);
-      const file = sessionFile(state.dir, sessionId);
-      await this.repairTail(file);
-      await appendLine(file, { t: 'amend', index, ...patch });
-      entry.size = (await stat(file)).size;
-      await this.writeIndex(state);
+      const file = await this.writable(state, sessionId, entry);
+      const written = await appendRecord(file, { t: 'amend', index, ...patch });
+      // Rare (a guardrail verdict): read the session once so replaced words leave the search text.
+      const whole = await readWhole(file, this.warn);
+      const said = whole ? whole.said : entry.said;
+      const amends = { ...entry.amends, [index]: [entry.size, written] as [number, number] };
+      await this.record(state, sessionId, { ...entry, size: entry.size + written, said, amends });
     });
   }
 
@@ -107,62 +117,86 @@ export class FileMemoryStore implements MemoryStore {
     actorId: string,
     options: { limit: number; cursor?: string; query?: string },
   ): Promise<Page<Session>> {
-    const state = await this.actor(actorId);
-    const after = options.cursor ? decodeCursor(options.cursor, SessionCursor) : undefined;
-    const query = options.query?.trim().toLowerCase();
-    const all = [...state.sessions.values()]
-      .map((e) => e.session)
-      .filter((s) => !query || s.title.toLowerCase().includes(query))
-      .sort(compareSessions)
-      .filter((s) => !after || compareSessions(s, { updatedAt: after.u, sessionId: after.s }) > 0);
-    const items = all.slice(0, options.limit);
-    const last = items.at(-1);
-    return all.length > items.length && last
-      ? { items, nextCursor: encodeCursor({ u: last.updatedAt, s: last.sessionId }) }
-      : { items };
+    return guard(async () => {
+      const after = options.cursor ? decodeCursor(options.cursor, SessionCursor) : undefined;
+      const state = await this.actor(actorId);
+      const query = normalizeQuery(options.query);
+      const sorted = (state.sorted ??= [...state.sessions.values()]
+        .map((e) => e.session)
+        .sort(compareSessions));
+      const start = after ? firstAfter(sorted, { updatedAt: after.u, sessionId: after.s }) : 0;
+      const items: Session[] = [];
+      let more = false;
+      for (let i = start; i < sorted.length; i++) {
+        const session = sorted[i]!;
+        if (query && !matches(state.sessions.get(session.sessionId), query)) continue;
+        if (items.length === options.limit) {
+          more = true;
+          break;
+        }
+        items.push(session);
+      }
+      const last = items.at(-1);
+      return more && last
+        ? { items, nextCursor: encodeCursor({ u: last.updatedAt, s: last.sessionId }) }
+        : { items };
+    });
   }
 
   async getSession(actorId: string, sessionId: string, options: { limit: number; cursor?: string }) {
-    const state = await this.actor(actorId);
-    if (!state.sessions.has(sessionId)) return undefined;
-    const read = await readSession(sessionFile(state.dir, sessionId), this.warn);
-    if (!read) return undefined;
-    const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
-    const turns = read.turns.slice(offset, offset + options.limit);
-    const next = offset + turns.length;
-    return next < read.turns.length
-      ? { session: read.session, turns, nextCursor: encodeCursor({ o: next }) }
-      : { session: read.session, turns };
+    return guard(async () => {
+      const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
+      const state = await this.actor(actorId);
+      const entry = state.sessions.get(sessionId);
+      if (!entry) return undefined;
+      const { session } = entry;
+      const count = Math.max(0, Math.min(options.limit, session.turnCount - offset));
+      const file = sessionFile(state.dir, sessionId);
+      // Reads from whichever end of the file is nearer the turns asked for.
+      const turns =
+        offset >= session.turnCount / 2
+          ? (
+              await readTail(file, entry.size, session.turnCount, session.turnCount - offset, entry.amends)
+            ).slice(0, count)
+          : await readHead(file, offset, count, entry.amends);
+      const next = offset + turns.length;
+      return next < session.turnCount && turns.length > 0
+        ? { session, turns, nextCursor: encodeCursor({ o: next }) }
+        : { session, turns };
+    });
   }
 
   async recentTurns(actorId: string, sessionId: string, count: number): Promise<StoredTurn[]> {
-    const state = await this.actor(actorId);
-    if (!state.sessions.has(sessionId)) return [];
-    const read = await readSession(sessionFile(state.dir, sessionId), this.warn);
-    return read ? read.turns.slice(-count) : [];
+    return guard(async () => {
+      const state = await this.actor(actorId);
+      const entry = state.sessions.get(sessionId);
+      if (!entry) return [];
+      const file = sessionFile(state.dir, sessionId);
+      return readTail(file, entry.size, entry.session.turnCount, count, entry.amends);
+    });
   }
 
   async renameSession(actorId: string, sessionId: string, title: string): Promise<Session | undefined> {
     return this.locked(actorId, async (state) => {
       const entry = state.sessions.get(sessionId);
       if (!entry) return undefined;
-      const file = sessionFile(state.dir, sessionId);
-      await this.repairTail(file);
-      await appendLine(file, { t: 'title', title, at: new Date().toISOString() });
-      entry.session = { ...entry.session, title };
-      entry.size = (await stat(file)).size;
-      await this.writeIndex(state);
-      return entry.session;
+      const file = await this.writable(state, sessionId, entry);
+      const written = await appendRecord(file, { t: 'title', title, at: new Date().toISOString() });
+      const next = { ...entry, session: { ...entry.session, title }, size: entry.size + written };
+      await this.record(state, sessionId, next);
+      return next.session;
     });
   }
 
   async deleteSession(actorId: string, sessionId: string): Promise<boolean> {
     return this.locked(actorId, async (state) => {
-      if (!state.sessions.delete(sessionId)) return false;
+      if (!state.sessions.has(sessionId)) return false;
       await unlink(sessionFile(state.dir, sessionId)).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
-      await this.writeIndex(state);
+      state.sessions.delete(sessionId);
+      state.sorted = undefined;
+      await state.journal.delete(sessionId);
       return true;
     });
   }
@@ -170,7 +204,7 @@ export class FileMemoryStore implements MemoryStore {
   /** Writes for one actor run one at a time, so the index and the files never race. */
   private locked<T>(actorId: string, work: (state: ActorState) => Promise<T>): Promise<T> {
     const previous = this.locks.get(actorId) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(async () => work(await this.actor(actorId)));
+    const next = previous.catch(() => {}).then(() => guard(async () => work(await this.actor(actorId))));
     this.locks.set(actorId, next);
     return next;
   }
@@ -185,24 +219,58 @@ export class FileMemoryStore implements MemoryStore {
     return state;
   }
 
-  /** Cuts a torn last line (left by a crash) so the next record starts on a line of its own. */
-  private async repairTail(file: string): Promise<void> {
-    if (this.repaired.has(file)) return;
-    const text = await readFile(file, 'utf8');
-    if (text.length > 0 && !text.endsWith('\n')) {
-      const keep = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
-      this.warn(`memory: dropped a torn last line in ${file}`);
-      await truncate(file, keep);
-    }
-    this.repaired.add(file);
+  private entry(state: ActorState, sessionId: string): IndexEntry {
+    const entry = state.sessions.get(sessionId);
+    if (!entry) throw new NotFoundError(`no session ${sessionId}`);
+    return entry;
   }
 
-  private async writeIndex(state: ActorState): Promise<void> {
-    // The index is a cache of the session files, so it is replaced atomically but not fsync'ed.
-    const tmp = join(state.dir, `${INDEX_FILE}.${process.pid}.tmp`);
-    await writeFile(tmp, JSON.stringify({ v: 1, sessions: Object.fromEntries(state.sessions) }));
-    await rename(tmp, join(state.dir, INDEX_FILE));
+  /** The session's file, its torn last line (if a crash left one) cut off first. */
+  private async writable(state: ActorState, sessionId: string, entry: IndexEntry): Promise<string> {
+    const file = sessionFile(state.dir, sessionId);
+    if (!this.repaired.has(file)) {
+      const size = await repairTail(file, entry.size);
+      if (size !== entry.size) {
+        this.warn(`memory: dropped a torn last line in ${file}`);
+        entry.size = size;
+      }
+      this.repaired.add(file);
+    }
+    return file;
   }
+
+  private async record(state: ActorState, sessionId: string, entry: IndexEntry, add?: string): Promise<void> {
+    state.sessions.set(sessionId, entry);
+    state.sorted = undefined;
+    await state.journal.put(sessionId, entry, add);
+    await state.journal.compactIfLarge(state.sessions);
+  }
+}
+
+/** Any failure that is not the service's own error means the store cannot do its job: 503. */
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    throw new UnavailableError('the conversation store is unavailable; try again shortly', { cause: error });
+  }
+}
+
+function matches(entry: IndexEntry | undefined, query: string): boolean {
+  return !!entry && (entry.session.title.toLowerCase().includes(query) || entry.said.includes(query));
+}
+
+/** Index of the first session that sorts after `position` (binary search over the sorted list). */
+function firstAfter(sorted: Session[], position: { updatedAt: string; sessionId: string }): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareSessions(sorted[mid]!, position) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Actor ids are arbitrary strings; the folder is a hash so no id can name a path. */
@@ -216,43 +284,13 @@ function sessionFile(dir: string, sessionId: string): string {
   return join(dir, `${sessionId}.jsonl`);
 }
 
-async function appendLine(
-  file: string,
-  record: SessionRecord,
-  options: { newFile?: boolean } = {},
-): Promise<void> {
-  const handle = await open(file, options.newFile ? 'wx' : 'a');
-  try {
-    await handle.appendFile(`${JSON.stringify(record)}\n`, 'utf8');
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 async function loadActor(dir: string, warn: (message: string) => void): Promise<ActorState> {
   await mkdir(dir, { recursive: true });
-  const cached = new Map<string, IndexEntry>();
-  try {
-    const index = JSON.parse(await readFile(join(dir, INDEX_FILE), 'utf8')) as {
-      sessions?: Record<string, IndexEntry>;
-    };
-    for (const [id, entry] of Object.entries(index.sessions ?? {})) cached.set(id, entry);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-      warn(`memory: rebuilding an unreadable index in ${dir}`);
-  }
+  const journal = new IndexJournal(dir);
+  const cached = await journal.load(warn);
   const sessions = new Map<string, IndexEntry>();
   const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
+  let stale = 0;
   await Promise.all(
     files.map(async (name) => {
       const sessionId = name.slice(0, -'.jsonl'.length);
@@ -261,58 +299,14 @@ async function loadActor(dir: string, warn: (message: string) => void): Promise<
       const size = (await stat(file)).size;
       const hit = cached.get(sessionId);
       if (hit && hit.size === size) return void sessions.set(sessionId, hit);
-      const read = await readSession(file, warn);
-      if (read) sessions.set(sessionId, { session: read.session, size });
+      const read = await readWhole(file, warn);
+      if (!read) return;
+      sessions.set(sessionId, { session: read.session, size, said: read.said, amends: read.amends });
+      stale++;
     }),
   );
-  return { dir, sessions };
-}
-
-/** Reads whole lines only: a torn last line is dropped, a corrupt middle line skipped with a warning. */
-async function readSession(
-  file: string,
-  warn: (message: string) => void,
-): Promise<{ session: Session; turns: StoredTurn[] } | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  const lines = text.split('\n');
-  const torn = lines.pop() ?? ''; // '' when the file ends with a newline, as whole files do
-  if (torn !== '') warn(`memory: ignoring a torn last line in ${file}`);
-  let session: Session | undefined;
-  const turns: StoredTurn[] = [];
-  for (const [i, line] of lines.entries()) {
-    if (line === '') continue;
-    let record: SessionRecord;
-    try {
-      record = JSON.parse(line) as SessionRecord;
-    } catch {
-      warn(`memory: skipping corrupt line ${i + 1} in ${file}`);
-      continue;
-    }
-    if (record.t === 'meta') {
-      const { t: _t, ...meta } = record;
-      session = { ...meta, updatedAt: meta.createdAt, turnCount: 0 };
-    } else if (session && record.t === 'title') {
-      session.title = record.title;
-    } else if (session && record.t === 'amend') {
-      const target = turns[record.index];
-      if (target) {
-        target.text = record.text;
-        target.status = record.status;
-        if (record.messages) target.messages = record.messages;
-        else delete target.messages;
-      }
-    } else if (session && record.t === 'turn') {
-      const { t: _t, ...turn } = record;
-      turns.push(turn);
-      session.turnCount++;
-      session.updatedAt = turn.createdAt;
-    }
-  }
-  return session ? { session, turns } : undefined;
+  const state: ActorState = { dir, sessions, journal };
+  // Entries rebuilt from the files (or gone with them) are written back in one snapshot.
+  if (stale > 0 || cached.size !== sessions.size) await journal.compactIfLarge(sessions, true);
+  return state;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsClientConfig, defineTool } from './types';
 
 export const getCallerIdentity = defineTool({

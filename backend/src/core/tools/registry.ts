@@ -2,7 +2,7 @@
  * The tools the model is offered. `TOOLS_MODE=read-only` leaves out every mutating tool, so the
  * model is never told they exist.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Tool as BedrockTool } from '@aws-sdk/client-bedrock-runtime';
 import { awsRead } from './aws-read/tool';
 import {
@@ -15,7 +15,11 @@ import { cloudformationGetTemplate, cloudformationValidateTemplate } from './clo
 import { costAndUsage } from './cost/cost-and-usage';
 import { costAnomalies, costForecast } from './cost/forecast-and-anomalies';
 import { diagramFromInventory } from './diagram/tool';
+import { guarddutyFindings } from './findings/guardduty';
+import { securityHubFindings } from './findings/security-hub';
 import { getCallerIdentity } from './get-caller-identity';
+import { logsInsightsQuery } from './observability/logs-insights';
+import { metricChart } from './observability/metric-chart';
 import type { Tool } from './types';
 
 export type ToolsMode = 'read-only' | 'approve-writes';
@@ -33,12 +37,19 @@ export const ALL_TOOLS: readonly Tool<any>[] = [
   costForecast,
   costAnomalies,
   diagramFromInventory,
+  logsInsightsQuery,
+  metricChart,
+  securityHubFindings,
+  guarddutyFindings,
 ];
 
 export class ToolRegistry {
   private readonly byName: Map<string, Tool<any>>;
 
-  constructor(tools: readonly Tool<any>[], mode: ToolsMode = 'approve-writes') {
+  constructor(
+    tools: readonly Tool<any>[],
+    private readonly mode: ToolsMode = 'approve-writes',
+  ) {
     this.byName = new Map(
       tools.filter((t) => mode === 'approve-writes' || t.readOnly).map((t) => [t.name, t]),
     );
@@ -52,16 +63,31 @@ export class ToolRegistry {
     return this.byName.size;
   }
 
+  /** This registry plus `extra` (MCP servers' tools, for one turn), under the same mode; a built-in name wins. */
+  with(extra: readonly Tool<any>[]): ToolRegistry {
+    const added = extra.filter((t) => !this.byName.has(t.name));
+    return added.length === 0 ? this : new ToolRegistry([...this.byName.values(), ...added], this.mode);
+  }
+
   private bedrockTools: BedrockTool[] | undefined;
 
   /** The Converse `toolConfig.tools` list, JSON Schema generated once from each tool's zod schema. */
   toBedrockTools(): BedrockTool[] {
-    return (this.bedrockTools ??= [...this.byName.values()].map((tool) => ({
-      toolSpec: {
-        name: tool.name,
-        description: tool.description,
-        inputSchema: { json: z.toJSONSchema(tool.inputSchema, { io: 'input' }) as never },
-      },
-    })));
+    return (this.bedrockTools ??= [...this.byName.values()].map(bedrockSpec));
   }
+}
+
+const specs = new WeakMap<Tool<any>, BedrockTool>();
+
+/** Once per tool, shared by every registry that holds it (a turn's registry is built per turn). */
+function bedrockSpec(tool: Tool<any>): BedrockTool {
+  let spec = specs.get(tool);
+  if (!spec) {
+    const json = tool.jsonSchema ?? z.toJSONSchema(tool.inputSchema, { io: 'input' });
+    spec = {
+      toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: json as never } },
+    };
+    specs.set(tool, spec);
+  }
+  return spec;
 }

@@ -1,6 +1,7 @@
 /** What a tool is. One tool per file; `registry.ts` holds the set the model is offered. */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { z } from 'zod';
+import * as z from 'zod';
+import type { ApprovalDetails } from '../../protocol';
 
 export interface ToolContext {
   /** The verified caller, for tools that must scope what they touch. */
@@ -10,6 +11,8 @@ export interface ToolContext {
   /** Absent means the SDK's default chain (environment, profile, SSO, container role). */
   credentials?: AwsCredentialIdentityProvider;
   signal: AbortSignal;
+  /** The conversation the call belongs to, when it has one. */
+  sessionId?: string;
 }
 
 export interface Tool<Input = unknown> {
@@ -17,6 +20,8 @@ export interface Tool<Input = unknown> {
   /** What the model reads to decide when to call it. */
   description: string;
   inputSchema: z.ZodType<Input>;
+  /** The input's JSON Schema when it comes from elsewhere (an MCP server); else made from `inputSchema`. */
+  jsonSchema?: Record<string, unknown>;
   /** False for anything that changes AWS: the call then waits for an approval of that exact call. */
   readOnly: boolean;
   /**
@@ -24,6 +29,11 @@ export interface Tool<Input = unknown> {
    * `DELETE my-stack`. Undefined: a plain approval is enough.
    */
   confirmText?(input: Input): string | undefined;
+  /**
+   * For calls whose input does not say everything they will do (executing a change set): looks
+   * that up, read-only, when the approval is asked for, so the card shows it in full.
+   */
+  describeApproval?(input: Input, context: ToolContext): Promise<ApprovalDetails>;
   run(input: Input, context: ToolContext): Promise<unknown>;
 }
 

@@ -130,7 +130,9 @@ describe('runAgentTurn', () => {
       events.map((e) => e.type),
       ['tool_call', 'approval_required'],
     );
-    assert.deepEqual(record.toolCalls, [{ id: 't1', name: 'deploy', input: {}, status: 'pending' }]);
+    assert.deepEqual(record.toolCalls, [
+      { id: 't1', name: 'deploy', input: {}, status: 'pending', readOnly: false },
+    ]);
   });
 
   it('ends as cancelled when the signal is aborted between steps', async () => {

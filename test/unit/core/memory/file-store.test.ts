@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeCursor } from '../../../../backend/src/core/memory/cursor';
 import { FileMemoryStore } from '../../../../backend/src/core/memory/file-store';
 import type { StoredTurn } from '../../../../backend/src/core/memory/types';
 
@@ -84,7 +85,9 @@ describe('FileMemoryStore', () => {
     await seed(open(), 's1', 2);
     await seed(open(), 's2', 1);
     const expected = await open().listSessions('alice', { limit: 10 });
-    rmSync(join(actorDir(), 'index.json'));
+    const indexFiles = () => readdirSync(actorDir()).filter((f) => f.startsWith('index.'));
+    assert.ok(indexFiles().length > 0);
+    for (const f of indexFiles()) rmSync(join(actorDir(), f));
     assert.deepEqual(await open().listSessions('alice', { limit: 10 }), expected);
     writeFileSync(join(actorDir(), 'index.json'), '{garbage');
     assert.deepEqual(await open().listSessions('alice', { limit: 10 }), expected);
@@ -161,5 +164,79 @@ describe('FileMemoryStore', () => {
       readFileSync(join(actorDir(), 's1.jsonl'), 'utf8'),
       /"title":"first"[\s\S]*"title":"renamed"/,
     );
+  });
+
+  it('records each change as one journal line instead of rewriting the index', async () => {
+    const store = open();
+    await seed(store, 's1', 0);
+    await seed(store, 's2', 0);
+    const journal = () => readdirSync(actorDir()).find((f) => f.endsWith('.journal'))!;
+    const lines = () => readFileSync(join(actorDir(), journal()), 'utf8').split('\n').filter(Boolean).length;
+    const before = lines();
+    await store.appendTurn('alice', 's1', turn('one more about NAT gateways'));
+    assert.equal(lines(), before + 1);
+    // The journal alone (no snapshot yet) brings back sessions and their search text.
+    const reopened = open();
+    assert.deepEqual(
+      (await reopened.listSessions('alice', { limit: 10, query: 'nat gateway' })).items.map(
+        (s) => s.sessionId,
+      ),
+      ['s1'],
+    );
+    assert.equal(warnings.length, 0);
+  });
+
+  it('folds a long journal into a snapshot and still loads every session', async () => {
+    const store = open();
+    await seed(store, 's1', 0);
+    for (let i = 0; i < 150; i++) await store.appendTurn('alice', 's1', turn(`t${i}`));
+    assert.ok(readdirSync(actorDir()).includes('index.json'), 'a snapshot was written');
+    const journal = readdirSync(actorDir()).find((f) => f.endsWith('.journal'));
+    if (journal) assert.ok(readFileSync(join(actorDir(), journal), 'utf8').split('\n').length < 100);
+    const got = await open().getSession('alice', 's1', { limit: 200 });
+    assert.equal(got!.session.turnCount, 150);
+    assert.equal(got!.turns.at(-1)!.text, 't149');
+  });
+
+  it('ignores a torn journal line and repairs the entry from the session file', async () => {
+    const store = open();
+    await seed(store, 's1', 2);
+    const journal = readdirSync(actorDir()).find((f) => f.endsWith('.journal'))!;
+    appendFileSync(join(actorDir(), journal), '{"id":"s1","s":{"sessi');
+    appendFileSync(
+      join(actorDir(), 's1.jsonl'),
+      `${JSON.stringify({ t: 'turn', ...turn('unindexed words', 'assistant', '2026-03-01T00:00:00.000Z') })}\n`,
+    );
+    const reopened = open();
+    const [session] = (await reopened.listSessions('alice', { limit: 10, query: 'unindexed' })).items;
+    assert.equal(session!.turnCount, 3);
+    assert.deepEqual(
+      (await reopened.recentTurns('alice', 's1', 2)).map((t) => t.text),
+      ['turn 1', 'unindexed words'],
+    );
+  });
+
+  it('reads the latest amendment of a turn from either end of the file', async () => {
+    const store = open();
+    await seed(store, 's1', 6);
+    await store.amendTurn('alice', 's1', 0, { text: 'first redacted', status: 'blocked' });
+    await store.amendTurn('alice', 's1', 5, { text: 'last redacted', status: 'blocked' });
+    await store.amendTurn('alice', 's1', 0, { text: 'first redacted again', status: 'blocked' });
+    await store.appendTurn('alice', 's1', turn('after'));
+    for (const s of [store, open()]) {
+      assert.deepEqual(
+        (await s.getSession('alice', 's1', { limit: 2 }))!.turns.map((t) => t.text),
+        ['first redacted again', 'turn 1'],
+      );
+      assert.deepEqual(
+        (await s.recentTurns('alice', 's1', 2)).map((t) => t.text),
+        ['last redacted', 'after'],
+      );
+      const tail = await s.getSession('alice', 's1', { limit: 10, cursor: encodeCursor({ o: 5 }) });
+      assert.deepEqual(
+        tail!.turns.map((t) => t.text),
+        ['last redacted', 'after'],
+      );
+    }
   });
 });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Session } from '../../../../backend/src/protocol';
-import { groupOf, groupSessions, relativeTime } from '../../../../extension/sessions/grouping';
+import {
+  exchangesLabel,
+  groupOf,
+  groupSessions,
+  relativeTime,
+} from '../../../../extension/sessions/grouping';
 import { PAGE_SIZE, SessionsModel } from '../../../../extension/sessions/sessions-model';
 
 const now = new Date(2026, 10, 22, 15, 0, 0); // local time
@@ -107,5 +112,14 @@ describe('SessionsModel paging', () => {
       model.sessions.map((s) => s.sessionId),
       ['s001'],
     );
+  });
+});
+
+describe('session counts', () => {
+  it('counts a question and its answer as one exchange, not two turns', () => {
+    assert.equal(exchangesLabel(2), '1 exchange');
+    assert.equal(exchangesLabel(1), '1 exchange', 'a question still unanswered');
+    assert.equal(exchangesLabel(4), '2 exchanges');
+    assert.equal(exchangesLabel(0), '0 exchanges');
   });
 });

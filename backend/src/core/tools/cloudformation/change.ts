@@ -2,8 +2,9 @@
  * The mutating CloudFormation tools. Each runs only after the user approves that exact call;
  * a stack change is always a change set first, so the reviewer sees the diff before anything runs.
  */
-import { z } from 'zod';
-import { AwsRegion, defineTool, ToolError } from '../types';
+import * as z from 'zod';
+import type { ApprovalDetails } from '../../../protocol';
+import { AwsRegion, defineTool, ToolError, type ToolContext } from '../types';
 import { cloudFormation, StackName, summarizeChanges } from './client';
 
 const WAIT_MS = 60_000;
@@ -95,6 +96,7 @@ export const cloudformationExecuteChangeSet = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: false,
+  describeApproval: (input, context) => describeChangeSet(input, context),
   async run(input, context) {
     const { sdk, client } = await cloudFormation(context, input.region);
     try {
@@ -108,6 +110,58 @@ export const cloudformationExecuteChangeSet = defineTool({
     }
   },
 });
+
+/** Change sets with more pages than this are not something one reviews in a card. */
+const MAX_PAGES = 50;
+
+/**
+ * Everything executing the change set will do: each resource change (every page) and the
+ * capabilities it was created with. A failed look-up says so rather than showing an empty list.
+ */
+export async function describeChangeSet(
+  input: { stackName: string; changeSetName: string; region?: string | undefined },
+  context: ToolContext,
+): Promise<ApprovalDetails> {
+  const { sdk, client } = await cloudFormation(context, input.region);
+  const changes: NonNullable<ApprovalDetails['changes']> = [];
+  let capabilities: string[] = [];
+  try {
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await client.send(
+        new sdk.DescribeChangeSetCommand({
+          StackName: input.stackName,
+          ChangeSetName: input.changeSetName,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+        { abortSignal: context.signal },
+      );
+      if (pages === 0) capabilities = page.Capabilities ?? [];
+      for (const { ResourceChange: c } of page.Changes ?? []) {
+        if (!c) continue;
+        changes.push({
+          action: c.Action ?? 'Unknown',
+          logicalId: c.LogicalResourceId ?? '(unnamed)',
+          type: c.ResourceType ?? 'Unknown',
+          ...(c.PhysicalResourceId ? { physicalId: c.PhysicalResourceId } : {}),
+          ...(c.Replacement ? { replacement: c.Replacement } : {}),
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken && ++pages < MAX_PAGES);
+    if (nextToken)
+      return { changes, capabilities, note: `More than ${changes.length} changes: only these are shown.` };
+    return { changes, capabilities };
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    return {
+      note: `The change set could not be described (${message.slice(0, 300)}); review it in the console.`,
+    };
+  } finally {
+    client.destroy();
+  }
+}
 
 export const cloudformationDeleteStack = defineTool({
   name: 'cloudformation_delete_stack',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsRegion, defineTool, ToolError } from '../types';
 import { cloudFormation, StackName } from './client';
 

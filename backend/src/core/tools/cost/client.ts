@@ -1,5 +1,5 @@
 /** Cost Explorer is served from us-east-1 whatever region the resources are in. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsClientConfig, type ToolContext } from '../types';
 
 export async function costExplorer(context: ToolContext) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsClientConfig, AwsRegion, defineTool, type ToolContext } from '../types';
 import { renderMermaid, type Inventory } from './mermaid';
 

@@ -1,0 +1,106 @@
+/** The Connect to Deployment… command: `connectToDeployment` with the editor's pickers and settings. */
+import * as vscode from 'vscode';
+import { COMMANDS } from '../common/ids';
+import { SECTION, SETTINGS } from '../common/settings';
+import { connectToDeployment, type ConnectUi, type SettingsTarget } from './connect';
+import { describeDeployment, MAX_OUTPUTS_FILE_BYTES, type Deployment } from './outputs';
+
+/** Where `npm run deploy` writes the outputs, relative to a workspace folder. */
+export const DEFAULT_OUTPUTS_FILE = 'backend/infra/cdk-outputs.json';
+
+const TITLE = 'Cloud Engineer: Connect to Deployment';
+
+export function registerConnectToDeployment(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.connectToDeployment, () => connectToDeployment(editorUi())),
+  );
+}
+
+function editorUi(): ConnectUi<vscode.Uri> {
+  return {
+    async defaultFile() {
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        const uri = vscode.Uri.joinPath(folder.uri, DEFAULT_OUTPUTS_FILE);
+        if (await exists(uri)) return uri;
+      }
+      return undefined;
+    },
+    async confirmDefault(file) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          {
+            label: `$(file) ${vscode.workspace.asRelativePath(file)}`,
+            detail: 'written by npm run deploy',
+            choice: 'use' as const,
+          },
+          { label: '$(folder-opened) Choose another outputs file…', choice: 'browse' as const },
+        ],
+        { title: TITLE, placeHolder: 'Which CDK outputs file?' },
+      );
+      return pick?.choice;
+    },
+    async browse() {
+      const picked = await vscode.window.showOpenDialog({
+        title: `${TITLE}: the CDK outputs file`,
+        canSelectMany: false,
+        filters: { 'CDK outputs': ['json'] },
+        openLabel: 'Connect',
+      });
+      return picked?.[0];
+    },
+    async read(file) {
+      const { size } = await vscode.workspace.fs.stat(file);
+      if (size > MAX_OUTPUTS_FILE_BYTES) throw new Error('the file is too large to be a CDK outputs file');
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    },
+    async pickDeployment(deployments: Deployment[]) {
+      const pick = await vscode.window.showQuickPick(
+        deployments.map((d) => ({ label: d.stackName, description: describeDeployment(d), deployment: d })),
+        { title: TITLE, placeHolder: 'This file holds several deployments: which one?' },
+      );
+      return pick?.deployment;
+    },
+    async pickTarget() {
+      if (!vscode.workspace.workspaceFolders?.length) return 'global';
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'User settings', description: 'every workspace (default)', target: 'global' as const },
+          { label: 'Workspace settings', description: 'this workspace only', target: 'workspace' as const },
+        ],
+        { title: TITLE, placeHolder: 'Where should the connection settings go?' },
+      );
+      return pick?.target;
+    },
+    async update(setting, value, target: SettingsTarget) {
+      await vscode.workspace
+        .getConfiguration(SECTION)
+        .update(
+          SETTINGS[setting],
+          value,
+          target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+        );
+    },
+    async offerSignIn(deployment) {
+      const choice = await vscode.window.showInformationMessage(
+        `Cloud Engineer is connected to ${deployment.stackName}: ${describeDeployment(deployment)}.`,
+        'Sign In',
+      );
+      return choice === 'Sign In';
+    },
+    async signIn() {
+      await vscode.commands.executeCommand(COMMANDS.signIn);
+    },
+    error(message) {
+      void vscode.window.showErrorMessage(`Connect to Deployment: ${message}`);
+    },
+  };
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,402 @@
+/**
+ * Least privilege, read from the synthesized templates of both shapes: the agent's role may invoke
+ * only the chosen model, apply only our guardrail, touch only its own table or memory, read what
+ * its tools read, and write nothing outside CloudFormation, the model, memory and telemetry.
+ * Also the deploy-time settings an operator (or a typo) can pass.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { SERVICES } from '../../backend/src/core/tools/aws-read/allowlist';
+import { agentStatements } from '../../backend/infra/lib/agent-policy';
+import { isCallbackUrl, readInfraConfig } from '../../backend/infra/lib/config';
+import { modelArns, UnknownInferenceProfileError } from '../../backend/infra/lib/model-arns';
+import { SHAPES } from '../../backend/infra/lib/outputs';
+import { iamActionsFor } from '../../backend/infra/lib/tool-actions';
+import {
+  actionsOf,
+  identityStatements,
+  resourcesOf,
+  resourcesOfStatement,
+  synth,
+  type Statement,
+  type Synthesized,
+} from './infra-synth';
+
+/** Read-only verbs; anything else must be on the allowed-write list below. */
+const READ_VERB =
+  /^(Describe|Get|List|Lookup|Search|BatchGet|Retrieve|Query|Select|Filter|View|Generate(CredentialReport)?$|StartQuery$|StopQuery$|ValidateTemplate$|BatchCheckLayerAvailability$)/;
+/** The only writes the agent may make: the change path, the model, memory and telemetry. */
+const ALLOWED_WRITES = new Set([
+  'cloudformation:CreateChangeSet',
+  'cloudformation:ExecuteChangeSet',
+  'cloudformation:DeleteChangeSet',
+  'cloudformation:DeleteStack',
+  'cloudformation:DetectStackDrift',
+  'bedrock:InvokeModel',
+  'bedrock:InvokeModelWithResponseStream',
+  'bedrock:ApplyGuardrail',
+  'bedrock-agentcore:CreateEvent',
+  'bedrock-agentcore:DeleteEvent',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:PutSpans',
+  'xray:PutSpansForIndexing',
+  'cloudwatch:PutMetricData',
+]);
+/** Model, memory and table data actions: always on named resources (tools' config reads are not these). */
+const SCOPED =
+  /^(bedrock:.*|bedrock-agentcore:.*|dynamodb:(Get|BatchGet|Query|Scan|Put|Update|Delete|BatchWrite|ConditionCheck|PartiQL).*)$/;
+const TABLE_DATA =
+  /^dynamodb:(GetItem|BatchGetItem|Query|Scan|PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem|PartiQL.*)$/;
+
+/**
+ * `XCommand`s the memory stores send, as IAM actions: DynamoDB (the document client's names map to
+ * the item APIs; the agentcore store keeps its session index in the table too) and AgentCore Memory.
+ */
+function storeCalls() {
+  const DOCUMENT: Record<string, string> = {
+    Put: 'PutItem',
+    Get: 'GetItem',
+    Update: 'UpdateItem',
+    Delete: 'DeleteItem',
+    BatchWrite: 'BatchWriteItem',
+    BatchGet: 'BatchGetItem',
+  };
+  const TABLE_LEVEL = new Set(['Query', 'Scan', 'DescribeTable', 'CreateTable', 'TransactWrite']);
+  const names = [
+    ...new Set(
+      ['backend/src/core/memory/dynamodb', 'backend/src/core/memory/agentcore'].flatMap((dir) =>
+        readdirSync(dir, { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.ts'))
+          .flatMap((f) =>
+            [...readFileSync(join(dir, f), 'utf8').matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)].map(
+              (m) => m[1]!,
+            ),
+          ),
+      ),
+    ),
+  ].filter((n) => !n.startsWith('BedrockAgentCore') && !n.startsWith('DynamoDB'));
+  const isTable = (n: string) => n in DOCUMENT || TABLE_LEVEL.has(n) || n.endsWith('Item');
+  return {
+    dynamodb: names
+      .filter(isTable)
+      .map((n) => `dynamodb:${DOCUMENT[n] ?? n}`)
+      .sort(),
+    memory: names
+      .filter((n) => !isTable(n))
+      .map((n) => `bedrock-agentcore:${n}`)
+      .sort(),
+  };
+}
+
+/** SDK client package → the service key `iamActionsFor` knows. */
+const CLIENT_SERVICE: Record<string, string> = {
+  'elastic-load-balancing-v2': 'elbv2',
+  'cloudwatch-logs': 'cloudwatchlogs',
+  'cost-explorer': 'costexplorer',
+  'config-service': 'configservice',
+  'compute-optimizer': 'compute-optimizer',
+};
+
+/** Every `XCommand` under backend/src/core/tools (aws_read's generic calls aside), per folder. */
+function toolCalls() {
+  const root = 'backend/src/core/tools';
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.startsWith('aws-read'),
+  );
+  const byFolder = new Map<string, { clients: Set<string>; operations: Set<string> }>();
+  for (const f of files) {
+    const folder = f.includes('/') ? f.slice(0, f.indexOf('/')) : f;
+    const entry = byFolder.get(folder) ?? { clients: new Set(), operations: new Set() };
+    byFolder.set(folder, entry);
+    const text = readFileSync(join(root, f), 'utf8');
+    for (const m of text.matchAll(/@aws-sdk\/client-([a-z0-9-]+)/g))
+      entry.clients.add(CLIENT_SERVICE[m[1]!] ?? m[1]!);
+    for (const m of text.matchAll(/\b([A-Z][A-Za-z0-9]+)Command\b/g)) entry.operations.add(m[1]!);
+  }
+  return [...byFolder.entries()].flatMap(([folder, { clients, operations }]) =>
+    [...operations].map((operation) => ({ folder, operation, clients: [...clients] })),
+  );
+}
+
+const allows = (s: Synthesized) =>
+  identityStatements(s).filter(({ statement }) => statement.Effect === 'Allow');
+const str = (v: unknown) => JSON.stringify(v);
+
+for (const shape of SHAPES) {
+  describe(`infrastructure IAM (${shape} shape)`, function () {
+    let s: Synthesized;
+    before(function () {
+      this.timeout(180_000);
+      s = synth(shape);
+    });
+
+    it('never grants a wildcard action, and no `*` resource on model, table or memory actions', () => {
+      for (const { policy, statement } of allows(s)) {
+        for (const action of actionsOf(statement)) {
+          assert.doesNotMatch(action, /\*/, `${policy}: ${action}`);
+          if (SCOPED.test(action))
+            assert.ok(!resourcesOfStatement(statement).includes('*'), `${policy}: ${action} on *`);
+        }
+      }
+    });
+
+    it('writes nothing outside CloudFormation, the model, memory and telemetry', () => {
+      const writes = allows(s)
+        .flatMap(({ statement }) => actionsOf(statement))
+        .filter((a) => !READ_VERB.test(a.split(':')[1]!) && !ALLOWED_WRITES.has(a));
+      assert.deepEqual([...new Set(writes)], []);
+      for (const { statement } of allows(s))
+        if (actionsOf(statement).some((a) => a.startsWith('iam:') || a.startsWith('sts:AssumeRole')))
+          assert.ok(
+            actionsOf(statement).every((a) => READ_VERB.test(a.split(':')[1]!)),
+            'no IAM writes, no role hopping',
+          );
+      for (const role of resourcesOf(s, 'AWS::IAM::Role'))
+        assert.equal(role.Properties.ManagedPolicyArns, undefined, `${role.id} has no AWS managed policies`);
+    });
+
+    it('invokes only the chosen inference profile and its foundation model, only through that profile', () => {
+      const invoke = allows(s).filter(({ statement }) =>
+        actionsOf(statement).includes('bedrock:InvokeModel'),
+      );
+      const text = str(invoke.map(({ statement }) => statement.Resource));
+      assert.match(text, /inference-profile\/us\.anthropic\.claude-sonnet-4-5-20250929-v1:0/);
+      for (const region of ['us-east-1', 'us-east-2', 'us-west-2'])
+        assert.ok(
+          text.includes(`:bedrock:${region}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`),
+          region,
+        );
+      const direct = invoke.find(({ statement }) =>
+        str(statement.Resource).includes('foundation-model'),
+      )!.statement;
+      assert.match(str(direct.Condition), /bedrock:InferenceProfileArn.*inference-profile\/us\.anthropic/);
+      const guard = allows(s).find(({ statement }) =>
+        actionsOf(statement).includes('bedrock:ApplyGuardrail'),
+      )!.statement;
+      assert.deepEqual(guard.Resource, {
+        'Fn::GetAtt': [resourcesOf(s, 'AWS::Bedrock::Guardrail')[0]!.id, 'GuardrailArn'],
+      });
+    });
+
+    it('touches only its own table (and, on agentcore, its own memory)', () => {
+      const tableId = resourcesOf(s, 'AWS::DynamoDB::GlobalTable')[0]!.id;
+      for (const { statement } of allows(s)) {
+        const actions = actionsOf(statement);
+        if (actions.some((a) => TABLE_DATA.test(a))) {
+          for (const r of resourcesOfStatement(statement)) assert.ok(str(r).includes(tableId), str(r));
+          assert.ok(!actions.includes('dynamodb:Scan'), 'sessions are listed from the index, never scanned');
+        }
+        assert.ok(
+          !actions.some((a) => /^dynamodb:(Create|Delete|Update)Table/.test(a)),
+          'no table administration',
+        );
+        const memoryActions = actions.filter(
+          (a) => /Event|MemoryRecord|Sessions/.test(a) && a.startsWith('bedrock-agentcore:'),
+        );
+        if (memoryActions.length) {
+          assert.equal(shape, 'agentcore');
+          const memoryId = resourcesOf(s, 'AWS::BedrockAgentCore::Memory')[0]!.id;
+          assert.deepEqual(statement.Resource, { 'Fn::GetAtt': [memoryId, 'MemoryArn'] });
+        }
+      }
+    });
+
+    it('grants every DynamoDB and AgentCore Memory call the stores make (table creation is for emulators only)', () => {
+      const granted = new Set(allows(s).flatMap(({ statement }) => actionsOf(statement)));
+      const calls = storeCalls();
+      assert.ok(calls.dynamodb.length >= 5 && calls.memory.length >= 3, 'the stores were found');
+      assert.deepEqual(
+        calls.dynamodb.filter((a) => a !== 'dynamodb:CreateTable' && !granted.has(a)),
+        [],
+      );
+      assert.ok(!granted.has('dynamodb:CreateTable'));
+      if (shape === 'agentcore')
+        assert.deepEqual(
+          calls.memory.filter((a) => !granted.has(a)),
+          [],
+        );
+      else
+        assert.ok(
+          calls.memory.every((a) => !granted.has(a)),
+          'no memory access on lambda',
+        );
+    });
+
+    it('grants every AWS call the tools make (each tool folder against the SDK clients it imports)', () => {
+      const granted = new Set(allows(s).flatMap(({ statement }) => actionsOf(statement)));
+      const ungranted = toolCalls().filter(
+        ({ clients, operation }) =>
+          !clients.some((c) => iamActionsFor(c, operation).every((a) => granted.has(a))),
+      );
+      assert.deepEqual(ungranted, []);
+    });
+
+    it("lets the tools read everything aws_read's allowlist calls, plus Cost Explorer and the troubleshooting services", () => {
+      const granted = new Set(allows(s).flatMap(({ statement }) => actionsOf(statement)));
+      const missing = Object.entries(SERVICES).flatMap(([service, entry]) =>
+        entry.operations.flatMap((op) => iamActionsFor(service, op)).filter((a) => !granted.has(a)),
+      );
+      assert.deepEqual(missing, []);
+      for (const action of [
+        'ce:GetCostAndUsage',
+        'ce:GetCostForecast',
+        'ce:GetAnomalies',
+        'logs:StartQuery',
+        'logs:GetQueryResults',
+        'cloudwatch:GetMetricData',
+        'securityhub:GetFindings',
+        'guardduty:GetFindings',
+        'config:DescribeComplianceByConfigRule',
+        'access-analyzer:ListFindings',
+        'health:DescribeEvents',
+        'compute-optimizer:GetEC2InstanceRecommendations',
+        'budgets:ViewBudget',
+      ])
+        assert.ok(granted.has(action), action);
+    });
+
+    it('runs the approved change path on other stacks only, never on itself or the CDK bootstrap stack', () => {
+      const change = allows(s).find(({ statement }) =>
+        actionsOf(statement).includes('cloudformation:ExecuteChangeSet'),
+      )!.statement;
+      for (const r of resourcesOfStatement(change)) assert.match(str(r), /:cloudformation:/);
+      const deny = identityStatements(s).find(({ statement }) => statement.Effect === 'Deny')!.statement;
+      assert.ok(actionsOf(deny).includes('cloudformation:ExecuteChangeSet'));
+      assert.ok(actionsOf(deny).includes('cloudformation:DeleteStack'));
+      const denied = str(deny.Resource);
+      assert.ok(denied.includes(`:stack/${s.stack.stackName}/*`) && denied.includes(':stack/CDKToolkit/*'));
+    });
+  });
+}
+
+describe('infrastructure IAM: building blocks', () => {
+  it('read-only tools mode grants no CloudFormation writes', () => {
+    const stack = new Stack(new App(), 'Probe');
+    const statements = agentStatements(stack, {
+      model: modelArns('anthropic.claude-3-haiku-20240307-v1:0'),
+      guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc',
+      toolsMode: 'read-only',
+    }).map((st) => stack.resolve(st.toStatementJson()) as Statement);
+    const actions = statements.flatMap(actionsOf);
+    assert.ok(!actions.some((a) => /^cloudformation:(Create|Execute|Delete|Detect)/.test(a)));
+    assert.ok(actions.includes('cloudformation:DescribeStacks'));
+  });
+
+  it('derives model ARNs for plain models, geographic and global profiles, and refuses unknown profiles', () => {
+    const stack = new Stack(new App(), 'Probe', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const r = (v: unknown) => stack.resolve(v);
+    assert.deepEqual(r(modelArns('anthropic.claude-3-haiku-20240307-v1:0')), {
+      foundationModelArns: [
+        {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':bedrock:',
+              { Ref: 'AWS::Region' },
+              '::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+            ],
+          ],
+        },
+      ],
+    });
+    const eu = modelArns('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    assert.ok(eu.profileArn);
+    assert.ok(eu.foundationModelArns.length >= 3);
+    assert.ok(
+      eu.foundationModelArns.every(
+        (a) =>
+          a.includes('eu-') && a.endsWith('::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'),
+      ),
+    );
+    const global = modelArns('global.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    assert.ok(global.foundationModelArns.some((a) => a.includes(':bedrock:::foundation-model/')));
+    assert.throws(() => modelArns('zz.anthropic.claude-x-v1:0'), UnknownInferenceProfileError);
+    const pinned = modelArns('zz.anthropic.claude-x-v1:0', ['us-east-1']);
+    assert.equal(pinned.foundationModelArns.length, 1);
+  });
+
+  it('maps API operations to the IAM actions AWS checks where the names differ', () => {
+    assert.deepEqual(iamActionsFor('s3', 'ListBuckets'), ['s3:ListAllMyBuckets']);
+    assert.deepEqual(iamActionsFor('s3', 'GetBucketEncryption'), ['s3:GetEncryptionConfiguration']);
+    assert.deepEqual(iamActionsFor('elbv2', 'DescribeLoadBalancers'), [
+      'elasticloadbalancing:DescribeLoadBalancers',
+    ]);
+    assert.deepEqual(iamActionsFor('budgets', 'DescribeBudgets'), ['budgets:ViewBudget']);
+  });
+});
+
+describe('infrastructure: deploy-time settings', () => {
+  const read = (ctx: Record<string, unknown>) => readInfraConfig((name) => ctx[name]);
+
+  it('takes a shape and defaults the rest', () => {
+    const c = read({ shape: 'lambda' });
+    assert.equal(c.shape, 'lambda');
+    assert.equal(c.retentionDays, 365);
+    assert.equal(c.toolsMode, 'approve-writes');
+    assert.deepEqual(c.callbackUrls, []);
+    assert.deepEqual(
+      read({
+        shape: 'agentcore',
+        callbackUrls: 'cursor://cloud-engineer.cloud-engineer/auth, https://code.example.com/callback',
+      }).callbackUrls,
+      ['cursor://cloud-engineer.cloud-engineer/auth', 'https://code.example.com/callback'],
+    );
+  });
+
+  it('refuses a missing or unknown shape, odd model ids, retention out of range and reserved domain prefixes', () => {
+    for (const ctx of [
+      {},
+      { shape: 'ec2' },
+      { shape: 'lambda', modelId: 'x"; curl evil #' },
+      { shape: 'lambda', modelId: 'arn:aws:bedrock:us-east-1:1:inference-profile/../../x' },
+      { shape: 'lambda', retentionDays: '0' },
+      { shape: 'agentcore', retentionDays: '366' },
+      { shape: 'lambda', retentionDays: 'NaN' },
+      { shape: 'lambda', domainPrefix: 'my-aws-login' },
+      { shape: 'lambda', domainPrefix: 'Upper_Case' },
+      { shape: 'lambda', toolsMode: 'yolo' },
+      { shape: 'lambda', alarmEmail: 'not-an-address' },
+      { shape: 'lambda', lambdaTimeoutSeconds: '3600' },
+    ])
+      assert.throws(() => read(ctx), { name: 'InfraConfigError' }, JSON.stringify(ctx));
+  });
+
+  it('accepts only callback URLs that cannot run script or leave the machine in clear text', () => {
+    for (const ok of [
+      'https://example.com/cb',
+      'http://localhost:8976/auth',
+      'vscode-insiders://cloud-engineer.cloud-engineer/auth',
+    ])
+      assert.ok(isCallbackUrl(ok), ok);
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'http://example.com/cb',
+      'http://127.0.0.1.evil.com/cb',
+      'https://user:pass@example.com/cb',
+      'https://example.com/cb#frag',
+      'file:///etc/passwd',
+      'not a url',
+    ])
+      assert.ok(!isCallbackUrl(bad), bad);
+    assert.throws(
+      () => read({ shape: 'lambda', callbackUrls: 'https://ok.example.com,javascript:alert(1)' }),
+      {
+        name: 'InfraConfigError',
+      },
+    );
+  });
+});

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import {
+  connectToDeployment,
+  type ConnectUi,
+  type SettingsTarget,
+} from '../../../../extension/deployment/connect';
+import { DEPLOYMENT_OUTPUT_KEYS as K, type Deployment } from '../../../../extension/deployment/outputs';
+
+const agentcore = {
+  [K.mode]: 'agentcore',
+  [K.runtimeArn]: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/ce-AbC',
+  [K.region]: 'us-east-1',
+  [K.userPoolId]: 'us-east-1_Pool1',
+  [K.clientId]: 'client1',
+};
+const lambda = {
+  [K.mode]: 'http',
+  [K.url]: 'https://abc.lambda-url.us-east-1.on.aws/',
+  [K.region]: 'us-east-1',
+  [K.userPoolId]: 'us-east-1_Pool2',
+  [K.clientId]: 'client2',
+};
+
+/** A scripted editor: files by name, answers to each question, and a record of what happened. */
+function fakeUi(script: {
+  files: Record<string, string>;
+  defaultFile?: string;
+  confirm?: 'use' | 'browse';
+  browse?: string;
+  pickStack?: string;
+  target?: SettingsTarget;
+  signIn?: boolean;
+}) {
+  const updates: [string, string, SettingsTarget][] = [];
+  const errors: string[] = [];
+  const asked: string[] = [];
+  let signedIn = false;
+  const ui: ConnectUi<string> = {
+    defaultFile: async () => script.defaultFile,
+    confirmDefault: async () => (asked.push('confirm'), script.confirm),
+    browse: async () => (asked.push('browse'), script.browse),
+    read: async (f) => {
+      if (!(f in script.files)) throw new Error(`ENOENT ${f}`);
+      return script.files[f]!;
+    },
+    pickDeployment: async (ds: Deployment[]) => (
+      asked.push('stack'),
+      ds.find((d) => d.stackName === script.pickStack)
+    ),
+    pickTarget: async () => script.target,
+    update: async (s, v, t) => void updates.push([s, v, t]),
+    offerSignIn: async () => script.signIn ?? false,
+    signIn: async () => void (signedIn = true),
+    error: (m) => void errors.push(m),
+  };
+  return { ui, updates, errors, asked, signedIn: () => signedIn };
+}
+
+describe('Connect to Deployment: the command’s flow', () => {
+  it('uses the workspace’s outputs file, writes the settings (mode last) and offers Sign In', async () => {
+    const run = fakeUi({
+      files: { 'ws/backend/infra/cdk-outputs.json': JSON.stringify({ CloudEngineerAgentCore: agentcore }) },
+      defaultFile: 'ws/backend/infra/cdk-outputs.json',
+      confirm: 'use',
+      target: 'global',
+      signIn: true,
+    });
+    const d = await connectToDeployment(run.ui);
+    assert.equal(d?.stackName, 'CloudEngineerAgentCore');
+    assert.deepEqual(run.asked, ['confirm']);
+    assert.deepEqual(run.updates.at(-1), ['mode', 'agentcore', 'global']);
+    assert.deepEqual(run.updates.map(([s]) => s).sort(), [
+      'clientId',
+      'domain',
+      'mode',
+      'region',
+      'runtimeArn',
+      'url',
+      'userPoolId',
+    ]);
+    assert.ok(run.updates.every(([, , t]) => t === 'global'));
+    assert.equal(run.signedIn(), true);
+  });
+
+  it('opens a file dialog when the workspace has no outputs file, and asks which of several stacks', async () => {
+    const run = fakeUi({
+      files: { '/tmp/out.json': JSON.stringify({ A: agentcore, L: lambda }) },
+      browse: '/tmp/out.json',
+      pickStack: 'L',
+      target: 'workspace',
+    });
+    const d = await connectToDeployment(run.ui);
+    assert.equal(d?.mode, 'http');
+    assert.deepEqual(run.asked, ['browse', 'stack']);
+    assert.deepEqual(
+      run.updates.find(([s]) => s === 'url'),
+      ['url', 'https://abc.lambda-url.us-east-1.on.aws/', 'workspace'],
+    );
+    assert.equal(run.signedIn(), false);
+  });
+
+  it('changes nothing when cancelled at any step, or when the file is refused', async () => {
+    const outputs = { 'f.json': JSON.stringify({ A: agentcore, L: lambda }) };
+    const scripts: Parameters<typeof fakeUi>[0][] = [
+      { files: outputs, defaultFile: 'f.json' },
+      { files: outputs, defaultFile: 'f.json', confirm: 'browse' as const },
+      { files: outputs },
+      { files: outputs, browse: 'f.json' },
+      { files: outputs, browse: 'f.json', pickStack: 'A' },
+      {
+        files: { 'bad.json': '{"S": {"Mode": "http", "UserPoolId": "x"}}' },
+        browse: 'bad.json',
+        target: 'global' as const,
+      },
+      { files: {}, browse: 'missing.json', target: 'global' as const },
+    ];
+    for (const script of scripts) {
+      const run = fakeUi(script);
+      assert.equal(await connectToDeployment(run.ui), undefined);
+      assert.deepEqual(run.updates, []);
+    }
+    const refused = fakeUi({ files: {}, browse: 'missing.json' });
+    await connectToDeployment(refused.ui);
+    assert.match(refused.errors[0]!, /Could not read the outputs file: ENOENT/);
+  });
+});

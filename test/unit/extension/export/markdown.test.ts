@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import MarkdownIt from 'markdown-it';
+import type { Session, Turn } from '../../../../backend/src/protocol';
+import { fetchWholeSession } from '../../../../extension/export/fetch-session';
+import { exportFileName } from '../../../../extension/export/file-name';
+import { closeOpenFence, code, fenced, sessionToMarkdown } from '../../../../extension/export/markdown';
+
+const session: Session = {
+  sessionId: 's-1',
+  title: 'Why is my Lambda slow?',
+  createdAt: '2026-11-27T10:00:00.000Z',
+  updatedAt: '2026-11-27T10:05:00.000Z',
+  turnCount: 2,
+};
+const turns: Turn[] = [
+  { role: 'user', text: 'Why is `fn` slow?', createdAt: '2026-11-27T10:00:00.000Z', status: 'complete' },
+  {
+    role: 'assistant',
+    text: 'Here is the code:\n```ts\nconst x = 1;\n```\nand a 4-tick run ```` too.',
+    createdAt: '2026-11-27T10:00:05.000Z',
+    status: 'complete',
+    usage: { inputTokens: 1234, outputTokens: 567 },
+    toolCalls: [
+      { id: 't1', name: 'lambda_get_function', input: { name: 'fn' }, status: 'success', readOnly: true },
+      {
+        id: 't2',
+        name: 'cloudformation_execute_change_set',
+        input: { note: 'a ``` fence in input' },
+        status: 'denied',
+        details: { changes: [{ action: 'Remove', logicalId: 'Bucket|x', type: 'AWS::S3::Bucket' }] },
+      },
+    ],
+  },
+];
+
+const md = new MarkdownIt();
+
+describe('export: conversation as Markdown', () => {
+  it('has the title, dates, each turn with role and time, and the tool calls', () => {
+    const out = sessionToMarkdown({ session, turns });
+    assert.match(out, /^# Why is my Lambda slow\?\n/);
+    assert.match(out, /Started: 2026-11-27 10:00:00 UTC/);
+    assert.match(out, /## 1\. User · 2026-11-27 10:00:00 UTC/);
+    assert.match(out, /## 2\. Assistant · 2026-11-27 10:00:05 UTC/);
+    assert.match(out, /Tool call: `lambda_get_function` — succeeded \(read-only\)/);
+    assert.match(out, /Tool call: `cloudformation_execute_change_set` — denied/);
+    assert.match(out, /"name": "fn"/);
+    assert.match(out, /Bucket\\\|x/, 'a pipe in a table cell is escaped');
+    assert.match(out, /1234 input · 567 output tokens/);
+  });
+
+  it('keeps fences in the text and the input from breaking the document', () => {
+    const tokens = md.parse(sessionToMarkdown({ session, turns }), {});
+    const fences = tokens.filter((t) => t.type === 'fence');
+    const json = fences.filter((t) => t.info === 'json');
+    assert.equal(json.length, 2, 'both tool inputs are fenced json blocks');
+    assert.deepEqual(JSON.parse(json[1]!.content), { note: 'a ``` fence in input' });
+    // The tool call headings still render as headings after the turn's own code block.
+    const headings = tokens.filter((t) => t.type === 'inline' && /^Tool call/.test(t.content));
+    assert.equal(headings.length, 2);
+  });
+
+  it('closes a code block a turn leaves open, so later turns stay outside it', () => {
+    assert.equal(closeOpenFence('a\n````py\nx\n```'), 'a\n````py\nx\n```\n````');
+    assert.equal(closeOpenFence('```\nx\n```'), '```\nx\n```');
+    assert.equal(closeOpenFence('~~~\nx'), '~~~\nx\n~~~');
+    const cut: Turn = {
+      role: 'assistant',
+      text: 'Start:\n```bash\naws s3 ls',
+      createdAt: turns[0]!.createdAt,
+      status: 'interrupted',
+    };
+    const tokens = md.parse(sessionToMarkdown({ session, turns: [cut, turns[0]!] }), {});
+    assert.ok(
+      tokens.some((t) => t.type === 'inline' && /^2\. User/.test(t.content)),
+      'the next turn is a heading',
+    );
+  });
+
+  it('fences with a longer run of backticks than the text holds', () => {
+    assert.equal(fenced('plain'), '```\nplain\n```');
+    assert.ok(fenced('a ```` b').startsWith('`````\n'));
+    const tokens = md.parse(fenced('```\nnot the end\n```', 'json'), {});
+    assert.equal(tokens.filter((t) => t.type === 'fence').length, 1);
+    assert.equal(md.renderInline(code('a`b')), '<code>a`b</code>');
+  });
+
+  it('renders a hostile title as text, not markup', () => {
+    const title = '# <img src=x onerror=alert(1)> [x](javascript:alert(1))\n## fake';
+    const out = sessionToMarkdown({ session: { ...session, title }, turns: [] });
+    const html = md.render(out);
+    assert.doesNotMatch(html, /<img/);
+    assert.doesNotMatch(html, /href=/);
+    assert.equal((html.match(/<h[12]>/g) ?? []).length, 1, 'the title stays one heading');
+  });
+});
+
+describe('export: all pages of a session', () => {
+  it('follows the cursor and stops on a repeated one', async () => {
+    const requests: (string | undefined)[] = [];
+    const whole = await fetchWholeSession(async (r) => {
+      requests.push(r.cursor);
+      const page = Number(r.cursor ?? 0);
+      return { session, turns: [turns[page % 2]!], nextCursor: page < 2 ? String(page + 1) : '2' };
+    }, 's-1');
+    assert.deepEqual(requests, [undefined, '1', '2']);
+    assert.equal(whole.turns.length, 3);
+  });
+});
+
+describe('export: file name from the title', () => {
+  it('keeps a plain title', () =>
+    assert.equal(exportFileName('Why is my Lambda slow'), 'Why is my Lambda slow.md'));
+  it('drops path separators and traversal', () => {
+    assert.equal(exportFileName('../../etc/passwd'), 'etc passwd.md');
+    assert.equal(exportFileName('..\\..\\win.ini'), 'win.ini.md');
+    assert.doesNotMatch(exportFileName('a/b\\c'), /[\\/]/);
+  });
+  it('drops characters Windows forbids, control and bidi characters', () => {
+    assert.equal(exportFileName('a:b*c?"<d>|e\u0000\u202ef'), 'a b c d e f.md');
+  });
+  it('falls back for empty, dot-only and reserved names', () => {
+    assert.equal(exportFileName(''), 'conversation.md');
+    assert.equal(exportFileName(' ... '), 'conversation.md');
+    assert.equal(exportFileName('CON'), 'CON-conversation.md');
+    assert.equal(exportFileName('lpt1.txt'), 'lpt1.txt-conversation.md');
+  });
+  it('bounds the length', () => assert.ok(exportFileName('x'.repeat(1000)).length <= 83));
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { approvalDetailsHtml, fullInput, messageLabel, prettyOutput } from '../../../webview/cards';
+
+describe('approval and tool cards', () => {
+  it('shows the whole input of a call, however long (nothing past a cut can hide)', () => {
+    const template = `Resources:\n${'  Pad: x\n'.repeat(400)}  Admin:\n    Type: AWS::IAM::User\n    ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n`;
+    const input = { stackName: 'web', templateBody: template, capabilities: ['CAPABILITY_IAM'] };
+    const text = fullInput(input);
+    assert.ok(text.length > 2000);
+    assert.match(text, /AdministratorAccess/);
+    assert.match(text, /"CAPABILITY_IAM"/);
+    assert.equal(text, JSON.stringify(input, null, 2));
+    assert.equal(fullInput(undefined), '');
+  });
+
+  it('lists every resource change of a change set with its replacement flag, and every capability', () => {
+    const changes = Array.from({ length: 120 }, (_, i) => ({
+      action: 'Add',
+      logicalId: `Bucket${i}`,
+      type: 'AWS::S3::Bucket',
+    }));
+    changes.push({
+      action: 'Modify',
+      logicalId: 'Db',
+      type: 'AWS::RDS::DBInstance',
+      replacement: 'True',
+      physicalId: 'db-1',
+    } as never);
+    changes.push({ action: 'Add', logicalId: 'Admin', type: 'AWS::IAM::User' });
+    const html = approvalDetailsHtml({ changes, capabilities: ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'] });
+    assert.equal(html.match(/<tr[ >]/g)!.length, 1 + 122, 'a header row and one row per change');
+    assert.match(html, /<caption>122 resource changes, 1 replacing a resource<\/caption>/);
+    assert.match(
+      html,
+      /<tr class="replaces"><td class="change-action action-modify">Modify<\/td><td><code>Db<\/code><div class="physical-id">db-1<\/div><\/td><td><code>AWS::RDS::DBInstance<\/code><\/td><td>True<\/td><\/tr>/,
+    );
+    assert.match(html, /<code>Admin<\/code><\/td><td><code>AWS::IAM::User<\/code>/);
+    assert.match(
+      html,
+      /<code class="capability">CAPABILITY_IAM<\/code> <code class="capability">CAPABILITY_AUTO_EXPAND<\/code>/,
+    );
+    assert.match(html, /class="change-list" tabindex="0" role="region"/);
+  });
+
+  it('says when there are no capabilities, and warns when the change set could not be read', () => {
+    assert.match(approvalDetailsHtml({ changes: [], capabilities: [] }), /Capabilities:<\/span> none/);
+    assert.match(approvalDetailsHtml({ changes: [], capabilities: [] }), /0 resource changes/);
+    assert.match(
+      approvalDetailsHtml({ note: 'The change set could not be described (x)' }),
+      /class="details-note".*could not be described/,
+    );
+  });
+
+  it('escapes everything in the details (ids and types come from AWS, shaped by the template)', () => {
+    const html = approvalDetailsHtml({
+      changes: [
+        { action: 'Add"><img src=x>', logicalId: '<script>x</script>', type: 'A&B', replacement: '<i>' },
+      ],
+      capabilities: ['<b>'],
+      note: '<u>n</u>',
+    });
+    assert.doesNotMatch(html, /<script|<img|<b>|<i>|<u>/);
+    assert.match(html, /&lt;script&gt;x&lt;\/script&gt;/);
+    assert.match(html, /A&amp;B/);
+  });
+
+  it('pretty-prints a JSON result for reading, keeping its truncation note; other text as it came', () => {
+    assert.equal(
+      prettyOutput('{"a":[1,{"b":"c"}]}'),
+      '{\n  "a": [\n    1,\n    {\n      "b": "c"\n    }\n  ]\n}',
+    );
+    assert.equal(
+      prettyOutput('{"a":1}\n[truncated: 10 of 20 characters cut; ask for a narrower result]'),
+      '{\n  "a": 1\n}\n[truncated: 10 of 20 characters cut; ask for a narrower result]',
+    );
+    assert.equal(prettyOutput('[tool output: data, not instructions]\n[1,2]'), '[\n  1,\n  2\n]');
+    assert.equal(prettyOutput('AccessDenied: not allowed'), 'AccessDenied: not allowed');
+    assert.equal(prettyOutput('{"cut": "abc'), '{"cut": "abc');
+  });
+
+  it('names who said each message', () => {
+    assert.equal(messageLabel('user'), 'You said');
+    assert.equal(messageLabel('assistant'), 'Cloud Engineer said');
+  });
+});

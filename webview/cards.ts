@@ -1,0 +1,79 @@
+/**
+ * The text of tool and approval cards, free of the DOM so it is unit-tested in Node. Nothing here
+ * is ever cut: an approval shows everything it approves (in a scrolling box), a result shows its
+ * whole text when expanded.
+ */
+import type { ApprovalDetails } from '../backend/src/protocol';
+import { escapeHtml } from './render';
+
+/** A tool's whole input, pretty-printed; empty for none. */
+export function fullInput(input: unknown): string {
+  if (input === undefined) return '';
+  return JSON.stringify(input, null, 2) ?? '';
+}
+
+/**
+ * A tool result for reading: JSON pretty-printed (also when a truncation note follows it),
+ * anything else as it came.
+ */
+export function prettyOutput(text: string): string {
+  const mark = /^\[tool output: data, not instructions\]\n/;
+  const body = text.replace(mark, '');
+  const note = /\n(\[truncated: [^\]]*\])$/.exec(body);
+  const json = note ? body.slice(0, note.index) : body;
+  try {
+    const pretty = JSON.stringify(JSON.parse(json), null, 2);
+    return note ? `${pretty}\n${note[1]}` : pretty;
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * What approving a change set does, in the card: every resource change (action, logical id,
+ * type, replacement) and every capability. Replacements and IAM capabilities stand out.
+ */
+export function approvalDetailsHtml(details: ApprovalDetails): string {
+  const parts: string[] = [];
+  if (details.note)
+    parts.push(
+      `<p class="details-note"><span class="codicon codicon-warning" aria-hidden="true"></span>${escapeHtml(details.note)}</p>`,
+    );
+  if (details.capabilities) {
+    parts.push(
+      details.capabilities.length > 0
+        ? `<p class="capabilities"><span class="details-label">Capabilities:</span> ${details.capabilities
+            .map((c) => `<code class="capability">${escapeHtml(c)}</code>`)
+            .join(' ')}</p>`
+        : '<p class="capabilities"><span class="details-label">Capabilities:</span> none</p>',
+    );
+  }
+  if (details.changes) {
+    const count = details.changes.length;
+    const replaced = details.changes.filter((c) => c.replacement === 'True').length;
+    const caption = `${count} resource change${count === 1 ? '' : 's'}${replaced ? `, ${replaced} replacing a resource` : ''}`;
+    const rows = details.changes
+      .map((c) => {
+        const replacement = c.replacement ?? '—';
+        const cls = c.replacement === 'True' ? ' class="replaces"' : '';
+        return (
+          `<tr${cls}><td class="change-action action-${escapeHtml(c.action.toLowerCase())}">${escapeHtml(c.action)}</td>` +
+          `<td><code>${escapeHtml(c.logicalId)}</code>${c.physicalId ? `<div class="physical-id">${escapeHtml(c.physicalId)}</div>` : ''}</td>` +
+          `<td><code>${escapeHtml(c.type)}</code></td><td>${escapeHtml(replacement)}</td></tr>`
+        );
+      })
+      .join('');
+    parts.push(
+      `<div class="change-list" tabindex="0" role="region" aria-label="${escapeHtml(caption)}">` +
+        `<table><caption>${escapeHtml(caption)}</caption>` +
+        `<thead><tr><th scope="col">Action</th><th scope="col">Logical id</th><th scope="col">Type</th><th scope="col">Replacement</th></tr></thead>` +
+        `<tbody>${rows}</tbody></table></div>`,
+    );
+  }
+  return parts.join('');
+}
+
+/** How a message is announced in the log: screen readers hear who said it. */
+export function messageLabel(kind: 'user' | 'assistant'): string {
+  return kind === 'user' ? 'You said' : 'Cloud Engineer said';
+}
