@@ -99,14 +99,15 @@ export const metricChart = defineTool({
         token = out.NextToken;
       } while (token && ++pages < 10);
       const title = `${input.metricName} (${stat})`;
+      const metric = {
+        namespace: input.namespace,
+        name: input.metricName,
+        dimensions: input.dimensions ?? {},
+        statistic: stat,
+      };
       if (points.length === 0)
         return {
-          metric: {
-            namespace: input.namespace,
-            name: input.metricName,
-            dimensions: input.dimensions ?? {},
-            statistic: stat,
-          },
+          metric,
           region,
           summary:
             'No datapoints in the window: the metric or dimensions may be misspelled, or nothing was reported.',
@@ -115,12 +116,7 @@ export const metricChart = defineTool({
       const maxPoint = points.reduce((a, b) => (b.value > a.value ? b : a));
       const latest = points.reduce((a, b) => (b.at > a.at ? b : a));
       return {
-        metric: {
-          namespace: input.namespace,
-          name: input.metricName,
-          dimensions: input.dimensions ?? {},
-          statistic: stat,
-        },
+        metric,
         region,
         window: { start: start.toISOString(), end: end.toISOString(), periodSeconds: period },
         summary: {
