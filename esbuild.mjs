@@ -4,6 +4,7 @@
 //   node esbuild.mjs [--production] [--watch] [--only extension,aws,webview,mermaid,server,lambda]
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -42,6 +43,25 @@ const awsHalfAtRuntime = {
         ? { path: './aws.js', external: true }
         : undefined,
     );
+  },
+};
+
+/**
+ * The logos icon set holds ~2000 icons; architecture diagrams use its AWS ones only
+ * (webview/diagram-icons.ts), so the mermaid bundle takes just those.
+ */
+const awsIconsOnly = {
+  name: 'aws-icons-only',
+  setup(build) {
+    build.onLoad({ filter: /@iconify-json[\\/]logos[\\/]icons\.json$/ }, async (args) => {
+      const set = JSON.parse(await readFile(args.path, 'utf8'));
+      const aws = (name) => name === 'aws' || name.startsWith('aws-');
+      set.icons = Object.fromEntries(Object.entries(set.icons).filter(([name]) => aws(name)));
+      set.aliases = Object.fromEntries(
+        Object.entries(set.aliases ?? {}).filter(([name, a]) => aws(name) && a.parent in set.icons),
+      );
+      return { contents: JSON.stringify(set), loader: 'json' };
+    });
   },
 };
 
@@ -89,6 +109,7 @@ const targets = {
     outfile: 'dist/webview/mermaid.js',
     minify: true, // large, and only loaded when a diagram appears
     metafile: true,
+    plugins: [awsIconsOnly],
   },
   // The backend's hosts as ES modules with code splitting: each AWS SDK client the source loads
   // with `import()` becomes its own chunk, read on first use, so start-up compiles only what

@@ -9,6 +9,9 @@ import { registerChat } from './chat/register';
 import { registerConfigure } from './configure';
 import { registerConnectToDeployment } from './deployment/register';
 import { registerExport } from './export/register';
+import { registerUsage } from './usage/register';
+import { registerStatus } from './status/register';
+import { registerTemplateDiff } from './diff/template-diff';
 import { ConnectionManager } from './connection/manager';
 import { registerSessions } from './sessions/sessions-tree';
 import { registerRunTask } from './tasks/run-task';
@@ -31,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): CloudEngineerApi {
   registerConfigure(context, auth);
   registerConnectToDeployment(context);
   registerExport(context, { connections, ...chat });
+  registerUsage(context, { controller: chat.controller, sessions });
+  registerStatus(context, connections);
+  registerTemplateDiff(context);
   return { chat: chat.controller, sessions, connections };
 }
 

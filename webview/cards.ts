@@ -3,13 +3,31 @@
  * is ever cut: an approval shows everything it approves (in a scrolling box), a result shows its
  * whole text when expanded.
  */
-import type { ApprovalDetails } from '../backend/src/protocol';
+import type { ApprovalDetails, ApprovalTarget } from '../backend/src/protocol';
+import { templateAsYaml } from '../extension/diff/template-yaml';
 import { escapeHtml } from './render';
 
 /** A tool's whole input, pretty-printed; empty for none. */
 export function fullInput(input: unknown): string {
   if (input === undefined) return '';
   return JSON.stringify(input, null, 2) ?? '';
+}
+
+/**
+ * An approval's exact call. A template the card shows below as YAML is not repeated here as one
+ * long escaped JSON string.
+ */
+export function approvalInput(input: unknown, details: ApprovalDetails | undefined): string {
+  const body = (input as { templateBody?: unknown } | null)?.templateBody;
+  if (!details?.template || typeof body !== 'string' || body !== details.template.proposed)
+    return fullInput(input);
+  return fullInput({ ...(input as object), templateBody: '(the proposed template, shown below as YAML)' });
+}
+
+/** Where the call will run, said on every approval card. */
+export function approvalTargetText(target: ApprovalTarget): string {
+  const account = /^\d{12}$/.test(target.account) ? `account ${target.account}` : target.account;
+  return `Runs in ${account}, region ${target.region}`;
 }
 
 /**
@@ -70,7 +88,24 @@ export function approvalDetailsHtml(details: ApprovalDetails): string {
         `<tbody>${rows}</tbody></table></div>`,
     );
   }
+  if (details.template) parts.push(templateHtml(details.template));
   return parts.join('');
+}
+
+/** The proposed template as readable YAML in a scrolling box, and Open Diff when there is a deployed side. */
+function templateHtml(template: NonNullable<ApprovalDetails['template']>): string {
+  const yaml = templateAsYaml(template.proposed);
+  const against =
+    template.deployed === undefined
+      ? ''
+      : `<vscode-button class="open-diff" data-action="openDiff" icon="diff" secondary title="Open Diff: ${
+          template.deployed === '' ? 'a new stack' : 'the deployed template'
+        } against the proposed one">Open Diff</vscode-button>`;
+  return (
+    `<details class="tool-input template-review" open><summary>Proposed template${
+      template.deployed === '' ? ' (new stack)' : ''
+    }</summary><pre tabindex="0" aria-label="Proposed template">${escapeHtml(yaml)}</pre></details>` + against
+  );
 }
 
 /** How a message is announced in the log: screen readers hear who said it. */

@@ -4,6 +4,8 @@
  * the page's nonce and its style attributes go through the CSSOM (which the policy allows), so
  * nothing is blocked, nothing is logged, and text is measured with the styles the image uses.
  */
+import { diagramTitle } from './diagram-file';
+import { svgToPngBase64 } from './diagram-png';
 import type { ToExtension } from './protocol';
 
 type Mermaid = {
@@ -132,9 +134,16 @@ export async function renderDiagrams(root: HTMLElement, send: Send): Promise<voi
       open.setAttribute('label', 'Open Diagram');
       open.title = 'Open Diagram';
       open.addEventListener('click', () => send({ type: 'openDiagram', svg }));
+      const save = document.createElement('vscode-toolbar-button');
+      save.className = 'save-diagram';
+      save.setAttribute('icon', 'save');
+      save.setAttribute('label', 'Save Diagram…');
+      save.title = 'Save Diagram…';
+      const title = diagramTitle(block.dataset.source ?? '');
+      save.addEventListener('click', () => void saveDiagram(svg, title, send));
       const bar = document.createElement('div');
       bar.className = 'diagram-toolbar';
-      bar.append(open);
+      bar.append(open, save);
       block.replaceChildren(bar, img);
       block.dataset.rendered = 'ok';
     } catch {
@@ -142,4 +151,17 @@ export async function renderDiagrams(root: HTMLElement, send: Send): Promise<voi
       block.classList.add('mermaid-failed');
     }
   }
+}
+
+/** The extension asks SVG or PNG and where; the PNG is drawn here, where there is a canvas. */
+async function saveDiagram(svg: string, title: string | undefined, send: Send): Promise<void> {
+  const png = await svgToPngBase64(svg, getComputedStyle(document.body).backgroundColor || '#ffffff');
+  // Past the message's cap (a huge diagram), SVG only.
+  const fits = png !== undefined && png.length <= 32 * 1024 * 1024;
+  send({
+    type: 'saveDiagram',
+    svg,
+    ...(fits ? { png } : {}),
+    ...(title ? { title: title.slice(0, 200) } : {}),
+  });
 }

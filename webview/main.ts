@@ -9,8 +9,9 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { renderDiagrams } from './diagrams';
 import { ToWebview, type FixAction, type ToExtension } from './protocol';
-import { applyEvent, emptyState, type ConversationState } from './state';
-import { button, div, ItemList } from './view';
+import { shortUsageLine, usageLine } from '../extension/usage/prices';
+import { applyEvent, emptyState, sessionUsage, type ConversationState } from './state';
+import { button, div, ItemList, setUsagePrice } from './view';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -32,7 +33,9 @@ const header = div('header');
 const title = div('title');
 title.setAttribute('role', 'heading');
 title.setAttribute('aria-level', '1');
-header.append(title);
+// What the conversation shown has cost so far, quietly, when its answers know their usage.
+const sessionCost = div('session-usage');
+header.append(title, sessionCost);
 const log = div('messages');
 log.setAttribute('role', 'log');
 log.setAttribute('aria-live', 'polite');
@@ -79,7 +82,7 @@ composer.append(inputLabel, input, div('composer-actions'));
 composer.lastElementChild!.append(inputHint, sendButton, stopButton);
 app.append(header, welcome, log, banner, composer);
 
-const items = new ItemList(log, send);
+let items = new ItemList(log, send);
 
 function submit() {
   const text = input.value.trim();
@@ -133,6 +136,15 @@ function paint() {
   title.title = title.textContent;
   welcome.hidden = state.items.length > 0;
   paintSetup();
+  if (setUsagePrice(state.price)) {
+    // Another model or price: every usage line shown is redrawn.
+    log.replaceChildren();
+    items = new ItemList(log, send);
+  }
+  const total = sessionUsage(state);
+  sessionCost.hidden = !total;
+  sessionCost.textContent = total ? shortUsageLine(total, state.price) : '';
+  sessionCost.title = total ? `This conversation: ${usageLine(total, state.price)}` : '';
   const changed = items.render(state.items);
   sendButton.hidden = state.busy;
   stopButton.hidden = !state.busy;

@@ -51,6 +51,8 @@ export const ToExtension = z.discriminatedUnion('type', [
     language: z.string().max(50).optional(),
   }),
   z.object({ type: z.literal('fix'), action: FixAction }),
+  /** Open Diff on a stack change's approval card: the extension takes the templates from its own state. */
+  z.object({ type: z.literal('openDiff'), toolUseId: z.string().min(1).max(200) }),
   /** A rendered diagram, opened in an editor tab where it can be zoomed. */
   z.object({
     type: z.literal('openDiagram'),
@@ -58,6 +60,21 @@ export const ToExtension = z.discriminatedUnion('type', [
       .string()
       .max(4 * 1024 * 1024)
       .regex(/^\s*<svg[\s>]/),
+  }),
+  /** Save Diagram…: the SVG, its PNG when the webview could draw one, and the diagram's title. */
+  z.object({
+    type: z.literal('saveDiagram'),
+    svg: z
+      .string()
+      .max(4 * 1024 * 1024)
+      .regex(/^\s*<svg[\s>]/),
+    /** Base64 of a PNG (its signature checked), drawn from the SVG on a canvas. */
+    png: z
+      .string()
+      .max(32 * 1024 * 1024)
+      .regex(/^iVBORw0KGgo[A-Za-z0-9+/]*={0,2}$/)
+      .optional(),
+    title: z.string().max(200).optional(),
   }),
 ]);
 export type ToExtension = z.infer<typeof ToExtension>;

@@ -4,7 +4,13 @@
  * the webview applies the same events to its copy as they stream.
  */
 import * as z from 'zod';
-import { ApprovalDetails, FailureCode, type StreamEvent, type Turn } from '../backend/src/protocol';
+import {
+  ApprovalDetails,
+  ApprovalTarget,
+  FailureCode,
+  type StreamEvent,
+  type Turn,
+} from '../backend/src/protocol';
 
 const ToolStatus = z.enum(['running', 'success', 'error', 'denied', 'pending']);
 
@@ -40,6 +46,8 @@ export const Item = z.discriminatedUnion('kind', [
     confirmText: z.string().optional(),
     /** What approving will do beyond the input (a change set's resource changes), shown in full. */
     details: ApprovalDetails.optional(),
+    /** The AWS account and region the call will run in. */
+    target: ApprovalTarget.optional(),
     decision: z.enum(['approve', 'deny']).optional(),
     /** What the call returned once decided (the card is the call's only card). */
     result: z
@@ -164,6 +172,7 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
         reason: event.reason,
         ...(event.confirmText ? { confirmText: event.confirmText } : {}),
         ...(event.details ? { details: event.details } : {}),
+        ...(event.target ? { target: event.target } : {}),
       });
       return { ...state, items };
     case 'guardrail':
@@ -176,7 +185,10 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
       });
       return { ...state, items };
     case 'usage':
-      return { ...state, items: withUsage(items, { inputTokens: event.inputTokens, outputTokens: event.outputTokens }) };
+      return {
+        ...state,
+        items: withUsage(items, { inputTokens: event.inputTokens, outputTokens: event.outputTokens }),
+      };
     case 'done':
       closeStreaming();
       if (event.stopReason === 'cancelled') markStopped(items);
@@ -225,7 +237,9 @@ function withUsage(items: Item[], usage: { inputTokens: number; outputTokens: nu
 }
 
 /** The tokens of the whole conversation shown, when any answer knows its own. */
-export function sessionUsage(state: ConversationState): { inputTokens: number; outputTokens: number } | undefined {
+export function sessionUsage(
+  state: ConversationState,
+): { inputTokens: number; outputTokens: number } | undefined {
   let total: { inputTokens: number; outputTokens: number } | undefined;
   for (const it of state.items) {
     if (it.kind !== 'assistant' || !it.usage) continue;
@@ -287,6 +301,7 @@ export function turnsToItems(turns: Turn[]): Item[] {
           reason: `${call.name} is waiting for your approval.`,
           ...(call.confirmText ? { confirmText: call.confirmText } : {}),
           ...(call.details ? { details: call.details } : {}),
+          ...(call.target ? { target: call.target } : {}),
         });
       } else {
         items.push({

@@ -1,7 +1,15 @@
 /** DOM for the conversation's items. Each builder returns one element; the list reuses unchanged ones. */
-import { approvalDetailsHtml, fullInput, messageLabel, prettyOutput } from './cards';
+import {
+  approvalDetailsHtml,
+  approvalInput,
+  approvalTargetText,
+  fullInput,
+  messageLabel,
+  prettyOutput,
+} from './cards';
 import type { Item } from './state';
 import { escapeHtml, renderMarkdown, toolLabel } from './render';
+import { usageLine, type Price } from '../extension/usage/prices';
 
 type Send = (message: import('./protocol').ToExtension) => void;
 
@@ -65,13 +73,17 @@ function approvalCard(item: Extract<Item, { kind: 'approval' }>, send: Send): HT
   el.setAttribute('aria-label', `Approval needed: ${toolLabel(item.name)}`);
   const head = div('approval-head');
   head.innerHTML = `<span class="codicon codicon-warning" aria-hidden="true"></span><span class="tool-name">${escapeHtml(toolLabel(item.name))}</span><span class="approval-badge">${item.decision === 'approve' ? 'approved' : item.decision === 'deny' ? 'denied' : 'needs approval'}</span>`;
-  el.append(head, div('approval-reason', item.reason));
+  el.append(head);
+  if (item.target) el.append(div('approval-target', approvalTargetText(item.target)));
+  el.append(div('approval-reason', item.reason));
   // Everything approved is on the card: the whole input in a scrolling box, and what it will do.
-  const input = fullInput(item.input);
+  const input = approvalInput(item.input, item.details);
   if (input) el.append(details('Exact call', input, { send, language: 'json', open: true }));
   if (item.details) {
     const what = div('approval-details');
     what.innerHTML = approvalDetailsHtml(item.details); // every value escaped
+    const openDiff = what.querySelector('.open-diff');
+    openDiff?.addEventListener('click', () => send({ type: 'openDiff', toolUseId: item.id }));
     el.append(what);
   }
   if (item.decision) {
@@ -196,7 +208,15 @@ function answerClass(item: Extract<Item, { kind: 'assistant' }>): string {
   return `message assistant${item.streaming ? ' streaming' : ''}${item.interrupted ? ' interrupted' : ''}${item.stopped ? ' stopped' : ''}`;
 }
 
-/** "Stopped" on an answer the user stopped; a note on one an error cut short. */
+let usagePrice: Price | undefined;
+/** The price the usage lines use; true when it changed (the answers shown need repainting). */
+export function setUsagePrice(price: Price | undefined): boolean {
+  const changed = price?.input !== usagePrice?.input || price?.output !== usagePrice?.output;
+  usagePrice = price;
+  return changed;
+}
+
+/** "Stopped" on an answer the user stopped; a note on one an error cut short; then its usage, quietly. */
 function appendAnswerMarks(el: HTMLElement, item: Extract<Item, { kind: 'assistant' }>): void {
   if (item.stopped && !el.querySelector('.stopped-mark')) {
     const mark = div('stopped-mark');
@@ -205,6 +225,14 @@ function appendAnswerMarks(el: HTMLElement, item: Extract<Item, { kind: 'assista
   }
   if (item.interrupted && !item.stopped && !el.querySelector('.interrupted-note'))
     el.append(div('interrupted-note', 'The answer was interrupted.'));
+  el.querySelector('.usage-line')?.remove();
+  if (item.usage) {
+    const line = div('usage-line', usageLine(item.usage, usagePrice));
+    line.title = usagePrice
+      ? 'Model tokens of this turn, and an estimated price'
+      : 'Model tokens of this turn';
+    el.append(line);
+  }
 }
 
 function textBlock(text: string): HTMLElement {

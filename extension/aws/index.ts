@@ -9,6 +9,7 @@ export { createLogger } from '../../backend/src/core/log';
 export { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
 export { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 export { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+export { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 export {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,

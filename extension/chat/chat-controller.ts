@@ -79,6 +79,13 @@ export class ChatController {
     this.publish();
   }
 
+  /** The price of the model in use (USD per million tokens), or undefined when unknown: tokens only. */
+  setPrice(price: ConversationState['price']): void {
+    const { price: _old, ...rest } = this.state;
+    this.state = price ? { ...rest, price } : rest;
+    this.publish();
+  }
+
   /**
    * The backend, its settings or the sign-in changed: a banner about the old one no longer holds
    * (a failed request on the new one shows its own).
@@ -292,9 +299,13 @@ export class ChatController {
     this.decisions.clear();
     this.lastRequest = undefined;
     this.lastTurnStart = 0;
-    // The setup step is about the connection, not the conversation: it stays.
-    const setup = this.state.setup;
-    this.state = { ...emptyState(this.state.connection), ...(setup ? { setup } : {}) };
+    // The setup step and the model's price are about the connection, not the conversation: they stay.
+    const { setup, price } = this.state;
+    this.state = {
+      ...emptyState(this.state.connection),
+      ...(setup ? { setup } : {}),
+      ...(price ? { price } : {}),
+    };
   }
 
   private publish(): void {

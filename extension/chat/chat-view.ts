@@ -7,8 +7,10 @@ import { ToExtension, type ToWebview } from '../../webview/protocol';
 import { Disposable } from '../common/disposable';
 import { COMMANDS, VIEWS } from '../common/ids';
 import { log } from '../common/log';
+import { approvalTemplate } from '../diff/approval-template';
+import { openTemplateDiff } from '../diff/template-diff';
 import type { ChatController } from './chat-controller';
-import { insertAtCursor, openDiagram, openInEditor } from './editor-actions';
+import { insertAtCursor, openDiagram, openInEditor, saveDiagram } from './editor-actions';
 import { chatHtml } from './html';
 
 /** The command behind each fix a banner offers (retry is the controller's own). */
@@ -114,6 +116,14 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
         return openInEditor(message.text, message.language);
       case 'openDiagram':
         return openDiagram(message.svg);
+      case 'openDiff': {
+        const template = approvalTemplate(this.controller.snapshot, message.toolUseId);
+        return template ? openTemplateDiff(template) : undefined;
+      }
+      case 'saveDiagram':
+        return saveDiagram(message).catch((error: unknown) => {
+          void vscode.window.showErrorMessage(`Cloud Engineer: could not save the diagram: ${(error as Error).message}`);
+        });
       case 'fix':
         if (message.action === 'retry') return this.controller.retry();
         await vscode.commands.executeCommand(FIX_COMMANDS[message.action]);

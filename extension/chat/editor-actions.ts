@@ -1,9 +1,10 @@
 /** What the chat's code blocks, tool cards and diagrams can do in the editor. */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { diagramFileName } from '../../webview/diagram-file';
 
 /** Inserts at every cursor; with no editor open, a new document in the block's language. */
 export async function insertAtCursor(text: string, language?: string): Promise<void> {
@@ -39,6 +40,32 @@ export async function openDiagram(svg: string): Promise<void> {
   await vscode.commands.executeCommand('vscode.openWith', file, 'imagePreview.previewEditor', {
     preview: false,
   });
+}
+
+const SVG = { label: 'SVG', description: 'scalable, for docs and the web', format: 'svg' } as const;
+const PNG = { label: 'PNG', description: 'an image, for slides and tickets', format: 'png' } as const;
+
+/**
+ * Save Diagram…: SVG or PNG (when the webview could draw one), then where, defaulting to the
+ * workspace folder and a name from the diagram's title. The name the webview proposes is
+ * sanitized again here: the dialog's default never points outside the folder.
+ */
+export async function saveDiagram(diagram: { svg: string; png?: string; title?: string }): Promise<void> {
+  const choice = diagram.png
+    ? await vscode.window.showQuickPick([SVG, PNG], { title: 'Save Diagram As' })
+    : SVG;
+  if (!choice) return;
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(base, diagramFileName(diagram.title, choice.format)),
+    filters: choice.format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+    saveLabel: 'Save Diagram',
+  });
+  if (!target) return;
+  const bytes =
+    choice.format === 'png' ? Buffer.from(diagram.png!, 'base64') : new TextEncoder().encode(diagram.svg);
+  await vscode.workspace.fs.writeFile(target, bytes);
+  void vscode.window.setStatusBarMessage(`$(save) Saved ${vscode.workspace.asRelativePath(target)}`, 4000);
 }
 
 /** Fence names to VS Code language ids where they differ. */

@@ -19,6 +19,8 @@ export const SETTINGS = {
   agentcoreEndpoint: 'agentcore.endpoint',
   mcpServers: 'mcp.servers',
   awsKnowledge: 'mcp.awsKnowledge',
+  usageModelId: 'usage.modelId',
+  usagePrices: 'usage.prices',
 } as const;
 
 export type BackendMode = 'local' | 'agentcore' | 'http';

@@ -1,10 +1,10 @@
-/** A file name from a session title for the Save As… dialog: safe on Windows, macOS and Linux. */
+/** File names from titles for save dialogs: safe on Windows, macOS and Linux. No `vscode`. */
 
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_STEM = 80;
 
-/** `title` as `<stem>.md`: no path separators, control or reserved characters, no dot files. */
-export function exportFileName(title: string, fallback = 'conversation'): string {
+/** `<stem>.<extension>` from `title`: no path separators, control, bidi or reserved names, no dot files. */
+export function safeFileName(title: string, extension: string, fallback: string): string {
   let stem = title
     .normalize('NFC')
     // Separators, characters Windows forbids, and control characters (incl. bidi overrides).
@@ -20,5 +20,10 @@ export function exportFileName(title: string, fallback = 'conversation'): string
       .join('')
       .replace(/[.\s]+$/, '');
   if (!stem || RESERVED.test(stem)) stem = stem ? `${stem}-${fallback}` : fallback;
-  return `${stem}.md`;
+  return `${stem}.${extension}`;
+}
+
+/** The default name Export Conversation… proposes. */
+export function exportFileName(title: string): string {
+  return safeFileName(title, 'md', 'conversation');
 }

@@ -4,6 +4,7 @@
  * before it was stored, and nothing here reads anything else.
  */
 import type { Session, Turn, TurnToolCall } from '../../backend/src/protocol';
+import { usageLine } from '../usage/prices';
 
 export interface ExportInput {
   session: Session;
@@ -34,7 +35,7 @@ function renderTurn(turn: Turn, n: number): string[] {
   // into the metadata block (a turn's "# Title" renders inside its own section).
   if (turn.text.trim()) lines.push(closeOpenFence(turn.text.trimEnd()), '');
   if (turn.usage) {
-    lines.push(`_${turn.usage.inputTokens} input · ${turn.usage.outputTokens} output tokens_`, '');
+    lines.push(`_${usageLine(turn.usage, undefined)}_`, '');
   }
   for (const call of turn.toolCalls ?? []) lines.push(...renderToolCall(call));
   return lines;

@@ -8,6 +8,7 @@ import { COMMANDS, CONTEXT_KEYS, VIEWS } from '../common/ids';
 import { log } from '../common/log';
 import type { ConnectionManager } from '../connection/manager';
 import { ConnectionError } from '../connection/types';
+import { sessionUsageLine } from '../usage/register';
 import { exchangesLabel, groupSessions, relativeTime, type Group } from './grouping';
 import { SessionsModel } from './sessions-model';
 
@@ -55,8 +56,9 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         const item = new vscode.TreeItem(s.title, vscode.TreeItemCollapsibleState.None);
         item.id = `session:${s.sessionId}`;
         item.description = `${exchangesLabel(s.turnCount)} · ${relativeTime(s.updatedAt, new Date())}`;
+        const usage = sessionUsageLine(s.sessionId);
         item.tooltip = new vscode.MarkdownString(
-          `**${escapeMd(s.title)}**\n\n${exchangesLabel(s.turnCount)} · updated ${new Date(s.updatedAt).toLocaleString()}${s.taskId ? `\n\ntask: \`${s.taskId}\`` : ''}`,
+          `**${escapeMd(s.title)}**\n\n${exchangesLabel(s.turnCount)} · updated ${new Date(s.updatedAt).toLocaleString()}${s.taskId ? `\n\ntask: \`${s.taskId}\`` : ''}${usage ? `\n\n${escapeMd(usage)}` : ''}`,
         );
         item.iconPath = new vscode.ThemeIcon(s.taskId ? 'checklist' : 'comment-discussion');
         item.contextValue = 'session';

@@ -96,3 +96,15 @@ export function formatUsd(usd: number): string {
   if (usd < 0.0001) return '<$0.0001';
   return `$${Number(usd.toPrecision(2)).toString()}`;
 }
+
+/** The short form for a narrow header: "1.8k tokens · ~$0.012" (the full line is its tooltip). */
+export function shortUsageLine(usage: Usage, price: Price | undefined): string {
+  const total = Math.max(0, usage.inputTokens) + Math.max(0, usage.outputTokens);
+  const tokens =
+    total >= 1_000_000
+      ? `${(total / 1_000_000).toFixed(1)}M`
+      : total >= 1000
+        ? `${(total / 1000).toFixed(1)}k`
+        : String(Math.round(total));
+  return price ? `${tokens} tokens · ~${formatUsd(costOf(usage, price))}` : `${tokens} tokens`;
+}

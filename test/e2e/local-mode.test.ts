@@ -19,6 +19,8 @@ const NO_AWS = {
   AWS_CONFIG_FILE: join(mkdtempSync(join(tmpdir(), 'no-aws-')), 'config'),
   AWS_SHARED_CREDENTIALS_FILE: join(mkdtempSync(join(tmpdir(), 'no-aws-')), 'credentials'),
   AWS_EC2_METADATA_DISABLED: 'true',
+  // The status bar's account lookup (STS) stays on loopback: a closed port, so "account unknown".
+  AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
 };
 
 async function ask(workbench: Workbench, chat: Frame, text: string) {

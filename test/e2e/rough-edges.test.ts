@@ -47,6 +47,8 @@ describe('rough edges in real VS Code', function () {
         AWS_CONFIG_FILE: join(noAws, 'config'),
         AWS_SHARED_CREDENTIALS_FILE: join(noAws, 'credentials'),
         AWS_EC2_METADATA_DISABLED: 'true',
+        // The status bar's account lookup (STS) stays on loopback.
+        AWS_ENDPOINT_URL_STS: stack.aws.url,
       },
     }).start();
   });

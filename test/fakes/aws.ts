@@ -23,6 +23,8 @@ export class AwsFake {
   readonly calls: { action: string; params: Record<string, any> }[] = [];
   /** Stacks DescribeStacks knows; a missing name answers "does not exist". */
   stacks = new Map<string, FakeStack>();
+  /** Deployed templates by stack name (GetTemplate); change sets keep theirs under `stack/changeSet`. */
+  templates = new Map<string, string>();
   /** Rows every Logs Insights query returns (field name to value), after one `Running` poll. */
   logRows: Record<string, string>[] = [];
   private server: Server = createServer(async (req, res) => {
@@ -51,6 +53,7 @@ export class AwsFake {
   reset(): void {
     this.calls.length = 0;
     this.stacks.clear();
+    this.templates.clear();
     this.logRows = [];
   }
 
@@ -78,6 +81,7 @@ export class AwsFake {
         this.stacks.delete(p.StackName ?? '');
         return ok();
       case 'CreateChangeSet':
+        this.templates.set(`${p.StackName}/${p.ChangeSetName}`, p.TemplateBody ?? '');
         return ok(
           `<Id>arn:aws:cloudformation:us-east-1:123456789012:changeSet/${p.ChangeSetName}/1</Id><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/${p.StackName}/1</StackId>`,
         );
@@ -89,6 +93,15 @@ export class AwsFake {
         );
       case 'ExecuteChangeSet':
         return ok();
+      case 'GetTemplate': {
+        const key = p.ChangeSetName ? `${p.StackName}/${p.ChangeSetName}` : (p.StackName ?? '');
+        const body = this.templates.get(key);
+        if (body === undefined)
+          return error('ValidationError', `Stack with id ${p.StackName} does not exist`);
+        return ok(
+          `<TemplateBody>${xml(body)}</TemplateBody><StagesAvailable><member>Original</member></StagesAvailable>`,
+        );
+      }
       default:
         return error('InvalidAction', `the fake does not know ${action}`);
     }

@@ -43,7 +43,12 @@ suite('Cloud Engineer in VS Code', function () {
     await vscode.commands.executeCommand('cloudEngineer.chat.focus');
     await api.chat.send('hi');
     const answer = api.chat.snapshot.items.at(-1);
-    assert.deepEqual(answer, { kind: 'assistant', text: 'Hello from VS Code.', streaming: false });
+    assert.deepEqual(answer, {
+      kind: 'assistant',
+      text: 'Hello from VS Code.',
+      streaming: false,
+      usage: { inputTokens: 12, outputTokens: 3 },
+    });
     api.sessions.refresh();
     const groups = await api.sessions.getChildren();
     assert.equal(groups[0] && 'group' in groups[0] ? groups[0].group : undefined, 'Today');

@@ -14,6 +14,7 @@ import {
   type StreamEvent,
 } from '../protocol';
 import { decide, describeDecisions, executeDecisions, pendingCalls, type Decision } from './agent/approvals';
+import { callerAccount } from './agent/approval-target';
 import { toModelHistory } from './agent/history';
 import { MAX_TOOL_OUTPUT_CHARS, ModelCallError, runAgentTurn, TurnRecord } from './agent/loop';
 import { boundAnswer, hasToolBlocks, redactMessages } from './agent/stored-answer';
@@ -27,6 +28,8 @@ import { toolsForTurn, withNote, type TurnTools } from './mcp/turn-tools';
 import type { StoredTurn } from './memory/types';
 import type { ServiceDeps } from './service';
 import { fillTaskPrompt } from './tasks/fill';
+import { observeTurn } from './telemetry/observe';
+import { noopTelemetry, type TurnTelemetry } from './telemetry/types';
 
 /** How many past turns the model sees; older ones stay in memory for the user. */
 const HISTORY_TURNS = 40;
@@ -163,11 +166,29 @@ async function prepareApprovals(
   return { session, created: false, userTurnIndex: session.turnCount - 1, notices: [], decisions, turnTools };
 }
 
-export async function* streamChat(
+/** The turn's events, observed for metrics and traces on their way out. */
+export function streamChat(
   deps: ServiceDeps,
   actor: Actor,
   prepared: PreparedChat,
   signal: AbortSignal,
+): AsyncGenerator<StreamEvent> {
+  const turn = (deps.telemetry ?? noopTelemetry).turnStarted({
+    sessionId: prepared.session.sessionId,
+    actorId: actor.actorId,
+    modelId: deps.modelId,
+  });
+  for (const d of prepared.decisions ?? [])
+    if (d.verdict !== 'read-only') turn.approval(d.verdict === 'approve' ? 'approved' : 'denied', d.use.name);
+  return observeTurn(turn, runChat(deps, actor, prepared, signal, turn));
+}
+
+async function* runChat(
+  deps: ServiceDeps,
+  actor: Actor,
+  prepared: PreparedChat,
+  signal: AbortSignal,
+  turn: TurnTelemetry,
 ): AsyncGenerator<StreamEvent> {
   const { session } = prepared;
   yield { type: 'session', sessionId: session.sessionId, title: session.title, created: prepared.created };
@@ -181,6 +202,7 @@ export async function* streamChat(
     sessionId: session.sessionId,
     region: deps.region,
     ...(deps.credentials ? { credentials: deps.credentials } : {}),
+    callerAccount: () => callerAccount(deps.credentials, deps.region),
   };
   let failure: StreamEvent | undefined;
   try {
@@ -208,6 +230,7 @@ export async function* streamChat(
         signal,
         maxIterations: deps.maxIterations,
         toolGuard,
+        telemetry: turn,
         ...(deps.guardrail ? { guardrail: deps.guardrail } : {}),
         ...(deps.retry ? { retry: deps.retry } : {}),
       },

@@ -40,10 +40,25 @@ export const ApprovalDetails = z.object({
     )
     .optional(),
   capabilities: z.array(z.string()).optional(),
+  /**
+   * v1 extension: a stack change's templates as text, for reading and a diff. `deployed` is '' for
+   * a new stack and absent when it could not be read.
+   */
+  template: z
+    .object({ stackName: z.string(), proposed: z.string(), deployed: z.string().optional() })
+    .optional(),
   /** Said when the details could not be looked up, so the card never looks complete when it is not. */
   note: z.string().optional(),
 });
 export type ApprovalDetails = z.infer<typeof ApprovalDetails>;
+
+/** v1 extension: the AWS account and region a mutating call will run in, as its approval states them. */
+export const ApprovalTarget = z.object({
+  /** The 12-digit account id, or "unknown account" when it could not be looked up. */
+  account: z.string(),
+  region: z.string(),
+});
+export type ApprovalTarget = z.infer<typeof ApprovalTarget>;
 
 export const TurnToolCall = z.object({
   id: z.string(),
@@ -56,6 +71,8 @@ export const TurnToolCall = z.object({
   readOnly: z.boolean().optional(),
   /** v1 extension: for a pending call, what approving it will do (as in `approval_required`). */
   details: ApprovalDetails.optional(),
+  /** v1 extension: for a pending call, the account and region it will run in. */
+  target: ApprovalTarget.optional(),
 });
 export type TurnToolCall = z.infer<typeof TurnToolCall>;
 
@@ -278,6 +295,8 @@ export const StreamEvent = z.discriminatedUnion('type', [
     confirmText: z.string().optional(),
     /** v1 extension: what approving will do, in full (a change set's every resource change). */
     details: ApprovalDetails.optional(),
+    /** v1 extension: the AWS account and region the call will run in. */
+    target: ApprovalTarget.optional(),
   }),
   z.object({
     type: z.literal('guardrail'),

@@ -19,8 +19,12 @@ export function browserForgeryReason(
   headers: IncomingHttpHeaders,
   boundPort: number | undefined,
   invocation = true,
+  rawHeaders: readonly string[] = [],
 ): string | undefined {
   if (method === 'OPTIONS') return 'cross-origin requests are not served';
+  // Node keeps only the first of several Host lines; which one a proxy or cache used is unknown.
+  if (rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'host').length > 1)
+    return 'send one Host header';
   const host = parseHost(headers.host);
   if (!host || !LOOPBACK_NAMES.has(host.name) || host.port !== boundPort)
     return 'the Host header must name this loopback server (127.0.0.1, localhost or [::1] with its port)';

@@ -31,7 +31,13 @@ export interface HttpHostOptions {
 export function createHttpHost(backend: Backend, log: Logger, options: HttpHostOptions = {}): HttpHost {
   const localOnly = (options.authMode ?? (backend.auth === noAuth ? 'none' : 'cognito')) === 'none';
   const refuseForgeable = (req: IncomingMessage, invocation: boolean) => {
-    const reason = browserForgeryReason(req.method, req.headers, req.socket.localPort, invocation);
+    const reason = browserForgeryReason(
+      req.method,
+      req.headers,
+      req.socket.localPort,
+      invocation,
+      req.rawHeaders,
+    );
     if (reason) throw new ForbiddenError(reason);
   };
   const openStreams = new Set<AbortController>();

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { approvalDetailsHtml, fullInput, messageLabel, prettyOutput } from '../../../webview/cards';
+import {
+  approvalDetailsHtml,
+  approvalInput,
+  approvalTargetText,
+  fullInput,
+  messageLabel,
+  prettyOutput,
+} from '../../../webview/cards';
 
 describe('approval and tool cards', () => {
   it('shows the whole input of a call, however long (nothing past a cut can hide)', () => {
@@ -81,5 +88,56 @@ describe('approval and tool cards', () => {
   it('names who said each message', () => {
     assert.equal(messageLabel('user'), 'You said');
     assert.equal(messageLabel('assistant'), 'Cloud Engineer said');
+  });
+
+  it('states the account and region every approval runs in', () => {
+    assert.equal(
+      approvalTargetText({ account: '123456789012', region: 'eu-west-1' }),
+      'Runs in account 123456789012, region eu-west-1',
+    );
+    assert.equal(
+      approvalTargetText({ account: 'unknown account', region: 'us-east-1' }),
+      'Runs in unknown account, region us-east-1',
+    );
+  });
+
+  it('shows a JSON template as YAML in a scroll box with Open Diff, never as an escaped JSON string', () => {
+    const proposed = JSON.stringify({
+      Resources: {
+        Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: '<img src=x onerror=alert(1)>' } },
+      },
+    });
+    const html = approvalDetailsHtml({ template: { stackName: 'web', proposed, deployed: '' } });
+    assert.match(html, /<summary>Proposed template \(new stack\)<\/summary>/);
+    assert.match(
+      html,
+      /<pre tabindex="0" aria-label="Proposed template">Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n/,
+    );
+    assert.doesNotMatch(html, /\\"|\{"Resources"/, 'no JSON string escapes');
+    assert.doesNotMatch(html, /<img/, 'template text is escaped');
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match(
+      html,
+      /<vscode-button class="open-diff" data-action="openDiff"[^>]*>Open Diff<\/vscode-button>/,
+    );
+    // The exact call points at the template below instead of repeating it escaped.
+    const input = { stackName: 'web', templateBody: proposed };
+    const exact = approvalInput(input, { template: { stackName: 'web', proposed, deployed: '' } });
+    assert.doesNotMatch(exact, /AWS::S3::Bucket/);
+    assert.match(exact, /"templateBody": "\(the proposed template, shown below as YAML\)"/);
+    // Without the template in the details (or a different one), the exact call stays whole.
+    assert.equal(approvalInput(input, undefined), fullInput(input));
+    assert.equal(
+      approvalInput(input, { template: { stackName: 'web', proposed: 'other', deployed: '' } }),
+      fullInput(input),
+    );
+  });
+
+  it('offers no diff when the deployed template could not be read, and keeps YAML as written', () => {
+    const proposed =
+      'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn: {Value: !Ref Topic}\n';
+    const html = approvalDetailsHtml({ template: { stackName: 'web', proposed } });
+    assert.doesNotMatch(html, /open-diff/);
+    assert.match(html, /Arn: \{Value: !Ref Topic\}/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { ContentBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { DoneReason, StreamEvent, TurnToolCall } from '../../protocol';
+import type { TurnTelemetry } from '../telemetry/types';
 import type { ToolContext } from '../tools/types';
 import type { ToolRegistry } from '../tools/registry';
 import { classifyModelError, type ModelFailure } from './model-errors';
@@ -26,6 +27,8 @@ export interface AgentTurnOptions {
   guardrail?: { identifier: string; version: string; streamProcessingMode?: 'sync' | 'async' };
   /** Checks every tool result before the model reads it. */
   toolGuard?: ToolOutputGuard;
+  /** Told about each model call, for metrics and traces. */
+  telemetry?: TurnTelemetry;
   retry?: {
     attempts: number;
     baseDelayMs: number;
@@ -77,6 +80,7 @@ export async function* runAgentTurn(
     if (iteration >= maxIterations) return void (record.stopReason = 'max_iterations');
 
     let step: ModelStep;
+    const call = options.telemetry?.modelCall();
     try {
       step = yield* streamModelStep(options, {
         modelId: options.modelId,
@@ -85,6 +89,7 @@ export async function* runAgentTurn(
         toolConfig,
       });
     } catch (error) {
+      call?.end({ outcome: 'error' });
       if (error instanceof PartialStepError) error.step.flushInto(record, conversation);
       if (options.signal.aborted) return void (record.stopReason = 'cancelled');
       const cause = error instanceof PartialStepError ? error.cause : error;
@@ -92,6 +97,7 @@ export async function* runAgentTurn(
       record.failure = failure;
       throw new ModelCallError(failure, { cause });
     }
+    call?.end({ outcome: 'success', inputTokens: step.inputTokens, outputTokens: step.outputTokens });
     record.inputTokens += step.inputTokens;
     record.outputTokens += step.outputTokens;
     if (step.guardrailTrace !== undefined) record.guardrailTrace = step.guardrailTrace;

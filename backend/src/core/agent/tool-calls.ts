@@ -5,7 +5,8 @@
  * input is shown and stored redacted; the tool runs with the original.
  */
 import type { ContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import type { ApprovalDetails, StreamEvent } from '../../protocol';
+import type { ApprovalDetails, ApprovalTarget, StreamEvent } from '../../protocol';
+import { approvalTarget } from './approval-target';
 import { guardrailEvent } from '../guardrails/policy';
 import type { ToolRegistry } from '../tools/registry';
 import type { ToolContext } from '../tools/types';
@@ -88,6 +89,8 @@ export async function* runToolCalls(
     // The whole response waits: results for its read-only calls are produced when the turn resumes,
     // so the model sees every result of one response together, as Converse requires.
     const details = await approvalDetails(mutating, options);
+    const targets = new Map<string, ApprovalTarget>();
+    for (const use of mutating) targets.set(use.toolUseId, await approvalTarget(use.input, options.context));
     for (const use of uses) {
       const confirmText = confirmTextFor(options.tools, use);
       options.record.toolCalls.push({
@@ -98,6 +101,7 @@ export async function* runToolCalls(
         readOnly: options.tools.get(use.name)?.readOnly !== false,
         ...(confirmText ? { confirmText } : {}),
         ...(details.has(use.toolUseId) ? { details: details.get(use.toolUseId) } : {}),
+        ...(targets.has(use.toolUseId) ? { target: targets.get(use.toolUseId) } : {}),
       });
     }
     for (const use of mutating) {
@@ -112,6 +116,7 @@ export async function* runToolCalls(
           : `${use.name} changes your AWS resources and runs only after you approve this exact call.`,
         ...(confirmText ? { confirmText } : {}),
         ...(details.has(use.toolUseId) ? { details: details.get(use.toolUseId) } : {}),
+        target: targets.get(use.toolUseId)!,
       };
     }
     return { toolResults: [], waitingForApproval: true };
@@ -194,13 +199,14 @@ async function approvalDetails(
   for (const use of uses) {
     const tool = options.tools.get(use.name);
     const parsed = tool?.inputSchema.safeParse(use.input);
-    if (tool?.describeApproval && parsed?.success)
-      found.set(
-        use.toolUseId,
-        await tool
-          .describeApproval(parsed.data, options.context)
-          .catch(() => ({ note: 'What this call will do could not be looked up.' })),
-      );
+    if (tool?.describeApproval && parsed?.success) {
+      const details: ApprovalDetails = await tool
+        .describeApproval(parsed.data, options.context)
+        .catch(() => ({ note: 'What this call will do could not be looked up.' }));
+      // Templates are shown and stored as the input is: redacted.
+      if (details.template) details.template = redactValue(details.template).value as typeof details.template;
+      found.set(use.toolUseId, details);
+    }
   }
   return found;
 }

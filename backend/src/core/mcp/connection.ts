@@ -1,8 +1,8 @@
 /**
  * One MCP server, over streamable HTTP. Connects on first use, keeps the tool list for a short
  * while, and drops the connection when the server stops answering so the next use connects anew.
- * After a failure the server is left alone for a few seconds, so a dead server does not slow every
- * turn. The SDK loads on first use.
+ * After a failure the server is left alone for a while (10 s, doubling up to 5 min while it stays
+ * down), so a dead or unreachable server does not slow every turn. The SDK loads on first use.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Logger } from '../log';
@@ -23,7 +23,7 @@ export interface McpConnectionTimings {
   listTtlMs: number;
   /** Connecting and listing tools, together. */
   listTimeoutMs: number;
-  /** How long a server that failed is skipped. */
+  /** How long a server that failed is skipped (doubled for each failure in a row). */
   retryAfterMs: number;
   /** The largest HTTP response read from a server. */
   maxResponseBytes: number;
@@ -39,6 +39,7 @@ export const DEFAULT_TIMINGS: McpConnectionTimings = {
 /** Tools one server may offer the model; the rest are left out. */
 export const MAX_TOOLS_PER_SERVER = 64;
 const MAX_LIST_PAGES = 5;
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** JSON-RPC's "request timed out" (the SDK's ErrorCode.RequestTimeout). */
 const REQUEST_TIMEOUT = -32001;
 
@@ -50,6 +51,8 @@ export class McpConnection {
   private client: Promise<Client> | undefined;
   private listed: { at: number; tools: RemoteTool[] } | undefined;
   private failedAt: number | undefined;
+  /** Failures in a row: the wait before the next try doubles with each, up to five minutes. */
+  private failures = 0;
   private readonly timings: McpConnectionTimings;
 
   constructor(
@@ -69,7 +72,11 @@ export class McpConnection {
   async tools(signal: AbortSignal): Promise<RemoteTool[]> {
     const at = this.now();
     if (this.listed && at - this.listed.at < this.timings.listTtlMs) return this.listed.tools;
-    if (this.failedAt !== undefined && at - this.failedAt < this.timings.retryAfterMs)
+    const wait = Math.min(
+      this.timings.retryAfterMs * 2 ** Math.max(0, this.failures - 1),
+      MAX_RETRY_AFTER_MS,
+    );
+    if (this.failedAt !== undefined && at - this.failedAt < wait)
       throw new McpUnavailableError(`${this.name} failed moments ago`);
     const options = {
       timeout: this.timings.listTimeoutMs,
@@ -87,10 +94,12 @@ export class McpConnection {
       }
       this.listed = { at: this.now(), tools: tools.slice(0, MAX_TOOLS_PER_SERVER) };
       this.failedAt = undefined;
+      this.failures = 0;
       return this.listed.tools;
     } catch (error) {
       if (signal.aborted) throw error;
       this.failedAt = this.now();
+      this.failures++;
       this.listed = undefined;
       await this.reset();
       throw new McpUnavailableError(`${this.name} did not list its tools`, { cause: error });

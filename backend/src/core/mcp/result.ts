@@ -23,7 +23,7 @@ export interface CallResult {
 export function resultText(result: CallResult, maxChars = MAX_RESULT_CHARS): string {
   const parts = (result.content ?? []).map(describe).filter((t) => t !== '');
   let text = parts.join('\n\n');
-  if (text === '' && result.structuredContent !== undefined) text = JSON.stringify(result.structuredContent);
+  if (text === '' && result.structuredContent !== undefined) text = structuredText(result.structuredContent);
   if (text.length > maxChars)
     text = `${text.slice(0, maxChars)}\n[cut: ${text.length - maxChars} of ${text.length} characters; ask for less]`;
   if (result.isError) throw new ToolError(text || 'the MCP tool reported an error');
@@ -38,9 +38,21 @@ export function resultValue(result: CallResult, maxChars = MAX_RESULT_CHARS): un
   const text = resultText(result, maxChars);
   if (!/^\s*[[{]/.test(text)) return text;
   try {
-    return JSON.parse(text) as unknown;
+    const value = JSON.parse(text) as unknown;
+    // Nesting deeper than JSON.stringify recurses would fail where the loop writes the value out.
+    JSON.stringify(value);
+    return value;
   } catch {
     return text;
+  }
+}
+
+/** A server can nest JSON deeper than JSON.stringify recurses: that answer is refused, not thrown through. */
+function structuredText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    throw new ToolError('the MCP server answered with structured content too deeply nested to read');
   }
 }
 

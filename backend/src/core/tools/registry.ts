@@ -63,9 +63,14 @@ export class ToolRegistry {
     return this.byName.size;
   }
 
-  /** This registry plus `extra` (MCP servers' tools, for one turn), under the same mode; a built-in name wins. */
+  /**
+   * This registry plus `extra` (MCP servers' tools, for one turn), under the same mode; a built-in
+   * name wins, then the first extra of a name (server `a`'s `b__c` and server `a__b`'s `c` meet as
+   * `a__b__c`: a later server must not take over a name, or an approval, an earlier one holds).
+   */
   with(extra: readonly Tool<any>[]): ToolRegistry {
-    const added = extra.filter((t) => !this.byName.has(t.name));
+    const taken = new Set(this.byName.keys());
+    const added = extra.filter((t) => !taken.has(t.name) && taken.add(t.name));
     return added.length === 0 ? this : new ToolRegistry([...this.byName.values(), ...added], this.mode);
   }
 

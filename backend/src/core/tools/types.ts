@@ -13,6 +13,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The conversation the call belongs to, when it has one. */
   sessionId?: string;
+  /** The AWS account id of `credentials`, for approval cards; absent: cards say "unknown account". */
+  callerAccount?: () => Promise<string>;
 }
 
 export interface Tool<Input = unknown> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../../../backend/src/core/log';
+import { McpConnection } from '../../../../backend/src/core/mcp/connection';
 import { McpToolSource } from '../../../../backend/src/core/mcp/source';
 import { ToolRegistry } from '../../../../backend/src/core/tools/registry';
 import { ToolError, type ToolContext } from '../../../../backend/src/core/tools/types';
@@ -148,6 +149,27 @@ describe('MCP tool source (a real MCP server in-process)', () => {
       await s.close();
       await back.stop();
     }
+  });
+
+  it('waits longer before each new try while a server stays down', async () => {
+    let clock = 0;
+    const down = new McpConnection(
+      { name: 'down', url: 'http://127.0.0.1:9/mcp' },
+      silentLogger,
+      {},
+      () => clock,
+    );
+    const attempt = async (at: number) => {
+      clock = at;
+      const error = await down.tools(new AbortController().signal).then(
+        () => assert.fail('a closed port answered'),
+        (e: Error) => e,
+      );
+      return /moments ago/.test(error.message) ? 'skipped' : 'tried';
+    };
+    const seen = [];
+    for (const at of [0, 5_000, 10_000, 25_000, 30_000, 70_000]) seen.push(await attempt(at));
+    assert.deepEqual(seen, ['tried', 'skipped', 'tried', 'skipped', 'tried', 'tried']);
   });
 
   it('a server that goes away mid-call gives the model an error, and the next turn a note', async () => {

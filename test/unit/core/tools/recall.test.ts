@@ -161,6 +161,21 @@ describe('recall_past_conversations', () => {
     assert.equal(tool().inputSchema.safeParse({ query: 'x'.repeat(500) }).success, false);
   });
 
+  it('falls back to the session search when the long-term search fails', async () => {
+    const failing: MemoryStore & LongTermSearch = Object.assign(Object.create(memory), {
+      async searchLongTerm(): Promise<never> {
+        throw new Error('no long-term strategy');
+      },
+    });
+    const t = recallPastConversations(failing, () => NOW);
+    const out: any = await t.run(t.inputSchema.parse({ query: 'NAT gateway' }), ctx('alice'));
+    assert.equal(out.source, 'conversation text');
+    assert.deepEqual(
+      out.conversations.map((c: any) => c.sessionId),
+      ['a-vpc'],
+    );
+  });
+
   it('with AgentCore Memory, uses the long-term records of the caller, citing sessions that still exist', async () => {
     const asked: string[] = [];
     const longTerm: MemoryStore & LongTermSearch = Object.assign(Object.create(memory), {

@@ -46,7 +46,7 @@ describe('export: conversation as Markdown', () => {
     assert.match(out, /Tool call: `cloudformation_execute_change_set` — denied/);
     assert.match(out, /"name": "fn"/);
     assert.match(out, /Bucket\\\|x/, 'a pipe in a table cell is escaped');
-    assert.match(out, /1234 input · 567 output tokens/);
+    assert.match(out, /_1,234 in · 567 out tokens_/);
   });
 
   it('keeps fences in the text and the input from breaking the document', () => {

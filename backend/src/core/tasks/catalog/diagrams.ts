@@ -1,7 +1,8 @@
 import type { TaskDefinition } from '../types';
 import { CATEGORIES, region } from './common';
 
-const DRAW = 'Return the diagram as a fenced mermaid flowchart, followed by a short explanation.';
+const DRAW =
+  'Return the diagram as a fenced mermaid block (a flowchart, or architecture-beta with logos:aws-* service icons), followed by a short explanation.';
 
 export const DIAGRAM_TASKS: TaskDefinition[] = [
   {

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { ApprovalDetails } from '../../../protocol';
 import { AwsRegion, defineTool, ToolError, type ToolContext } from '../types';
 import { cloudFormation, StackName, summarizeChanges } from './client';
+import { reviewTemplates } from './review-templates';
 
 const WAIT_MS = 60_000;
 
@@ -29,6 +30,12 @@ export const cloudformationPlanChange = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: false,
+  // The card shows the template to be planned beside the deployed one (Open Diff).
+  describeApproval: (input, context) =>
+    reviewTemplates(
+      { stackName: input.stackName, proposed: input.templateBody, region: input.region },
+      context,
+    ),
   async run(input, context) {
     const { sdk, client } = await cloudFormation(context, input.region);
     const send = (command: any): Promise<any> => client.send(command, { abortSignal: context.signal });
@@ -96,7 +103,18 @@ export const cloudformationExecuteChangeSet = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: false,
-  describeApproval: (input, context) => describeChangeSet(input, context),
+  describeApproval: async (input, context) => {
+    const [changes, templates] = await Promise.all([
+      describeChangeSet(input, context),
+      reviewTemplates(input, context),
+    ]);
+    const note = [changes.note, templates.note].filter(Boolean).join(' ');
+    return {
+      ...changes,
+      ...(templates.template ? { template: templates.template } : {}),
+      ...(note ? { note } : {}),
+    };
+  },
   async run(input, context) {
     const { sdk, client } = await cloudFormation(context, input.region);
     try {

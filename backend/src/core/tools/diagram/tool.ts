@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { awsClientConfig, AwsRegion, defineTool, type ToolContext } from '../types';
+import { renderArchitecture } from './architecture';
 import { renderMermaid, type Inventory } from './mermaid';
 
 export const diagramFromInventory = defineTool({
@@ -7,7 +8,9 @@ export const diagramFromInventory = defineTool({
   description:
     'Draws the live architecture of a region (or one VPC) as a mermaid flowchart: VPCs, public and private subnets, EC2 ' +
     'instances, load balancers and their targets, RDS databases and Lambda functions, read from the account. The drawing ' +
-    'is deterministic, so it matches the account. Put the returned `mermaid` text verbatim in a ```mermaid block.',
+    'is deterministic, so it matches the account. Put the returned `mermaid` text verbatim in a ```mermaid block. ' +
+    'style "architecture" draws it as mermaid architecture-beta with AWS service icons (logos:aws-ec2, logos:aws-rds, …) ' +
+    'instead of a flowchart.',
   inputSchema: z.object({
     region: AwsRegion.optional(),
     vpcId: z
@@ -15,9 +18,13 @@ export const diagramFromInventory = defineTool({
       .regex(/^vpc-[0-9a-f]{8,17}$/)
       .optional()
       .describe('limit the drawing to one VPC'),
+    style: z
+      .enum(['flowchart', 'architecture'])
+      .optional()
+      .describe('flowchart (default), or architecture: architecture-beta with AWS service icons'),
   }),
   readOnly: true,
-  async run({ region, vpcId }, context) {
+  async run({ region, vpcId, style }, context) {
     const inventory = await readInventory(context, region ?? context.region, vpcId);
     return {
       region: inventory.region,
@@ -29,7 +36,7 @@ export const diagramFromInventory = defineTool({
         databases: inventory.databases.length,
         functions: inventory.functions.length,
       },
-      mermaid: renderMermaid(inventory),
+      mermaid: style === 'architecture' ? renderArchitecture(inventory) : renderMermaid(inventory),
     };
   },
 });

@@ -46,7 +46,8 @@ export function recallPastConversations(
         ...(input.withinDays ? { since: new Date(now().getTime() - input.withinDays * 86_400_000) } : {}),
         ...(context.sessionId ? { excludeSessionId: context.sessionId } : {}),
       };
-      let found = hasLongTermSearch(memory) ? await searchLongTerm(memory, q) : [];
+      // A memory without long-term strategies (or a failed search) still has the session search.
+      let found = hasLongTermSearch(memory) ? await searchLongTerm(memory, q).catch(() => []) : [];
       const source = found.length > 0 ? 'long-term memory' : 'conversation text';
       if (found.length === 0) found = await searchSessions(memory, q);
       if (found.length === 0)
