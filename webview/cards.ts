@@ -26,8 +26,20 @@ export function approvalInput(input: unknown, details: ApprovalDetails | undefin
 
 /** Where the call will run, said on every approval card. */
 export function approvalTargetText(target: ApprovalTarget): string {
-  const account = /^\d{12}$/.test(target.account) ? `account ${target.account}` : target.account;
-  return `Runs in ${account}, region ${target.region}`;
+  return `Runs in ${accountText(target)}, region ${target.region}`;
+}
+
+/** The same line as HTML: the account and the region each stay on one line (no break at `us-`). */
+export function approvalTargetHtml(target: ApprovalTarget): string {
+  return (
+    `<span class="codicon codicon-cloud" aria-hidden="true"></span> Runs in ` +
+    `<span class="nowrap">${escapeHtml(accountText(target))}</span>, ` +
+    `<span class="nowrap">region ${escapeHtml(target.region)}</span>`
+  );
+}
+
+function accountText(target: ApprovalTarget): string {
+  return /^\d{12}$/.test(target.account) ? `account ${target.account}` : target.account;
 }
 
 /**

@@ -4,11 +4,9 @@
  * and no `vscode`: the webview proposes the name, and the extension sanitizes it again on receipt.
  */
 
-export type DiagramFormat = 'svg' | 'png';
+import { safeFileName } from '../extension/export/file-name';
 
-const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
-const MAX_STEM = 80;
-const FALLBACK = 'diagram';
+export type DiagramFormat = 'svg' | 'png';
 
 /** The title a mermaid source gives itself, if any. */
 export function diagramTitle(source: string): string | undefined {
@@ -20,20 +18,7 @@ export function diagramTitle(source: string): string | undefined {
   return clean || undefined;
 }
 
-/** `<stem>.<format>`: no path separators, control, bidi or reserved characters, no dot files. */
+/** `<stem>.<format>`: no path separators, control, bidi or reserved names, no dot files. */
 export function diagramFileName(title: string | undefined, format: DiagramFormat): string {
-  let stem = (title ?? '')
-    .normalize('NFC')
-    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[.\s]+/, '')
-    .replace(/[.\s]+$/, '');
-  if (stem.length > MAX_STEM)
-    stem = [...stem]
-      .slice(0, MAX_STEM)
-      .join('')
-      .replace(/[.\s]+$/, '');
-  if (!stem || RESERVED.test(stem)) stem = stem ? `${stem}-${FALLBACK}` : FALLBACK;
-  return `${stem}.${format}`;
+  return safeFileName(title ?? '', format, 'diagram');
 }

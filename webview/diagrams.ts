@@ -38,6 +38,15 @@ function load(): Promise<Mermaid> {
         // SVG text, not HTML in foreignObject: an image draws it with the metrics mermaid measured.
         htmlLabels: false,
         flowchart: { htmlLabels: false },
+        // Metric charts: the default theme draws the first line in near-white (#ECECFF), which a
+        // spike disappears into; strong colours that read on the theme's ground instead.
+        themeVariables: {
+          xyChart: {
+            plotColorPalette: dark
+              ? '#4fc1ff, #ffb454, #7fd88f, #ff7b72, #c792ea'
+              : '#1f77b4, #ff7f0e, #2ca02c, #d62728, #9467bd',
+          },
+        },
       });
       resolve(mermaid);
     };

@@ -106,6 +106,8 @@ describe('diagrams in real VS Code', function () {
     assert.match(chart, /Lambda Errors \(Sum\)/);
     // The line: one path through all twelve points, in the chart's line plot.
     assert.match(chart, /<g class="line-plot-0"><path d="M[\d.,]+(?:L[\d.,]+){11}"/, 'the line is drawn');
+    // In a colour that stands out (the theme's default first colour is near-white).
+    assert.match(chart, /<g class="line-plot-0"><path [^>]*stroke="#1f77b4"/);
 
     const architecture = await svgOf(1);
     assert.match(architecture, /^<svg[\s>]/);

@@ -245,7 +245,7 @@ describe('chat rendering in real VS Code', function () {
     await ask('Add an admin user to web');
     const plan = chat.locator('.approval-card:not(.decided)');
     await plan.waitFor({ timeout: 30_000 });
-    const call = await plan.locator('.tool-input pre').textContent();
+    const call = (await plan.locator('.tool-input pre').allTextContents()).join('\n'); // the call, the template
     assert.match(call ?? '', /AdministratorAccess/, 'the whole input is on the card');
     assert.match(call ?? '', /CAPABILITY_IAM/);
     await plan.locator('vscode-button', { hasText: 'Deny' }).click();

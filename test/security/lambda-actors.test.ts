@@ -101,7 +101,7 @@ describe('security: the Lambda host keeps callers apart (dynamodb store)', funct
 
   it('refuses a missing, malformed or unknown token, and never echoes it', async () => {
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: 'tok-alice-0123456789abcdef' },
       { authorization: 'Basic tok-alice-0123456789abcdef' },
       { authorization: 'Bearer tok-evil-SHOULD-NOT-ECHO' },

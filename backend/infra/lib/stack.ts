@@ -52,6 +52,8 @@ export class BackendStack extends Stack {
       MEMORY_TABLE: table.table.tableName,
       MEMORY_RETENTION_DAYS: String(config.retentionDays),
       TOOLS_MODE: config.toolsMode,
+      // CloudWatch embedded-metric lines on stdout: the dashboard and alarms read them.
+      METRICS: 'emf',
     };
 
     let principal: iam.IGrantable;

@@ -56,8 +56,3 @@ export async function approvalTarget(input: unknown, context: ToolContext): Prom
     : UNKNOWN_ACCOUNT;
   return { account, region };
 }
-
-/** Forgets every account looked up (tests). */
-export function forgetCallerAccounts(): void {
-  defaultChain = undefined;
-}

@@ -149,12 +149,20 @@ export function guardToolOutput(toolName: string, text: string): { text: string;
   return { text: cleaned, events };
 }
 
+/**
+ * Tool output reaches the guard JSON-encoded, so a line break in a log line is the two characters
+ * `\n`, which would glue the next word to an `n` and hide it from `\b`. Escapes of white space read
+ * as spaces of the same length, so offsets still map back to the original.
+ */
+const ESCAPED_SPACE = /\\(?:[nrt]|u00(?:0[9aAdD]|20))/g;
+
 /** Instruction-like phrases, found on folded text (zero-width characters do not hide them). */
 function removeInstructions(text: string): string {
   const folded: FoldedText = foldForMatching(text);
+  const haystack = folded.text.replace(ESCAPED_SPACE, (escape) => ' '.repeat(escape.length));
   const ranges: [number, number][] = [];
   for (const marker of INJECTION_MARKERS) {
-    for (const m of folded.text.matchAll(marker)) {
+    for (const m of haystack.matchAll(marker)) {
       const range = originalRange(folded, m.index, m.index + m[0].length);
       if (!ranges.some(([s, e]) => range[0] < e && range[1] > s)) ranges.push(range);
     }

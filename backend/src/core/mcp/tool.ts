@@ -27,12 +27,29 @@ export function mcpTool(connection: McpConnection, remote: RemoteTool, exposedNa
     description: `[MCP server ${connection.name}] ${described}`.slice(0, MAX_DESCRIPTION_CHARS),
     inputSchema: Arguments,
     jsonSchema: modelSchema(remote.inputSchema),
-    readOnly:
-      remote.annotations?.readOnlyHint === true || !!connection.spec.readOnlyTools?.includes(remote.name),
+    readOnly: readOnlyOf(connection, remote),
     async run(input, context) {
       return resultValue(await connection.call(remote.name, input, context.signal));
     },
   });
+}
+
+/** Per server, the tools it ever listed as needing approval (for as long as this process runs). */
+const everMutating = new WeakMap<McpConnection, Set<string>>();
+
+/**
+ * A preset's lookup list, or the server's own `readOnlyHint`; but a tool the server once listed as
+ * changing things keeps needing approval when a later listing calls it read-only, so a server
+ * cannot turn a tool the user has been approving into one that runs unasked.
+ */
+function readOnlyOf(connection: McpConnection, remote: RemoteTool): boolean {
+  if (connection.spec.readOnlyTools?.includes(remote.name)) return true;
+  let seen = everMutating.get(connection);
+  if (!seen) everMutating.set(connection, (seen = new Set()));
+  if (remote.annotations?.readOnlyHint === true && !seen.has(remote.name)) return true;
+  // Bounded: a server inventing new names on every listing cannot grow this without end.
+  if (seen.size < 4096) seen.add(remote.name);
+  return false;
 }
 
 /** The server's input schema as Bedrock takes it: an object schema, without the `$schema` tag. */

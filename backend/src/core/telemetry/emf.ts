@@ -20,7 +20,11 @@ export function dimensionValue(value: string | undefined): string {
   return value !== undefined && /^[A-Za-z0-9][\w.:\-]{0,63}$/.test(value) ? value : 'other';
 }
 
-/** One EMF document: `Service` plus `dimensions`, each metric a top-level member. */
+/**
+ * One EMF document: `Service` plus `dimensions`, each metric a top-level member. A broken-down
+ * metric is also published under `Service` alone, the series the dashboard's totals and the
+ * alarms read (an error rate needs all errors, whatever their code).
+ */
 export function emfLine(
   dimensions: Record<string, string>,
   metrics: MetricValue[],
@@ -33,7 +37,10 @@ export function emfLine(
       CloudWatchMetrics: [
         {
           Namespace: METRICS_NAMESPACE,
-          Dimensions: [Object.keys(dims)],
+          Dimensions:
+            Object.keys(dims).length > 1
+              ? [Object.keys(SERVICE_DIMENSION), Object.keys(dims)]
+              : [Object.keys(dims)],
           Metrics: metrics.map((m) => ({ Name: m.name, Unit: m.unit })),
         },
       ],

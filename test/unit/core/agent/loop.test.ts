@@ -131,7 +131,15 @@ describe('runAgentTurn', () => {
       ['tool_call', 'approval_required'],
     );
     assert.deepEqual(record.toolCalls, [
-      { id: 't1', name: 'deploy', input: {}, status: 'pending', readOnly: false },
+      {
+        id: 't1',
+        name: 'deploy',
+        input: {},
+        status: 'pending',
+        readOnly: false,
+        // No account look-up in this context: the card still says where, and that the account is unknown.
+        target: { account: 'unknown account', region: 'us-east-1' },
+      },
     ]);
   });
 

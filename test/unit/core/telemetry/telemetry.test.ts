@@ -78,7 +78,9 @@ describe('telemetry', () => {
       const meta = line._aws.CloudWatchMetrics[0];
       assert.equal(meta.Namespace, METRICS_NAMESPACE);
       assert.equal(line.Service, 'cloud-engineer');
-      for (const dim of meta.Dimensions[0]) assert.equal(typeof line[dim], 'string', dim);
+      for (const dim of meta.Dimensions.flat()) assert.equal(typeof line[dim], 'string', dim);
+      // Every breakdown is also published under Service alone: the alarms' totals read that one.
+      assert.deepEqual(meta.Dimensions[0], ['Service']);
       for (const m of meta.Metrics) assert.equal(typeof line[m.Name], 'number', m.Name);
     }
     const text = JSON.stringify(lines);
@@ -129,7 +131,9 @@ describe('telemetry', () => {
       'x'.repeat(100),
     ]);
     turn.end({ outcome: 'error', errorCode: 'not a code' });
-    const values = lines.flatMap((l) => l._aws.CloudWatchMetrics[0].Dimensions[0].map((d: string) => l[d]));
+    const values = lines.flatMap((l) =>
+      l._aws.CloudWatchMetrics[0].Dimensions.flat().map((d: string) => l[d]),
+    );
     assert.deepEqual([...new Set(values)].sort(), [
       'cloud-engineer',
       'other',

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
-import { CloudFormationClient, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeChangeSetCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { StreamEvent } from '../../../../backend/src/protocol';
-import { cloudformationExecuteChangeSet } from '../../../../backend/src/core/tools/cloudformation/change';
+import { callerAccount } from '../../../../backend/src/core/agent/approval-target';
+import {
+  cloudformationExecuteChangeSet,
+  cloudformationPlanChange,
+} from '../../../../backend/src/core/tools/cloudformation/change';
+import { MAX_TEMPLATE_CHARS } from '../../../../backend/src/core/tools/cloudformation/review-templates';
 import { z } from 'zod';
 import { TurnRecord } from '../../../../backend/src/core/agent/loop';
 import { runToolCalls } from '../../../../backend/src/core/agent/tool-calls';
@@ -13,12 +23,19 @@ const input = cloudformationExecuteChangeSet.inputSchema.parse({ stackName: 'web
 
 describe('approving a change set shows what it will do', () => {
   // A stub of our own, put back after: another suite holds an aws-sdk-client-mock of this client.
+  // DescribeChangeSet pages come from `replies` in order; the templates from `templates`.
   let replies: (() => unknown)[] = [];
   const calls: DescribeChangeSetCommand[] = [];
+  const templateCalls: GetTemplateCommand[] = [];
+  let templates: (input: GetTemplateCommand['input']) => unknown = () => ({ TemplateBody: '' });
   let original: CloudFormationClient['send'];
   before(() => {
     original = CloudFormationClient.prototype.send;
     CloudFormationClient.prototype.send = async function (command: unknown) {
+      if (command instanceof GetTemplateCommand) {
+        templateCalls.push(command);
+        return templates(command.input);
+      }
       calls.push(command as DescribeChangeSetCommand);
       return replies.shift()!();
     } as CloudFormationClient['send'];
@@ -29,6 +46,8 @@ describe('approving a change set shows what it will do', () => {
   afterEach(() => {
     replies = [];
     calls.length = 0;
+    templateCalls.length = 0;
+    templates = () => ({ TemplateBody: '' });
   });
 
   it('lists every resource change across pages, with replacement, and every capability', async () => {
@@ -99,9 +118,76 @@ describe('approving a change set shows what it will do', () => {
         });
       },
     ];
+    templates = () => {
+      throw Object.assign(new Error('ChangeSet [cs-1] does not exist'), {
+        name: 'ChangeSetNotFoundException',
+      });
+    };
     const details = await cloudformationExecuteChangeSet.describeApproval!(input, context);
     assert.equal(details.changes, undefined);
+    assert.equal(details.template, undefined);
     assert.match(details.note!, /could not be described \(ChangeSet \[cs-1\] does not exist\)/);
+    assert.match(details.note!, /proposed template could not be read/);
+  });
+
+  it('fetches the deployed template and the change set’s own, Original stage', async () => {
+    replies = [() => ({ Changes: [] })];
+    templates = (i) => ({
+      TemplateBody: i.ChangeSetName ? '{"Resources":{"B":{}}}' : '{"Resources":{"A":{}}}',
+    });
+    const details = await cloudformationExecuteChangeSet.describeApproval!(input, context);
+    assert.deepEqual(details.template, {
+      stackName: 'web',
+      proposed: '{"Resources":{"B":{}}}',
+      deployed: '{"Resources":{"A":{}}}',
+    });
+    assert.deepEqual(
+      templateCalls
+        .map((c) => c.input)
+        .sort((a, b) => String(a.ChangeSetName).localeCompare(String(b.ChangeSetName))),
+      [
+        { StackName: 'web', ChangeSetName: 'cs-1', TemplateStage: 'Original' },
+        { StackName: 'web', TemplateStage: 'Original' },
+      ],
+    );
+  });
+
+  it('plans a new stack against an empty deployed side, with the input as the proposed template', async () => {
+    const templateBody = 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
+    templates = () => {
+      throw Object.assign(new Error('Stack with id web does not exist'), { name: 'ValidationError' });
+    };
+    const plan = cloudformationPlanChange.inputSchema.parse({
+      stackName: 'web',
+      templateBody,
+      region: 'eu-west-1',
+    });
+    const details = await cloudformationPlanChange.describeApproval!(plan, context);
+    assert.deepEqual(details, { template: { stackName: 'web', proposed: templateBody, deployed: '' } });
+    assert.deepEqual(
+      templateCalls.map((c) => c.input),
+      [{ StackName: 'web', TemplateStage: 'Original' }],
+    );
+  });
+
+  it('offers no diff when the deployed template cannot be read, and says why', async () => {
+    templates = () => {
+      throw Object.assign(new Error('User is not authorized to perform cloudformation:GetTemplate'), {
+        name: 'AccessDenied',
+      });
+    };
+    const plan = cloudformationPlanChange.inputSchema.parse({ stackName: 'web', templateBody: '{}' });
+    const details = await cloudformationPlanChange.describeApproval!(plan, context);
+    assert.deepEqual(details.template, { stackName: 'web', proposed: '{}' });
+    assert.match(details.note!, /deployed template could not be read \(User is not authorized/);
+  });
+
+  it('leaves out templates past the size bound rather than showing part of one', async () => {
+    templates = () => ({ TemplateBody: 'x'.repeat(MAX_TEMPLATE_CHARS + 1) });
+    const plan = cloudformationPlanChange.inputSchema.parse({ stackName: 'web', templateBody: '{}' });
+    const details = await cloudformationPlanChange.describeApproval!(plan, context);
+    assert.equal(details.template, undefined);
+    assert.match(details.note!, /larger than 200 KB/);
   });
 });
 
@@ -114,7 +200,7 @@ describe('the approval event carries the details, and results their whole text',
     defineTool({
       name: 'execute_thing',
       description: 'd',
-      inputSchema: z.object({ id: z.string() }),
+      inputSchema: z.object({ id: z.string(), region: z.string().optional() }),
       readOnly: false,
       describeApproval: async () => details,
       run: async () => ({}),
@@ -149,6 +235,67 @@ describe('the approval event carries the details, and results their whole text',
     assert.deepEqual(record.toolCalls[0]!.details, details);
   });
 
+  it('states the account (looked up by the context) and the region the call names', async () => {
+    const record = new TurnRecord();
+    const events = await drain(
+      runToolCalls([{ toolUseId: 't3', name: 'execute_thing', input: { id: 'x', region: 'eu-west-1' } }], {
+        tools,
+        context: { ...context, callerAccount: async () => '123456789012' },
+        maxOutputChars: 10_000,
+        record,
+      }),
+    );
+    const approval = events.find((e) => e.type === 'approval_required');
+    const target = { account: '123456789012', region: 'eu-west-1' };
+    assert.deepEqual(approval?.type === 'approval_required' && approval.target, target);
+    assert.deepEqual(record.toolCalls[0]!.target, target);
+    assert.deepEqual(StreamEvent.parse(approval), approval, 'the event is valid as the protocol declares it');
+  });
+
+  it('says "unknown account" when the look-up fails, with the default region', async () => {
+    const events = await drain(
+      runToolCalls([{ toolUseId: 't4', name: 'execute_thing', input: { id: 'x' } }], {
+        tools,
+        context: { ...context, callerAccount: async () => Promise.reject(new Error('ExpiredToken')) },
+        maxOutputChars: 10_000,
+        record: new TurnRecord(),
+      }),
+    );
+    const approval = events.find((e) => e.type === 'approval_required');
+    assert.deepEqual(approval?.type === 'approval_required' && approval.target, {
+      account: 'unknown account',
+      region: 'us-east-1',
+    });
+  });
+
+  it('redacts secrets in the templates shown and stored, as it does the input', async () => {
+    const secret = 'postgres://app:s3cretpassword@db.example.com/app';
+    const withTemplate = new ToolRegistry([
+      defineTool({
+        name: 'plan_thing',
+        description: 'd',
+        inputSchema: z.object({}),
+        readOnly: false,
+        describeApproval: async () => ({
+          template: { stackName: 'web', proposed: `Url: ${secret}\n`, deployed: `Url: ${secret}\n` },
+        }),
+        run: async () => ({}),
+      }),
+    ]);
+    const record = new TurnRecord();
+    const events = await drain(
+      runToolCalls([{ toolUseId: 't5', name: 'plan_thing', input: {} }], {
+        tools: withTemplate,
+        context,
+        maxOutputChars: 10_000,
+        record,
+      }),
+    );
+    const shown = JSON.stringify(events) + JSON.stringify(record.toolCalls);
+    assert.doesNotMatch(shown, /s3cretpassword/);
+    assert.match(shown, /db\.example\.com/);
+  });
+
   it('sends the whole result text with the short summary', async () => {
     const events = await drain(
       runToolCalls([{ toolUseId: 't2', name: 'read_thing', input: {} }], {
@@ -162,5 +309,49 @@ describe('the approval event carries the details, and results their whole text',
     assert.ok(result?.type === 'tool_result');
     assert.ok(result.summary.length <= 200);
     assert.match(result.output!, /row-49/);
+  });
+});
+
+describe('the account an approval names', () => {
+  let original: STSClient['send'];
+  let answers: (() => unknown)[] = [];
+  let sent = 0;
+  before(() => {
+    original = STSClient.prototype.send;
+    STSClient.prototype.send = async function (command: unknown) {
+      assert.ok(command instanceof GetCallerIdentityCommand);
+      sent++;
+      return answers.shift()!();
+    } as STSClient['send'];
+  });
+  after(() => {
+    STSClient.prototype.send = original;
+  });
+
+  it('asks STS once per credentials, and again after a failure', async () => {
+    sent = 0;
+    const credentials = async () => ({ accessKeyId: 'AKIDTEST', secretAccessKey: 'not-real' });
+    answers = [
+      () => Promise.reject(new Error('ExpiredToken')),
+      () => ({ Account: '210987654321' }),
+      () => assert.fail('cached: not asked again'),
+    ];
+    await assert.rejects(callerAccount(credentials, 'us-east-1'));
+    assert.equal(await callerAccount(credentials, 'us-east-1'), '210987654321');
+    assert.equal(await callerAccount(credentials, 'eu-west-1'), '210987654321');
+    assert.equal(sent, 2);
+    // Other credentials are other accounts.
+    answers = [() => ({ Account: '111122223333' })];
+    assert.equal(
+      await callerAccount(async () => ({ accessKeyId: 'B', secretAccessKey: 'b' }), 'us-east-1'),
+      '111122223333',
+    );
+  });
+
+  it('takes nothing but a 12-digit account id from the answer', async () => {
+    answers = [() => ({ Account: '<b>123</b>' })];
+    await assert.rejects(
+      callerAccount(async () => ({ accessKeyId: 'C', secretAccessKey: 'c' }), 'us-east-1'),
+    );
   });
 });

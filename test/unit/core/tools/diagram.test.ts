@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import logos from '@iconify-json/logos/icons.json';
+import { SYSTEM_PROMPT } from '../../../../backend/src/core/prompts/system';
+import { archLabel, renderArchitecture } from '../../../../backend/src/core/tools/diagram/architecture';
+import { AWS_ICONS } from '../../../../backend/src/core/tools/diagram/aws-icons';
+import { diagramFromInventory } from '../../../../backend/src/core/tools/diagram/tool';
 import { renderMermaid, type Inventory } from '../../../../backend/src/core/tools/diagram/mermaid';
 
 const inventory: Inventory = {
@@ -53,5 +58,72 @@ describe('renderMermaid', () => {
     assert.match(out, /n_lb_web --> n_i_1\n {2}n_lb_web --> n_i_2$/);
     assert.doesNotMatch(out, /i_missing/, 'no edge to a target that is not drawn');
     assert.match(out, /n_fn_cron\("λ cron<br\/>nodejs20\.x"\)/);
+  });
+});
+
+/** The same account, one instance tagged to break out of its label. */
+const hostile: Inventory = {
+  ...inventory,
+  instances: [
+    { id: 'i-2', subnetId: 'subnet-b', vpcId: 'vpc-2', name: 'app] in x\nservice evil(', type: 't3.small' },
+    { id: 'i-1', subnetId: 'subnet-b', vpcId: 'vpc-2', name: 'app-1', type: 't3.small' },
+  ],
+};
+
+describe('renderArchitecture (architecture-beta with AWS icons)', () => {
+  it('draws the same text whatever order the inventory came in', () => {
+    const shuffled: Inventory = {
+      ...hostile,
+      subnets: [...hostile.subnets].reverse(),
+      instances: [...hostile.instances].reverse(),
+    };
+    assert.equal(renderArchitecture(shuffled), renderArchitecture(hostile));
+  });
+
+  it('groups subnets in VPCs with AWS icons and links load balancers to their targets', () => {
+    const out = renderArchitecture(hostile);
+    const lines = out.split('\n');
+    assert.equal(lines[0], 'architecture-beta');
+    assert.ok(lines.includes('  group n_vpc_2(logos:aws-vpc)[VPC main 10.0.0.0/16]'));
+    assert.ok(lines.includes('  group n_subnet_a(cloud)[public public-a 10.0.1.0/24 us-east-1a] in n_vpc_2'));
+    assert.ok(lines.includes('  service n_i_1(logos:aws-ec2)[EC2 app-1 t3.small] in n_subnet_b'));
+    assert.ok(
+      lines.includes('  service n_db_orders(logos:aws-rds)[RDS orders postgres Multi-AZ] in n_vpc_2'),
+    );
+    assert.ok(lines.includes('  service n_lb_web(logos:aws-elb)[ALB web internet-facing] in n_vpc_2'));
+    assert.ok(lines.includes('  service n_fn_cron(logos:aws-lambda)[cron nodejs20.x]'));
+    assert.ok(lines.includes('  n_internet:R --> L:n_lb_web'));
+    assert.ok(lines.includes('  n_lb_web:R --> L:n_i_1') && lines.includes('  n_lb_web:R --> L:n_i_2'));
+    assert.doesNotMatch(out, /i_missing/, 'no edge to a target that is not drawn');
+    // An empty subnet still shows (a group is drawn around its members).
+    assert.ok(lines.includes('  service n_subnet_a_empty(cloud)[empty] in n_subnet_a'));
+  });
+
+  it('keeps hostile tag values inside their label', () => {
+    const out = renderArchitecture(hostile);
+    const line = out.split('\n').find((l) => l.includes('n_i_2('))!;
+    assert.equal(line, '  service n_i_2(logos:aws-ec2)[EC2 app in x service evil t3.small] in n_subnet_b');
+    assert.ok(!out.split('\n').some((l) => l.trim().startsWith('service evil')));
+    assert.equal(archLabel('[]\n\r'), '-');
+    assert.equal(archLabel('x'.repeat(500)).length, 80);
+  });
+
+  it('uses only icons the chat bundles, and the list is the whole AWS subset of the logos set', () => {
+    const bundled = Object.keys(logos.icons).filter((n) => n === 'aws' || n.startsWith('aws-'));
+    assert.deepEqual([...AWS_ICONS].sort(), bundled.sort());
+    for (const [, icon] of renderArchitecture(hostile).matchAll(/\(logos:([a-z0-9-]+)\)/g))
+      assert.ok((AWS_ICONS as readonly string[]).includes(icon!), icon);
+    // The system prompt names icons the chat can draw, and no others.
+    const named = /logos:aws-<name> for ([^;]+?); also/.exec(SYSTEM_PROMPT)?.[1];
+    assert.ok(named, 'the system prompt lists the icons');
+    for (const name of named.replace(/ and more$/, '').split(/, | and /))
+      assert.ok((AWS_ICONS as readonly string[]).includes(`aws-${name}`), name);
+  });
+
+  it('offers the style as a validated input, flowchart by default', () => {
+    const schema = diagramFromInventory.inputSchema;
+    assert.ok(schema.safeParse({ style: 'architecture' }).success);
+    assert.ok(schema.safeParse({}).success);
+    assert.equal(schema.safeParse({ style: 'architecture-beta\nservice x' }).success, false);
   });
 });

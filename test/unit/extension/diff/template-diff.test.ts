@@ -58,7 +58,7 @@ describe('template diff', () => {
     const arn = 'arn:aws:cloudformation:us-east-1:123456789012:stack/web-app/0f1e';
     assert.equal(templatePath('k', 'proposed', arn), '/k/proposed/web-app.yaml');
     // Whatever a stack name holds cannot leave its path segment.
-    assert.equal(templatePath('k', 'proposed', '../../etc/passwd'), '/k/proposed/------etc-passwd.yaml');
+    assert.equal(templatePath('k', 'proposed', '../../etc/passwd'), '/k/proposed/--.yaml');
     assert.throws(() => templatePath('../x', 'deployed', 'web'));
     for (const bad of [
       '/k/other/web.yaml',
