@@ -2,6 +2,7 @@
 import {
   approvalDetailsHtml,
   approvalInput,
+  approvalTargetHtml,
   approvalTargetText,
   fullInput,
   messageLabel,
@@ -74,7 +75,12 @@ function approvalCard(item: Extract<Item, { kind: 'approval' }>, send: Send): HT
   const head = div('approval-head');
   head.innerHTML = `<span class="codicon codicon-warning" aria-hidden="true"></span><span class="tool-name">${escapeHtml(toolLabel(item.name))}</span><span class="approval-badge">${item.decision === 'approve' ? 'approved' : item.decision === 'deny' ? 'denied' : 'needs approval'}</span>`;
   el.append(head);
-  if (item.target) el.append(div('approval-target', approvalTargetText(item.target)));
+  if (item.target) {
+    const where = div('approval-target');
+    where.innerHTML = approvalTargetHtml(item.target); // every value escaped
+    where.title = approvalTargetText(item.target);
+    el.append(where);
+  }
   el.append(div('approval-reason', item.reason));
   // Everything approved is on the card: the whole input in a scrolling box, and what it will do.
   const input = approvalInput(item.input, item.details);

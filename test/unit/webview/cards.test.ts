@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   approvalDetailsHtml,
   approvalInput,
+  approvalTargetHtml,
   approvalTargetText,
   fullInput,
   messageLabel,
@@ -99,6 +100,11 @@ describe('approval and tool cards', () => {
       approvalTargetText({ account: 'unknown account', region: 'us-east-1' }),
       'Runs in unknown account, region us-east-1',
     );
+    // As HTML: each part kept on one line, and what the model wrote as a region escaped.
+    const html = approvalTargetHtml({ account: '123456789012', region: '<img src=x onerror=alert(1)>' });
+    assert.match(html, /<span class="nowrap">account 123456789012<\/span>/);
+    assert.match(html, /<span class="nowrap">region &lt;img src=x onerror=alert\(1\)&gt;<\/span>/);
+    assert.doesNotMatch(html, /<img/);
   });
 
   it('shows a JSON template as YAML in a scroll box with Open Diff, never as an escaped JSON string', () => {

@@ -97,8 +97,9 @@ export function redactText(text: string): Redaction {
  * Redacts `text` from offset `from` on, reading what comes before it as context (a label, a
  * lookbehind) without changing it. A find that began before `from` is redacted from `from`.
  */
-export function redactFrom(text: string, from: number): Redaction {
-  const findings = findSecrets(text).filter((f) => f.end > from);
+export function redactFrom(text: string, from: number, matchOn: string = text): Redaction {
+  // `matchOn` is `text` as the detectors should read it, of the same length (escapes as spaces).
+  const findings = findSecrets(matchOn).filter((f) => f.end > from);
   if (findings.length === 0) return { text: from ? text.slice(from) : text, categories: [] };
   let out = '';
   let at = from;
@@ -126,7 +127,7 @@ export function guardrailEvent(
  */
 export function guardToolOutput(toolName: string, text: string): { text: string; events: StreamEvent[] } {
   const events: StreamEvent[] = [];
-  const redacted = redactText(text);
+  const redacted = redactFrom(text, 0, escapesAsSpaces(text));
   if (redacted.categories.length > 0) {
     events.push(
       guardrailEvent(
@@ -151,15 +152,20 @@ export function guardToolOutput(toolName: string, text: string): { text: string;
 
 /**
  * Tool output reaches the guard JSON-encoded, so a line break in a log line is the two characters
- * `\n`, which would glue the next word to an `n` and hide it from `\b`. Escapes of white space read
+ * `\n`, which would glue the next word (an instruction, a token, a labeled secret's value) to an
+ * `n` and hide it from the detectors. Escapes of white space read
  * as spaces of the same length, so offsets still map back to the original.
  */
 const ESCAPED_SPACE = /\\(?:[nrt]|u00(?:0[9aAdD]|20))/g;
 
+function escapesAsSpaces(text: string): string {
+  return text.replace(ESCAPED_SPACE, (escape) => ' '.repeat(escape.length));
+}
+
 /** Instruction-like phrases, found on folded text (zero-width characters do not hide them). */
 function removeInstructions(text: string): string {
   const folded: FoldedText = foldForMatching(text);
-  const haystack = folded.text.replace(ESCAPED_SPACE, (escape) => ' '.repeat(escape.length));
+  const haystack = escapesAsSpaces(folded.text);
   const ranges: [number, number][] = [];
   for (const marker of INJECTION_MARKERS) {
     for (const m of haystack.matchAll(marker)) {

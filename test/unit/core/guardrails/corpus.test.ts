@@ -72,6 +72,28 @@ describe('guardrail policy on the labeled corpus', function () {
     assert.equal(guardToolOutput('aws_read', path).text, path);
   });
 
+  it('finds secrets behind JSON-escaped line breaks, and keeps the JSON valid', () => {
+    const token = 'ghp_1234567890abcdefghijklmnopqrstuvwxyz12';
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    for (const value of [
+      `build log\n${token}\nnext line`,
+      `aws_secret_access_key\n=${secret}`,
+      `aws_secret_access_key:\n${secret}`,
+      `password:\nhunter2hunter2`,
+      `x\t${token}`,
+      `a\r\n${token}`,
+    ]) {
+      const encoded = JSON.stringify({ logs: [{ message: value }] });
+      const { text, events } = guardToolOutput('logs_insights_query', encoded);
+      assert.doesNotMatch(text, /ghp_1234|wJalrXUtnFEMI|hunter2/, encoded);
+      assert.ok(
+        events.some((e) => e.type === 'guardrail'),
+        encoded,
+      );
+      assert.doesNotThrow(() => JSON.parse(text), `${text} stays valid JSON`);
+    }
+  });
+
   it('finds instructions hidden by zero-width characters', () => {
     const { text, events } = guardToolOutput(
       'aws_read',

@@ -1,9 +1,24 @@
 import assert from 'node:assert/strict';
+import {
+  DescribeInstancesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
 import logos from '@iconify-json/logos/icons.json';
 import { SYSTEM_PROMPT } from '../../../../backend/src/core/prompts/system';
 import { archLabel, renderArchitecture } from '../../../../backend/src/core/tools/diagram/architecture';
 import { AWS_ICONS } from '../../../../backend/src/core/tools/diagram/aws-icons';
 import { diagramFromInventory } from '../../../../backend/src/core/tools/diagram/tool';
+import type { ToolContext } from '../../../../backend/src/core/tools/types';
 import { renderMermaid, type Inventory } from '../../../../backend/src/core/tools/diagram/mermaid';
 
 const inventory: Inventory = {
@@ -125,5 +140,57 @@ describe('renderArchitecture (architecture-beta with AWS icons)', () => {
     assert.ok(schema.safeParse({ style: 'architecture' }).success);
     assert.ok(schema.safeParse({}).success);
     assert.equal(schema.safeParse({ style: 'architecture-beta\nservice x' }).success, false);
+  });
+});
+
+describe('diagram_from_inventory against the AWS APIs', () => {
+  const ec2 = mockClient(EC2Client);
+  const elb = mockClient(ElasticLoadBalancingV2Client);
+  const rds = mockClient(RDSClient);
+  const lambda = mockClient(LambdaClient);
+  afterEach(() => [ec2, elb, rds, lambda].forEach((m) => m.reset()));
+  const context: ToolContext = { actorId: 'a', region: 'eu-west-1', signal: new AbortController().signal };
+
+  beforeEach(() => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a1b2c3d', CidrBlock: '10.0.0.0/16' }] });
+    ec2.on(DescribeSubnetsCommand).resolves({
+      Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-0a1b2c3d', CidrBlock: '10.0.1.0/24' }],
+    });
+    ec2.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          VpcId: 'vpc-0a1b2c3d',
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1' }],
+          Associations: [{ SubnetId: 'subnet-1' }],
+        },
+      ],
+    });
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: 'i-1', SubnetId: 'subnet-1', InstanceType: 't3.micro', State: { Name: 'running' } },
+          ],
+        },
+      ],
+    });
+    elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    lambda.on(ListFunctionsCommand).resolves({ Functions: [{ FunctionName: 'api', Runtime: 'nodejs20.x' }] });
+  });
+
+  it('draws a flowchart by default and architecture-beta with AWS icons on request', async () => {
+    type Drawn = { mermaid: string; counts: Record<string, number> };
+    const flow = (await diagramFromInventory.run({}, context)) as Drawn;
+    assert.match(flow.mermaid, /^flowchart TB\n/);
+    const arch = (await diagramFromInventory.run({ style: 'architecture' }, context)) as Drawn;
+    assert.match(arch.mermaid, /^architecture-beta\n/);
+    assert.match(arch.mermaid, /service n_i_1\(logos:aws-ec2\)\[EC2 i-1 t3\.micro\] in n_subnet_1/);
+    assert.match(
+      arch.mermaid,
+      /group n_subnet_1\(cloud\)\[public subnet-1 10\.0\.1\.0\/24\] in n_vpc_0a1b2c3d/,
+    );
+    assert.match(arch.mermaid, /service n_fn_api\(logos:aws-lambda\)\[api nodejs20\.x\]/);
+    assert.deepEqual(arch.counts, flow.counts);
   });
 });
