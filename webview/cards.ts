@@ -4,7 +4,6 @@
  * whole text when expanded.
  */
 import type { ApprovalDetails, ApprovalTarget } from '../backend/src/protocol';
-import { templateAsYaml } from '../extension/diff/template-yaml';
 import { escapeHtml } from './render';
 
 /** A tool's whole input, pretty-printed; empty for none. */
@@ -19,8 +18,7 @@ export function fullInput(input: unknown): string {
  */
 export function approvalInput(input: unknown, details: ApprovalDetails | undefined): string {
   const body = (input as { templateBody?: unknown } | null)?.templateBody;
-  if (!details?.template || typeof body !== 'string' || body !== details.template.proposed)
-    return fullInput(input);
+  if (!details?.template?.fromInput || typeof body !== 'string') return fullInput(input);
   return fullInput({ ...(input as object), templateBody: '(the proposed template, shown below as YAML)' });
 }
 
@@ -32,7 +30,7 @@ export function approvalTargetText(target: ApprovalTarget): string {
 /** The same line as HTML: the account and the region each stay on one line (no break at `us-`). */
 export function approvalTargetHtml(target: ApprovalTarget): string {
   return (
-    `<span class="codicon codicon-cloud" aria-hidden="true"></span> Runs in ` +
+    `<span class="codicon codicon-cloud" aria-hidden="true"></span>Runs in ` +
     `<span class="nowrap">${escapeHtml(accountText(target))}</span>, ` +
     `<span class="nowrap">region ${escapeHtml(target.region)}</span>`
   );
@@ -106,7 +104,7 @@ export function approvalDetailsHtml(details: ApprovalDetails): string {
 
 /** The proposed template as readable YAML in a scrolling box, and Open Diff when there is a deployed side. */
 function templateHtml(template: NonNullable<ApprovalDetails['template']>): string {
-  const yaml = templateAsYaml(template.proposed);
+  const yaml = template.proposed; // YAML already: the backend converts JSON templates
   const against =
     template.deployed === undefined
       ? ''

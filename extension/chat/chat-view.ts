@@ -122,7 +122,9 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
       }
       case 'saveDiagram':
         return saveDiagram(message).catch((error: unknown) => {
-          void vscode.window.showErrorMessage(`Cloud Engineer: could not save the diagram: ${(error as Error).message}`);
+          void vscode.window.showErrorMessage(
+            `Cloud Engineer: could not save the diagram: ${(error as Error).message}`,
+          );
         });
       case 'fix':
         if (message.action === 'retry') return this.controller.retry();

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ApprovalDetails } from '../../backend/src/protocol';
 import { diffTitle, parseTemplatePath, TEMPLATE_SCHEME, templatePath } from './template-uris';
-import { templateAsYaml } from './template-yaml';
 
 type Template = NonNullable<ApprovalDetails['template']>;
 
@@ -21,8 +20,8 @@ class TemplateDocuments implements vscode.TextDocumentContentProvider {
   add(template: Template): string {
     const key = randomUUID();
     this.texts.set(key, {
-      deployed: templateAsYaml(template.deployed ?? ''),
-      proposed: templateAsYaml(template.proposed),
+      deployed: template.deployed ?? '',
+      proposed: template.proposed,
     });
     while (this.texts.size > KEEP) this.texts.delete(this.texts.keys().next().value!);
     return key;

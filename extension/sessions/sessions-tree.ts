@@ -199,9 +199,9 @@ export function registerSessions(
     }),
     vscode.commands.registerCommand(COMMANDS.sessionsFilter, async () => {
       const query = await vscode.window.showInputBox({
-        title: 'Filter Sessions by Title',
+        title: 'Filter Sessions',
         value: tree.model.query ?? '',
-        placeHolder: 'Part of a title; empty clears the filter',
+        placeHolder: 'Words from a title or from what was said; empty clears the filter',
       });
       if (query !== undefined) await setFilter(query);
     }),

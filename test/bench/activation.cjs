@@ -56,6 +56,7 @@ if (eager) {
     subscriptions: [],
     globalStorageUri: { fsPath: '/tmp' },
     workspaceState: stub,
+    globalState: stub,
     secrets: stub,
     extensionUri: stub,
     extension: stub,

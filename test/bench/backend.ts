@@ -24,8 +24,10 @@ import {
   type Spawned,
 } from './lib';
 
-const SERVER = join(ROOT, 'backend/dist/server.js');
-const LAMBDA = join(ROOT, 'backend/dist/lambda/index.js');
+/** `BENCH_BACKEND_DIST` measures a copy of the bundles (a build running meanwhile cannot disturb it). */
+const DIST = process.env.BENCH_BACKEND_DIST ?? join(ROOT, 'backend/dist');
+const SERVER = join(DIST, 'server.js');
+const LAMBDA = join(DIST, 'lambda/index.js');
 const DELTAS = Array.from({ length: 20 }, (_, i) => `word${i} `);
 const work = mkdtempSync(join(tmpdir(), 'ce-bench-'));
 const BARE = join(work, 'bare.cjs');
@@ -323,12 +325,25 @@ export async function memory(env: BenchEnv, soakSeconds: number): Promise<void> 
       target: '< 120 MiB',
       met: after < 120,
     });
-    // Soak: steady load; compare RSS over the last third with the first third.
+    // Soak: steady load that keeps nothing (each worker's conversation is deleted after 20 turns,
+    // so the store's index stays the same size); RSS over the last third against the first.
     const samples: number[] = [];
     const end = Date.now() + soakSeconds * 1000;
     let stop = false;
+    const post = (body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const load = pool(4, 4, async () => {
-      while (!stop) await timedChat(url, { action: 'chat', message: 'soak' });
+      while (!stop) {
+        const first = await timedChat(url, { action: 'chat', message: 'soak' });
+        const sessionId = /"sessionId":"([^"]+)"/.exec(first.text)?.[1];
+        for (let i = 0; i < 19 && !stop && sessionId; i++)
+          await timedChat(url, { action: 'chat', sessionId, message: `soak ${i}` });
+        if (sessionId) await (await post({ action: 'deleteSession', sessionId })).text();
+      }
     });
     while (Date.now() < end) {
       await sleep(1000);

@@ -170,5 +170,10 @@ describe('diagrams in real VS Code', function () {
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     // Drawn at twice the chart's size: width in the IHDR chunk.
     assert.ok(png.readUInt32BE(16) > 400, `PNG ${png.readUInt32BE(16)}px wide`);
+    // Drawing the PNG on a canvas broke no rule of the page's policy either.
+    assert.deepEqual(
+      await chat.evaluate(() => (window as unknown as { violations: string[] }).violations),
+      [],
+    );
   });
 });

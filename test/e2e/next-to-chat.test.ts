@@ -106,6 +106,26 @@ describe('next to the chat in real VS Code', function () {
     await workbench.screenshot('export-markdown');
   });
 
+  it('finds a conversation in the Sessions tree by what was said, not only by its title', async () => {
+    const chat = await workbench.chat();
+    await workbench.command('Cloud Engineer: New Chat');
+    bedrock.enqueue(textTurn(['Nothing ', 'to report.']));
+    await chat.locator('vscode-textarea').click();
+    await workbench.page.keyboard.type('Any alarms today?');
+    await workbench.page.keyboard.press('Enter');
+    const row = (title: string) => workbench.page.locator('.monaco-list-row', { hasText: title });
+    await row('Any alarms today?').first().waitFor({ timeout: 60_000 });
+    // "looks fine" was only ever in the first conversation's answer.
+    await workbench.command('Filter Sessions…');
+    await workbench.answer('looks fine');
+    await eventually(async () => {
+      assert.equal(await row('How are my stacks?').count(), 1);
+      assert.equal(await row('Any alarms today?').count(), 0);
+    }, 30_000);
+    await workbench.screenshot('sessions-content-search');
+    await workbench.command('Clear Sessions Filter');
+  });
+
   it('switches the profile and region from a pick of the config files', async () => {
     await workbench.command('Select AWS Profile and Region…');
     const rows = workbench.page.locator('.quick-input-list .monaco-list-row');

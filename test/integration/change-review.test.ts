@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { templateAsYaml } from '../../backend/src/core/tools/cloudformation/template-yaml';
 import type { StreamEvent } from '../../backend/src/protocol';
 import { FAKE_IDENTITY } from '../fakes/aws';
 import { toolTurn } from '../fakes/bedrock';
@@ -29,7 +30,16 @@ describe('approval cards say where a call runs and show a stack change’s templ
     const { events } = await stack.chat({ message: 'turn on versioning' });
     const approval = approvalOf(events);
     assert.deepEqual(approval.target, { account: FAKE_IDENTITY.account, region: 'eu-west-1' });
-    assert.deepEqual(approval.details, { template: { stackName: 'web', proposed, deployed } });
+    // Both sides arrive as YAML: the card and the diff never show an escaped JSON string.
+    assert.deepEqual(approval.details, {
+      template: {
+        stackName: 'web',
+        proposed: templateAsYaml(proposed),
+        deployed: templateAsYaml(deployed),
+        fromInput: true,
+      },
+    });
+    assert.match(approval.details!.template!.proposed, /^Resources:\n/);
     assert.deepEqual(stack.aws.calledWith('GetTemplate'), [
       { Action: 'GetTemplate', Version: '2010-05-15', StackName: 'web', TemplateStage: 'Original' },
     ]);
@@ -56,7 +66,11 @@ describe('approval cards say where a call runs and show a stack change’s templ
     const { events } = await stack.chat({ message: 'deploy it' });
     const approval = approvalOf(events);
     assert.deepEqual(approval.target, { account: FAKE_IDENTITY.account, region: 'us-east-1' });
-    assert.deepEqual(approval.details?.template, { stackName: 'fresh', proposed, deployed: '' });
+    assert.deepEqual(approval.details?.template, {
+      stackName: 'fresh',
+      proposed: templateAsYaml(proposed),
+      deployed: '',
+    });
     assert.deepEqual(approval.details?.changes, [
       { action: 'Add', logicalId: 'Bucket', type: 'AWS::S3::Bucket' },
     ]);

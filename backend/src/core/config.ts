@@ -3,10 +3,8 @@
  * start-up; a bad value stops the host with a message naming the variable.
  */
 import * as z from 'zod';
+import { DEFAULT_MODEL_ID } from './model-id';
 import { McpServersJson } from './mcp/servers';
-
-/** A current Claude Sonnet cross-region inference profile. */
-export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -50,6 +48,8 @@ const Env = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('cloud-engineer'),
 });
+
+export { DEFAULT_MODEL_ID };
 
 export type BackendConfig = ReturnType<typeof loadConfig>;
 

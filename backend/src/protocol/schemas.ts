@@ -41,11 +41,17 @@ export const ApprovalDetails = z.object({
     .optional(),
   capabilities: z.array(z.string()).optional(),
   /**
-   * v1 extension: a stack change's templates as text, for reading and a diff. `deployed` is '' for
-   * a new stack and absent when it could not be read.
+   * v1 extension: a stack change's templates as YAML text (JSON templates converted), for reading
+   * and a diff. `deployed` is '' for a new stack and absent when it could not be read; `fromInput`
+   * says `proposed` is the call's own `templateBody`, so the card need not repeat it escaped.
    */
   template: z
-    .object({ stackName: z.string(), proposed: z.string(), deployed: z.string().optional() })
+    .object({
+      stackName: z.string(),
+      proposed: z.string(),
+      deployed: z.string().optional(),
+      fromInput: z.boolean().optional(),
+    })
     .optional(),
   /** Said when the details could not be looked up, so the card never looks complete when it is not. */
   note: z.string().optional(),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { templateAsYaml } from '../../../backend/src/core/tools/cloudformation/template-yaml';
 import {
   approvalDetailsHtml,
   approvalInput,
@@ -107,13 +108,16 @@ describe('approval and tool cards', () => {
     assert.doesNotMatch(html, /<img/);
   });
 
-  it('shows a JSON template as YAML in a scroll box with Open Diff, never as an escaped JSON string', () => {
-    const proposed = JSON.stringify({
+  it('shows the template as YAML in a scroll box with Open Diff, never as an escaped JSON string', () => {
+    const body = JSON.stringify({
       Resources: {
         Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: '<img src=x onerror=alert(1)>' } },
       },
     });
-    const html = approvalDetailsHtml({ template: { stackName: 'web', proposed, deployed: '' } });
+    // As the backend sends it: converted to YAML, and marked as the call's own template.
+    const proposed = templateAsYaml(body);
+    const template = { stackName: 'web', proposed, deployed: '', fromInput: true };
+    const html = approvalDetailsHtml({ template });
     assert.match(html, /<summary>Proposed template \(new stack\)<\/summary>/);
     assert.match(
       html,
@@ -127,11 +131,11 @@ describe('approval and tool cards', () => {
       /<vscode-button class="open-diff" data-action="openDiff"[^>]*>Open Diff<\/vscode-button>/,
     );
     // The exact call points at the template below instead of repeating it escaped.
-    const input = { stackName: 'web', templateBody: proposed };
-    const exact = approvalInput(input, { template: { stackName: 'web', proposed, deployed: '' } });
+    const input = { stackName: 'web', templateBody: body };
+    const exact = approvalInput(input, { template });
     assert.doesNotMatch(exact, /AWS::S3::Bucket/);
     assert.match(exact, /"templateBody": "\(the proposed template, shown below as YAML\)"/);
-    // Without the template in the details (or a different one), the exact call stays whole.
+    // Without the template in the details (or one that is not the call's own), the exact call stays whole.
     assert.equal(approvalInput(input, undefined), fullInput(input));
     assert.equal(
       approvalInput(input, { template: { stackName: 'web', proposed: 'other', deployed: '' } }),

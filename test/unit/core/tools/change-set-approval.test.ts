@@ -136,10 +136,11 @@ describe('approving a change set shows what it will do', () => {
       TemplateBody: i.ChangeSetName ? '{"Resources":{"B":{}}}' : '{"Resources":{"A":{}}}',
     });
     const details = await cloudformationExecuteChangeSet.describeApproval!(input, context);
+    // JSON templates arrive as YAML, so neither the card nor the diff shows an escaped string.
     assert.deepEqual(details.template, {
       stackName: 'web',
-      proposed: '{"Resources":{"B":{}}}',
-      deployed: '{"Resources":{"A":{}}}',
+      proposed: 'Resources:\n  B: {}\n',
+      deployed: 'Resources:\n  A: {}\n',
     });
     assert.deepEqual(
       templateCalls
@@ -163,7 +164,9 @@ describe('approving a change set shows what it will do', () => {
       region: 'eu-west-1',
     });
     const details = await cloudformationPlanChange.describeApproval!(plan, context);
-    assert.deepEqual(details, { template: { stackName: 'web', proposed: templateBody, deployed: '' } });
+    assert.deepEqual(details, {
+      template: { stackName: 'web', proposed: templateBody, deployed: '', fromInput: true },
+    });
     assert.deepEqual(
       templateCalls.map((c) => c.input),
       [{ StackName: 'web', TemplateStage: 'Original' }],
@@ -178,7 +181,7 @@ describe('approving a change set shows what it will do', () => {
     };
     const plan = cloudformationPlanChange.inputSchema.parse({ stackName: 'web', templateBody: '{}' });
     const details = await cloudformationPlanChange.describeApproval!(plan, context);
-    assert.deepEqual(details.template, { stackName: 'web', proposed: '{}' });
+    assert.deepEqual(details.template, { stackName: 'web', proposed: '{}\n', fromInput: true });
     assert.match(details.note!, /deployed template could not be read \(User is not authorized/);
   });
 

@@ -144,19 +144,24 @@ describe('renderArchitecture (architecture-beta with AWS icons)', () => {
 });
 
 describe('diagram_from_inventory against the AWS APIs', () => {
-  const ec2 = mockClient(EC2Client);
-  const elb = mockClient(ElasticLoadBalancingV2Client);
-  const rds = mockClient(RDSClient);
-  const lambda = mockClient(LambdaClient);
-  afterEach(() => [ec2, elb, rds, lambda].forEach((m) => m.reset()));
+  // Mocked for this block only: other files mock the same clients.
+  const mockAll = () => ({
+    ec2: mockClient(EC2Client),
+    elb: mockClient(ElasticLoadBalancingV2Client),
+    rds: mockClient(RDSClient),
+    lambda: mockClient(LambdaClient),
+  });
+  let aws: ReturnType<typeof mockAll>;
+  before(() => (aws = mockAll()));
+  after(() => Object.values(aws).forEach((m) => m.restore()));
   const context: ToolContext = { actorId: 'a', region: 'eu-west-1', signal: new AbortController().signal };
 
   beforeEach(() => {
-    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a1b2c3d', CidrBlock: '10.0.0.0/16' }] });
-    ec2.on(DescribeSubnetsCommand).resolves({
+    aws.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a1b2c3d', CidrBlock: '10.0.0.0/16' }] });
+    aws.ec2.on(DescribeSubnetsCommand).resolves({
       Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-0a1b2c3d', CidrBlock: '10.0.1.0/24' }],
     });
-    ec2.on(DescribeRouteTablesCommand).resolves({
+    aws.ec2.on(DescribeRouteTablesCommand).resolves({
       RouteTables: [
         {
           VpcId: 'vpc-0a1b2c3d',
@@ -165,7 +170,7 @@ describe('diagram_from_inventory against the AWS APIs', () => {
         },
       ],
     });
-    ec2.on(DescribeInstancesCommand).resolves({
+    aws.ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [
         {
           Instances: [
@@ -174,9 +179,11 @@ describe('diagram_from_inventory against the AWS APIs', () => {
         },
       ],
     });
-    elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
-    lambda.on(ListFunctionsCommand).resolves({ Functions: [{ FunctionName: 'api', Runtime: 'nodejs20.x' }] });
+    aws.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
+    aws.rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    aws.lambda
+      .on(ListFunctionsCommand)
+      .resolves({ Functions: [{ FunctionName: 'api', Runtime: 'nodejs20.x' }] });
   });
 
   it('draws a flowchart by default and architecture-beta with AWS icons on request', async () => {

@@ -7,7 +7,8 @@ import {
   TEMPLATE_SCHEME,
   templatePath,
 } from '../../../../extension/diff/template-uris';
-import { templateAsYaml } from '../../../../extension/diff/template-yaml';
+import { templateAsYaml } from '../../../../backend/src/core/tools/cloudformation/template-yaml';
+import { applyEvent, turnsToItems } from '../../../../webview/state';
 
 describe('template diff', () => {
   it('converts a JSON template to YAML with the same content, keys in order, long strings whole', () => {
@@ -83,5 +84,46 @@ describe('template diff', () => {
     };
     assert.deepEqual(approvalTemplate(state, 't1'), template);
     assert.equal(approvalTemplate(state, 't2'), undefined);
+  });
+
+  it('keeps where a call runs and its templates on the card, live and after a resume', () => {
+    const template = { stackName: 'web', proposed: 'a: 2', deployed: 'a: 1' };
+    const target = { account: '123456789012', region: 'eu-west-1' };
+    const live = applyEvent(
+      { items: [], busy: true },
+      {
+        type: 'approval_required',
+        id: 't1',
+        name: 'cloudformation_plan_change',
+        input: {},
+        reason: 'r',
+        details: { template },
+        target,
+      },
+    );
+    assert.deepEqual(approvalTemplate(live, 't1'), template);
+    assert.deepEqual(live.items[0]!.kind === 'approval' && live.items[0]!.target, target);
+    const resumed = turnsToItems([
+      { role: 'user', text: 'plan it', createdAt: 'x', status: 'complete' },
+      {
+        role: 'assistant',
+        text: '',
+        createdAt: 'x',
+        status: 'complete',
+        toolCalls: [
+          {
+            id: 't1',
+            name: 'cloudformation_plan_change',
+            input: {},
+            status: 'pending',
+            readOnly: false,
+            details: { template },
+            target,
+          },
+        ],
+      },
+    ]);
+    const card = resumed.find((i) => i.kind === 'approval');
+    assert.deepEqual(card?.kind === 'approval' && [card.target, card.details?.template], [target, template]);
   });
 });

@@ -5,6 +5,7 @@
  * and the card says so, never showing half a template.
  */
 import type { ApprovalDetails } from '../../../protocol';
+import { templateAsYaml } from './template-yaml';
 import type { ToolContext } from '../types';
 import { cloudFormation } from './client';
 
@@ -67,8 +68,9 @@ export async function reviewTemplates(
       };
     const template: Template = {
       stackName: input.stackName,
-      proposed,
-      ...(deployed !== undefined ? { deployed } : {}),
+      proposed: templateAsYaml(proposed),
+      ...(deployed !== undefined ? { deployed: templateAsYaml(deployed) } : {}),
+      ...(input.proposed !== undefined ? { fromInput: true } : {}),
     };
     return { template, ...(notes.length ? { note: notes.join(' ') } : {}) };
   } finally {

@@ -1,7 +1,8 @@
 /**
  * A CloudFormation template as YAML for reading: a JSON template is converted (keys in their
  * order, long strings unfolded), a YAML one is shown as written (its short-form tags such as
- * `!Ref` are kept, never reinterpreted). No `vscode` and no DOM: the webview imports it too.
+ * `!Ref` are kept, never reinterpreted). Done here, before the approval leaves the backend, so the
+ * card and the diff editor show text as it is and the webview carries no YAML library.
  */
 import { stringify } from 'yaml';
 
