@@ -10,6 +10,7 @@ export { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
 export { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 export { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 export { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+export { EC2Client, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 export {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,

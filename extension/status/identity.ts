@@ -53,6 +53,35 @@ export async function lookUpIdentity(settings: { profile: string; region: string
   }
 }
 
+/**
+ * The regions enabled for the profile's account (EC2 DescribeRegions without opt-in regions that
+ * are off), or undefined when that cannot be read (no credentials, no permission, offline).
+ */
+export async function enabledRegions(settings: {
+  profile: string;
+  region: string;
+}): Promise<string[] | undefined> {
+  try {
+    const aws = await loadAws();
+    const ec2 = new aws.EC2Client({
+      region: settings.region || effectiveRegion('', undefined),
+      maxAttempts: 1,
+      credentials: aws.fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
+    });
+    try {
+      const out = await ec2.send(new aws.DescribeRegionsCommand({ AllRegions: false }), {
+        abortSignal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
+      });
+      const names = (out.Regions ?? []).map((r) => r.RegionName).filter((r): r is string => Boolean(r));
+      return names.length ? names : undefined;
+    } finally {
+      ec2.destroy();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /** The reason in one word; never the error's text (it can carry paths or token details). */
 export function classify(error: unknown, sso: boolean): NonNullable<LocalIdentity['problem']> {
   const e = error as { name?: string; message?: string } | undefined;

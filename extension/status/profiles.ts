@@ -58,6 +58,19 @@ export function validRegion(region: string | undefined): boolean {
   return typeof region === 'string' && /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region.trim());
 }
 
+/**
+ * The regions to offer, in order: the current one, the profile's, then the account's enabled
+ * regions when they could be read (else the commercial list), each once and each a valid code.
+ */
+export function regionChoices(
+  current: string | undefined,
+  profileRegion: string | undefined,
+  enabled: readonly string[] | undefined,
+): string[] {
+  const rest = enabled ? [...enabled].sort() : REGIONS;
+  return [...new Set([current, profileRegion, ...rest].filter((r): r is string => validRegion(r)))];
+}
+
 /** The commercial regions offered in the pick (one a user has in a profile is offered too). */
 export const REGIONS = [
   'us-east-1',

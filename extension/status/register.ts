@@ -8,8 +8,8 @@ import { COMMANDS } from '../common/ids';
 import { log } from '../common/log';
 import { readSettings, SECTION, SETTINGS } from '../common/settings';
 import type { ConnectionManager } from '../connection/manager';
-import { identityText, lookUpIdentity, sharedFiles, type LocalIdentity } from './identity';
-import { isProfileName, listProfiles, REGIONS, validRegion } from './profiles';
+import { enabledRegions, identityText, lookUpIdentity, sharedFiles, type LocalIdentity } from './identity';
+import { isProfileName, listProfiles, regionChoices } from './profiles';
 
 /** Long enough that activation never waits on the AWS half. */
 const FIRST_LOOKUP_DELAY_MS = 1500;
@@ -112,6 +112,10 @@ async function selectProfileAndRegion(): Promise<boolean> {
   if (!profile) return false;
 
   type RegionPick = vscode.QuickPickItem & { region: string };
+  const enabled = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Reading the account’s enabled regions…' },
+    () => enabledRegions({ profile: profile.profile, region: profile.region ?? settings.region }),
+  );
   const regions: RegionPick[] = [
     {
       label: profile.region
@@ -120,11 +124,18 @@ async function selectProfileAndRegion(): Promise<boolean> {
       description: profile.region ? '' : 'AWS_REGION, else us-east-1',
       region: '',
     },
-    ...[
-      ...new Set([settings.region, profile.region, ...REGIONS].filter((r): r is string => validRegion(r))),
-    ].map((r) => ({ label: r, region: r, ...(r === settings.region ? { description: 'now' } : {}) })),
+    ...regionChoices(settings.region, profile.region, enabled).map((r) => ({
+      label: r,
+      region: r,
+      ...(r === settings.region ? { description: 'now' } : {}),
+    })),
   ];
-  const region = await vscode.window.showQuickPick(regions, { title: 'Select AWS Region (2/2)' });
+  const region = await vscode.window.showQuickPick(regions, {
+    title: 'Select AWS Region (2/2)',
+    placeHolder: enabled
+      ? 'The regions enabled in this account'
+      : 'Commercial regions (the account’s enabled regions could not be read)',
+  });
   if (!region) return false;
 
   const config = vscode.workspace.getConfiguration(SECTION);

@@ -58,6 +58,7 @@ describe('next to the chat in real VS Code', function () {
         AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_ENDPOINT_URL_STS: aws.url,
+        AWS_ENDPOINT_URL_EC2: aws.url,
       },
     }).start();
   });
@@ -133,6 +134,13 @@ describe('next to the chat in real VS Code', function () {
     assert.match(await workbench.page.locator('.quick-input-list').innerText(), /dev[\s\S]*SSO/);
     await workbench.screenshot('select-profile');
     await workbench.answer('ops', { pick: true });
+    // The account's enabled regions, read with the chosen profile: only those are offered.
+    await rows.filter({ hasText: 'eu-central-1' }).first().waitFor({ timeout: 30_000 });
+    const offered = await workbench.page.locator('.quick-input-list').innerText();
+    assert.match(offered, /us-east-1/);
+    assert.doesNotMatch(offered, /ap-south-2|sa-east-1/);
+    assert.ok(aws.calls.some((c) => c.action === 'DescribeRegions'));
+    await workbench.screenshot('select-region-enabled');
     await workbench.answer('eu-central-1', { pick: true });
     await eventually(
       async () =>

@@ -25,6 +25,8 @@ export class AwsFake {
   stacks = new Map<string, FakeStack>();
   /** Deployed templates by stack name (GetTemplate); change sets keep theirs under `stack/changeSet`. */
   templates = new Map<string, string>();
+  /** What EC2 DescribeRegions answers: the regions enabled in the fake account. */
+  enabledRegions = ['eu-central-1', 'eu-west-1', 'us-east-1'];
   /** Rows every Logs Insights query returns (field name to value), after one `Running` poll. */
   logRows: Record<string, string>[] = [];
   private server: Server = createServer(async (req, res) => {
@@ -77,6 +79,20 @@ export class AwsFake {
             `</member></Stacks>`,
         );
       }
+      case 'DescribeRegions':
+        // EC2's query protocol answers without the `<Action>Result` wrapper.
+        return {
+          status: 200,
+          body:
+            `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo>` +
+            this.enabledRegions
+              .map(
+                (r) =>
+                  `<item><regionName>${r}</regionName><optInStatus>opt-in-not-required</optInStatus></item>`,
+              )
+              .join('') +
+            `</regionInfo></DescribeRegionsResponse>`,
+        };
       case 'DeleteStack':
         this.stacks.delete(p.StackName ?? '');
         return ok();

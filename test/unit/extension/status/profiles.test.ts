@@ -9,6 +9,7 @@ import {
   isProfileName,
   listProfiles,
   validRegion,
+  regionChoices,
 } from '../../../../extension/status/profiles';
 
 describe('status: AWS profiles from the shared files', () => {
@@ -133,5 +134,25 @@ describe('status: the identity line', () => {
       'failed',
     );
     assert.equal(classify(undefined, false), 'failed');
+  });
+});
+
+describe('status: the regions offered', () => {
+  it('offers the account’s enabled regions when they could be read, the current and the profile’s first', () => {
+    assert.deepEqual(regionChoices('eu-west-1', 'us-east-2', ['us-east-1', 'eu-west-1', 'ap-south-2']), [
+      'eu-west-1',
+      'us-east-2',
+      'ap-south-2',
+      'us-east-1',
+    ]);
+  });
+
+  it('falls back to the commercial list, and never offers an invalid code', () => {
+    const offered = regionChoices('', 'not a region', undefined);
+    assert.ok(offered.includes('us-east-1') && offered.includes('eu-central-1'));
+    assert.ok(!offered.includes('not a region') && !offered.includes(''));
+    assert.deepEqual(regionChoices(undefined, undefined, ['eu-west-1; rm -rf /', 'eu-west-1']), [
+      'eu-west-1',
+    ]);
   });
 });
