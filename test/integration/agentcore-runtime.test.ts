@@ -3,6 +3,7 @@
  * stand-in for the Runtime data plane (bearer and SigV4), and the built backend behind it.
  */
 import assert from 'node:assert/strict';
+import { testSettings } from '../fixtures/settings';
 import type { StreamEvent } from '../../backend/src/protocol';
 import { passwordSignIn } from '../../extension/auth/cognito';
 import type { Settings } from '../../extension/common/settings';
@@ -18,21 +19,7 @@ const JWT_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/cloud_
 const IAM_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/cloud_engineer_iam-XyZ789';
 const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
 
-const settings = (over: Partial<Settings>): Settings => ({
-  mode: 'agentcore',
-  url: '',
-  runtimeArn: '',
-  profile: '',
-  region: '',
-  userPoolId: '',
-  clientId: '',
-  domain: '',
-  cognitoEndpoint: '',
-  modelId: '',
-  toolsMode: 'approve-writes',
-  bedrockEndpoint: '',
-  ...over,
-});
+const settings = (over: Partial<Settings>): Settings => testSettings({ mode: 'agentcore', ...over });
 
 async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { testSettings } from '../../../fixtures/settings';
 import type { Settings } from '../../../../extension/common/settings';
 import {
   runtimeSessionId,
@@ -8,20 +9,7 @@ import {
 import { createConnection } from '../../../../extension/connection/factory';
 import { invocationUrl } from '../../../../extension/connection/http-connection';
 
-const base: Settings = {
-  mode: 'local',
-  url: '',
-  runtimeArn: '',
-  profile: '',
-  region: '',
-  userPoolId: '',
-  clientId: '',
-  domain: '',
-  cognitoEndpoint: '',
-  modelId: '',
-  toolsMode: 'approve-writes',
-  bedrockEndpoint: '',
-};
+const base: Settings = testSettings();
 const deps = { storageDir: '/tmp/ce-test', token: async () => 'tok' };
 const ARN = 'arn:aws:bedrock-agentcore:eu-central-1:123456789012:runtime/cloud_engineer-AbC123';
 
