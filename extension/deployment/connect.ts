@@ -3,7 +3,13 @@
  * then an offer to sign in. The editor is injected (`ConnectUi`), so the flow is unit-tested.
  */
 import type { SETTINGS } from '../common/settings';
-import { DeploymentOutputsError, parseDeploymentOutputs, settingsFor, type Deployment } from './outputs';
+import {
+  DeploymentOutputsError,
+  isCognitoHostedUi,
+  parseDeploymentOutputs,
+  settingsFor,
+  type Deployment,
+} from './outputs';
 
 export type SettingsTarget = 'global' | 'workspace';
 
@@ -17,6 +23,8 @@ export interface ConnectUi<File> {
   read(file: File): Promise<string>;
   /** Several deployments in one file (both shapes deployed): which one. */
   pickDeployment(deployments: Deployment[]): Promise<Deployment | undefined>;
+  /** A sign-in page that is not Cognito's own domain: true when the user trusts it. */
+  confirmDomain(host: string): Promise<boolean>;
   /** User settings by default; workspace settings when the user picks them. */
   pickTarget(): Promise<SettingsTarget | undefined>;
   update(setting: keyof typeof SETTINGS, value: string, target: SettingsTarget): Promise<void>;
@@ -52,6 +60,9 @@ export async function connectToDeployment<File>(ui: ConnectUi<File>): Promise<De
   }
   const deployment = deployments.length === 1 ? deployments[0] : await ui.pickDeployment(deployments);
   if (!deployment) return undefined;
+  if (deployment.domain && !isCognitoHostedUi(deployment.domain, deployment.region)) {
+    if (!(await ui.confirmDomain(deployment.domain))) return undefined;
+  }
   const target = await ui.pickTarget();
   if (!target) return undefined;
   // The mode last: the connection is rebuilt on each change, and only the last one is complete.

@@ -27,6 +27,16 @@ export interface Deployment {
   domain?: string;
 }
 
+/**
+ * Whether a hosted-UI host is Cognito's own for the deployment's region. Anything else (a custom
+ * domain, or a look-alike a hostile outputs file names) is where the user would type a password,
+ * so it is confirmed first.
+ */
+export function isCognitoHostedUi(host: string, region: string): boolean {
+  const suffix = `.auth.${region}.amazoncognito.com`;
+  return host.endsWith(suffix) && /^[a-z0-9-]+$/.test(host.slice(0, -suffix.length));
+}
+
 export class DeploymentOutputsError extends Error {
   override readonly name = 'DeploymentOutputsError';
 }

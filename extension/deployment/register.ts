@@ -80,6 +80,14 @@ function editorUi(): ConnectUi<vscode.Uri> {
           target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
         );
     },
+    async confirmDomain(host) {
+      const choice = await vscode.window.showWarningMessage(
+        `The outputs file sends sign-in to ${host}, which is not a Cognito domain. Only continue if this is your own custom domain for the user pool.`,
+        { modal: true },
+        'Use This Domain',
+      );
+      return choice === 'Use This Domain';
+    },
     async offerSignIn(deployment) {
       const choice = await vscode.window.showInformationMessage(
         `Cloud Engineer is connected to ${deployment.stackName}: ${describeDeployment(deployment)}.`,

@@ -143,6 +143,7 @@ describe('security: a hostile CDK outputs file for Connect to Deployment', () =>
       browse: async () => undefined,
       read: async () => file({ ...good, [K.url]: 'http://attacker.example/' }),
       pickDeployment: async (d) => d[0],
+      confirmDomain: async () => true,
       pickTarget: async () => 'global',
       update: async (s) => void updates.push(s),
       offerSignIn: async () => true,

@@ -30,6 +30,7 @@ function fakeUi(script: {
   pickStack?: string;
   target?: SettingsTarget;
   signIn?: boolean;
+  trustDomain?: boolean;
 }) {
   const updates: [string, string, SettingsTarget][] = [];
   const errors: string[] = [];
@@ -47,6 +48,7 @@ function fakeUi(script: {
       asked.push('stack'),
       ds.find((d) => d.stackName === script.pickStack)
     ),
+    confirmDomain: async (host) => (asked.push(`domain ${host}`), script.trustDomain ?? false),
     pickTarget: async () => script.target,
     update: async (s, v, t) => void updates.push([s, v, t]),
     offerSignIn: async () => script.signIn ?? false,
@@ -97,6 +99,37 @@ describe('Connect to Deployment: the command’s flow', () => {
       ['url', 'https://abc.lambda-url.us-east-1.on.aws/', 'workspace'],
     );
     assert.equal(run.signedIn(), false);
+  });
+
+  it('asks before sending sign-in to a domain that is not Cognito’s own, and changes nothing if refused', async () => {
+    const file = (domain: string) => ({
+      'out.json': JSON.stringify({ CloudEngineerAgentCore: { ...agentcore, [K.domain]: domain } }),
+    });
+    const own = fakeUi({
+      files: file('team-ce.auth.us-east-1.amazoncognito.com'),
+      browse: 'out.json',
+      target: 'global',
+    });
+    assert.ok(await connectToDeployment(own.ui));
+    assert.ok(!own.asked.some((a) => a.startsWith('domain')), 'Cognito’s own domain needs no question');
+    for (const domain of [
+      'team-ce.auth.us-east-1.amazoncognito.com.evil.example',
+      'login.example.com',
+      'team-ce.auth.eu-west-1.amazoncognito.com',
+    ]) {
+      const refused = fakeUi({ files: file(domain), browse: 'out.json', target: 'global' });
+      assert.equal(await connectToDeployment(refused.ui), undefined, domain);
+      assert.deepEqual(refused.updates, [], domain);
+      assert.ok(refused.asked.includes(`domain ${domain}`), domain);
+    }
+    const custom = fakeUi({
+      files: file('login.example.com'),
+      browse: 'out.json',
+      target: 'global',
+      trustDomain: true,
+    });
+    assert.ok(await connectToDeployment(custom.ui));
+    assert.ok(custom.updates.some(([s, v]) => s === 'domain' && v === 'login.example.com'));
   });
 
   it('changes nothing when cancelled at any step, or when the file is refused', async () => {
