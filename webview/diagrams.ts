@@ -117,8 +117,19 @@ function finishSvg(svg: string, nonce: string): string {
 
 type Send = (message: ToExtension) => void;
 
+/** The render in progress: one at a time, because `admitMermaidStyles` patches shared prototypes. */
+let rendering: Promise<void> = Promise.resolve();
+
 /** Replaces finished mermaid placeholders under `root` with their SVG; the source stays on failure. */
-export async function renderDiagrams(root: HTMLElement, send: Send): Promise<void> {
+export function renderDiagrams(root: HTMLElement, send: Send): Promise<void> {
+  // Every paint asks; a second call that overlapped the first would render the same block again
+  // with the patches of the first undone under it (and the page's CSP reporting every style).
+  const run = rendering.then(() => renderPending(root, send));
+  rendering = run.catch(() => undefined);
+  return run;
+}
+
+async function renderPending(root: HTMLElement, send: Send): Promise<void> {
   const blocks = [...root.querySelectorAll<HTMLElement>('.mermaid-block:not([data-rendered])')];
   if (blocks.length === 0) return;
   const mermaid = await load();
