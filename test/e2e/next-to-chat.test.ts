@@ -62,6 +62,10 @@ describe('next to the chat in real VS Code', function () {
       },
     }).start();
   });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
   after(async () => {
     await workbench?.stop();
     await bedrock.stop();
@@ -110,10 +114,13 @@ describe('next to the chat in real VS Code', function () {
   it('finds a conversation in the Sessions tree by what was said, not only by its title', async () => {
     const chat = await workbench.chat();
     await workbench.command('Cloud Engineer: New Chat');
+    // Type only into the new, empty chat: New Chat resets the composer when it lands.
+    await eventually(async () => assert.equal(await chat.locator('.message').count(), 0), 30_000);
     bedrock.enqueue(textTurn(['Nothing ', 'to report.']));
     await chat.locator('vscode-textarea').click();
     await workbench.page.keyboard.type('Any alarms today?');
     await workbench.page.keyboard.press('Enter');
+    await chat.locator('.message.assistant', { hasText: 'Nothing to report.' }).waitFor({ timeout: 60_000 });
     const row = (title: string) => workbench.page.locator('.monaco-list-row', { hasText: title });
     await row('Any alarms today?').first().waitFor({ timeout: 60_000 });
     // "looks fine" was only ever in the first conversation's answer.
