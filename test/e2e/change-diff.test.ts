@@ -9,7 +9,7 @@ import type { Frame } from 'playwright-core';
 import { FAKE_IDENTITY } from '../fakes/aws';
 import { textTurn, toolTurn } from '../fakes/bedrock';
 import { BackendStack, eventually } from '../support/stack';
-import { Workbench } from './support/workbench';
+import { screenshotOnFailure, Workbench } from './support/workbench';
 
 describe('a change set as a diff in real VS Code', function () {
   this.timeout(180_000);
@@ -45,10 +45,7 @@ describe('a change set as a diff in real VS Code', function () {
     await workbench?.stop();
     await stack.stop();
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`change-diff-failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  screenshotOnFailure(() => workbench, 'change-diff-failed');
 
   async function linesOf(side: 'original' | 'modified'): Promise<string> {
     const lines = workbench.page.locator(

@@ -11,7 +11,7 @@ import type { Frame } from 'playwright-core';
 import { xyChart } from '../../backend/src/core/tools/observability/chart';
 import { textTurn } from '../fakes/bedrock';
 import { BackendStack, eventually } from '../support/stack';
-import { Workbench } from './support/workbench';
+import { screenshotOnFailure, Workbench } from './support/workbench';
 
 const CHART = xyChart(
   'Lambda Errors (Sum)',
@@ -59,10 +59,7 @@ describe('diagrams in real VS Code', function () {
     await workbench?.stop();
     await stack.stop();
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`diagrams-failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  screenshotOnFailure(() => workbench, 'diagrams-failed');
 
   /** The SVG a rendered diagram shows (it is an image with a data: URL). */
   const svgOf = (index: number) =>

@@ -9,7 +9,7 @@ import type { Frame } from 'playwright-core';
 import { textTurn, toolTurn } from '../fakes/bedrock';
 import type { TestUser } from '../support/cognito';
 import { BackendStack, eventually } from '../support/stack';
-import { Workbench } from './support/workbench';
+import { screenshotOnFailure, Workbench } from './support/workbench';
 
 describe('the extension in real VS Code', function () {
   this.timeout(180_000);
@@ -42,10 +42,7 @@ describe('the extension in real VS Code', function () {
     await workbench?.stop();
     await stack.stop();
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  screenshotOnFailure(() => workbench);
 
   const sessionRow = (title: string) => workbench.page.locator('.monaco-list-row', { hasText: title });
   async function ask(text: string) {

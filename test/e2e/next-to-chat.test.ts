@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AwsFake, FAKE_IDENTITY } from '../fakes/aws';
 import { BedrockFake, textTurn } from '../fakes/bedrock';
 import { eventually } from '../support/stack';
-import { Workbench } from './support/workbench';
+import { screenshotOnFailure, Workbench } from './support/workbench';
 
 describe('next to the chat in real VS Code', function () {
   this.timeout(180_000);
@@ -62,10 +62,7 @@ describe('next to the chat in real VS Code', function () {
       },
     }).start();
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  screenshotOnFailure(() => workbench);
   after(async () => {
     await workbench?.stop();
     await bedrock.stop();

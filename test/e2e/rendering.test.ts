@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { textTurn, toolTurn } from '../fakes/bedrock';
 import { BackendStack, eventually } from '../support/stack';
-import { Workbench } from './support/workbench';
+import { screenshotOnFailure, Workbench } from './support/workbench';
 
 describe('chat rendering in real VS Code', function () {
   /** A workbench on the local backend server, the fakes standing in for Bedrock and AWS. */
@@ -54,10 +54,7 @@ describe('chat rendering in real VS Code', function () {
     await workbench?.stop();
     await stack.stop();
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`render-failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  screenshotOnFailure(() => workbench, 'render-failed');
 
   async function ask(text: string) {
     await chat.locator('vscode-textarea').click();

@@ -12,7 +12,7 @@ import type { Frame } from 'playwright-core';
 import { textTurn } from '../fakes/bedrock';
 import type { TestUser } from '../support/cognito';
 import { BackendStack, eventually } from '../support/stack';
-import { Workbench } from './support/workbench';
+import { screenshotOnFailure, Workbench } from './support/workbench';
 
 const FULL = { width: 1400, height: 900 };
 const NARROW = { width: 760, height: 900 };
@@ -56,10 +56,7 @@ describe('rough edges in real VS Code', function () {
     await workbench?.stop();
     await stack.stop();
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`rough-failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  screenshotOnFailure(() => workbench, 'rough-failed');
 
   const page = () => workbench.page;
   const sessionRow = (title: string) => page().locator('.monaco-list-row', { hasText: title });

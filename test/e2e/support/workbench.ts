@@ -177,3 +177,11 @@ export class Workbench {
     return file;
   }
 }
+
+/** Keeps a screenshot of the workbench for every failed test of the enclosing suite. */
+export function screenshotOnFailure(workbench: () => Workbench | undefined, prefix = 'failed'): void {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await workbench()?.screenshot(`${prefix}-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+}
