@@ -189,6 +189,9 @@ export function applyEvent(state: ConversationState, event: StreamEvent): Conver
         ...state,
         items: withUsage(items, { inputTokens: event.inputTokens, outputTokens: event.outputTokens }),
       };
+    case 'summary':
+      // The marker itself comes with the session's `summary` on resume; the live turn goes on.
+      return state;
     case 'done':
       closeStreaming();
       if (event.stopReason === 'cancelled') markStopped(items);
@@ -280,6 +283,11 @@ const FIXES: Record<FailureCode, Fix[]> = {
   throttled: [],
   internal: [],
   unavailable: [],
+  // Set Model API Key… and Select Model… live in the configure step of local mode.
+  model_auth: ['configure'],
+  model_not_found: ['configure'],
+  context_too_long: [],
+  quota_exceeded: [],
 };
 
 /** The items of a stored conversation; calls still waiting on the last turn come back as cards. */

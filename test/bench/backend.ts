@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBedrockModel } from '../../backend/src/core/agent/model';
+import { createBedrockModel } from '../../backend/src/core/model/bedrock';
+import { noKey } from '../../backend/src/core/model/options';
 import { textTurn } from '../fakes/bedrock';
 import { BedrockFake } from '../fakes/bedrock';
 import { CognitoLocal } from '../support/cognito';
@@ -31,6 +32,14 @@ const LAMBDA = join(DIST, 'lambda/index.js');
 const DELTAS = Array.from({ length: 20 }, (_, i) => `word${i} `);
 const work = mkdtempSync(join(tmpdir(), 'ce-bench-'));
 const BARE = join(work, 'bare.cjs');
+/** The model called directly, as the baseline of a turn. */
+const ONE_MESSAGE = {
+  system: '',
+  messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'x' }] }],
+  tools: [],
+  maxTokens: 100,
+  cache: false,
+};
 
 export interface BenchEnv {
   bedrock: BedrockFake;
@@ -66,7 +75,7 @@ export async function coldStart(env: BenchEnv): Promise<void> {
   const bare: number[] = [];
   const ready: number[] = [];
   const firstChat: number[] = [];
-  const model = createBedrockModel({ region: 'us-east-1', endpoint: env.bedrock.url });
+  const model = createBedrockModel({ modelId: 'm', apiKey: noKey, region: 'us-east-1', endpoint: env.bedrock.url });
   const modelAlone: number[] = [];
   writeFileSync(BARE, bareSseServerSource('data: {}\n\n'));
   for (let i = 0; i < 10; i++) {
@@ -78,11 +87,7 @@ export async function coldStart(env: BenchEnv): Promise<void> {
     firstChat.push((await timedChat(`${s.url}/invocations`, { action: 'chat', message: 'first' })).total);
     await s.stop();
     const t0 = performance.now();
-    const stream = await model.converseStream(
-      { modelId: 'm', messages: [{ role: 'user', content: [{ text: 'x' }] }] },
-      new AbortController().signal,
-    );
-    for await (const _ of stream);
+    for await (const _ of model.stream(ONE_MESSAGE, new AbortController().signal));
     modelAlone.push(performance.now() - t0);
   }
   const bareP50 = pct(bare, 50);
@@ -153,7 +158,7 @@ export async function coldStart(env: BenchEnv): Promise<void> {
 
 export async function perTurn(env: BenchEnv): Promise<void> {
   console.log('\nOne turn, one user');
-  const model = createBedrockModel({ region: 'us-east-1', endpoint: env.bedrock.url });
+  const model = createBedrockModel({ modelId: 'm', apiKey: noKey, region: 'us-east-1', endpoint: env.bedrock.url });
   const server = await startServer(env);
   const turns: number[] = [];
   const alone: number[] = [];
@@ -163,11 +168,7 @@ export async function perTurn(env: BenchEnv): Promise<void> {
     for (let i = 0; i < 120; i++) {
       const t = await timedChat(`${server.url}/invocations`, { action: 'chat', sessionId, message: `q${i}` });
       const t0 = performance.now();
-      const stream = await model.converseStream(
-        { modelId: 'm', messages: [{ role: 'user', content: [{ text: 'x' }] }] },
-        new AbortController().signal,
-      );
-      for await (const _ of stream);
+      for await (const _ of model.stream(ONE_MESSAGE, new AbortController().signal));
       if (i >= 20) (turns.push(t.total), alone.push(performance.now() - t0));
     }
   } finally {

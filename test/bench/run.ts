@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every speed and memory figure from one run, each beside a baseline measured in
  * the same run, printed as one markdown table and written to bench/results.json.
- *   npm run bench [-- --quick] [-- --soak-seconds N] [-- --only coldstart,turn,scale,memory,sessions,extension]
+ *   npm run bench [-- --quick] [-- --soak-seconds N] [-- --only coldstart,turn,scale,memory,sessions,caching,extension]
  * `--quick` shortens the soak to one minute. Needs the production bundles and the .vsix (npm run
  * bench builds them) and, for the first-token figure, code-server (provisioned as for the tests).
  */
@@ -13,6 +13,7 @@ import { activation, serverBundles } from './extension';
 import { firstTokenOnScreen } from './first-token';
 import { writeReport } from './lib';
 import { sessions } from './stores';
+import { caching } from './caching';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -40,6 +41,7 @@ process.env.AWS_NODEJS_SUPPRESS_VERSION_WARNING ??= '1';
     if (wants('scale')) await scale(env);
     if (wants('memory')) await memory(env, soakSeconds);
     if (wants('sessions')) await sessions();
+    if (wants('caching')) await caching();
     if (wants('extension')) {
       activation();
       await firstTokenOnScreen(process.env.CODE_SERVER_BIN);

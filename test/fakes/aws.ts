@@ -27,6 +27,8 @@ export class AwsFake {
   templates = new Map<string, string>();
   /** What EC2 DescribeRegions answers: the regions enabled in the fake account. */
   enabledRegions = ['eu-central-1', 'eu-west-1', 'us-east-1'];
+  /** Secrets Manager: what GetSecretValue answers, by secret id (a missing id is ResourceNotFound). */
+  secrets = new Map<string, string>();
   /** Rows every Logs Insights query returns (field name to value), after one `Running` poll. */
   logRows: Record<string, string>[] = [];
   private server: Server = createServer(async (req, res) => {
@@ -37,8 +39,13 @@ export class AwsFake {
       const action = target.split('.').pop()!;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       this.calls.push({ action, params: body });
+      const reply = this.answerJson(action, body);
+      if (reply instanceof JsonError) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+        return res.end(JSON.stringify({ __type: reply.type, message: reply.message }));
+      }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      return res.end(JSON.stringify(this.answerJson(action)));
+      return res.end(JSON.stringify(reply));
     }
     const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const action = params.Action ?? '';
@@ -57,6 +64,7 @@ export class AwsFake {
     this.stacks.clear();
     this.templates.clear();
     this.logRows = [];
+    this.secrets.clear();
   }
 
   private answer(action: string, p: Record<string, string>): { status: number; body: string } {
@@ -65,6 +73,18 @@ export class AwsFake {
       body: `<${action}Response xmlns="https://example.invalid/doc/"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>r-${this.calls.length}</RequestId></ResponseMetadata></${action}Response>`,
     });
     switch (action) {
+      case 'AssumeRole': {
+        // Credentials that name the call, so a test can tell whose session a tool ran in.
+        const n = this.calls.length;
+        const expiration = new Date(Date.now() + Number(p.DurationSeconds ?? 3600) * 1000).toISOString();
+        return ok(
+          `<Credentials><AccessKeyId>ASIAFAKE${n}</AccessKeyId><SecretAccessKey>secret-${n}</SecretAccessKey>` +
+            `<SessionToken>token-${n}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+            `<AssumedRoleUser><AssumedRoleId>AROAFAKE:${xml(p.RoleSessionName ?? '')}</AssumedRoleId>` +
+            `<Arn>${xml(p.RoleArn ?? '')}/${xml(p.RoleSessionName ?? '')}</Arn></AssumedRoleUser>` +
+            (p.SourceIdentity ? `<SourceIdentity>${xml(p.SourceIdentity)}</SourceIdentity>` : ''),
+        );
+      }
       case 'GetCallerIdentity':
         return ok(
           `<Arn>${FAKE_IDENTITY.arn}</Arn><UserId>${FAKE_IDENTITY.userId}</UserId><Account>${FAKE_IDENTITY.account}</Account>`,
@@ -125,8 +145,21 @@ export class AwsFake {
 
   private polls = 0;
 
-  private answerJson(action: string): unknown {
+  private answerJson(action: string, body: Record<string, any>): unknown {
     switch (action) {
+      case 'GetSecretValue': {
+        const value = this.secrets.get(body.SecretId);
+        if (value === undefined)
+          return new JsonError(
+            'ResourceNotFoundException',
+            "Secrets Manager can't find the specified secret.",
+          );
+        return {
+          ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${body.SecretId}`,
+          Name: body.SecretId,
+          SecretString: value,
+        };
+      }
       case 'StartQuery':
         this.polls = 0;
         return { queryId: `q-${this.calls.length}` };
@@ -155,6 +188,13 @@ export class AwsFake {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+class JsonError {
+  constructor(
+    readonly type: string,
+    readonly message: string,
+  ) {}
 }
 
 function error(code: string, message: string) {

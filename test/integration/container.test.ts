@@ -234,6 +234,51 @@ describe('the container’s server, run from the image’s files with the image�
     }
   });
 
+  it('refuses a plain MODEL_API_KEY: the container takes the key from Secrets Manager only', async () => {
+    const refused = start(
+      { MODEL_PROVIDER: 'anthropic', MODEL_API_KEY: 'sk-ant-container-leak-1234' },
+      await freePort(),
+    );
+    assert.notEqual(await refused.exited, 0);
+    assert.match(
+      refused.output,
+      /MODEL_API_KEY is for local development only and is refused on the container host/,
+    );
+    assert.ok(!refused.output.includes('sk-ant-container-leak-1234'), 'the key is never printed');
+  });
+
+  it('applies ALLOWED_GROUPS and APPROVER_GROUPS from the token the runtime forwards', async () => {
+    await cognito.createGroup('engineers');
+    const member = await cognito.createUser('member@example.com');
+    await cognito.addToGroup(member, 'engineers');
+    const memberToken = (await cognito.signIn(member)).AccessToken;
+    const port = await freePort();
+    const grouped = start({ ALLOWED_GROUPS: 'engineers', APPROVER_GROUPS: 'approvers' }, port);
+    try {
+      await grouped.waitFor(/"msg":"listening"/);
+      const call = (authorization: string) =>
+        fetch(`http://127.0.0.1:${port}/invocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify({ action: 'whoami' }),
+        });
+      const outsider = await call(`Bearer ${token}`);
+      assert.equal(outsider.status, 403);
+      assert.match(((await outsider.json()) as { error: { message: string } }).error.message, /"engineers"/);
+      const inside = await call(`Bearer ${memberToken}`);
+      assert.equal(inside.status, 200);
+      assert.deepEqual(await inside.json(), {
+        actorId: JSON.parse(Buffer.from(memberToken.split('.')[1]!, 'base64url').toString()).sub,
+        username: JSON.parse(Buffer.from(memberToken.split('.')[1]!, 'base64url').toString()).username,
+        authMode: 'cognito',
+        groups: ['engineers'],
+        canApprove: false,
+      });
+    } finally {
+      await grouped.stop();
+    }
+  });
+
   it('refuses to start without sign-in on 0.0.0.0', async () => {
     const refused = start({ AUTH_MODE: 'none' }, await freePort());
     const code = await refused.exited;

@@ -17,6 +17,7 @@ import {
 } from '../../backend/src/lambda/handler';
 import { SseParser, type StreamEvent } from '../../backend/src/protocol';
 import { BedrockFake, delay, textTurn } from '../fakes/bedrock';
+import { CognitoLocal } from '../support/cognito';
 
 /** Lambda's streaming runtime API, as the Node.js runtime provides it on `awslambda`. */
 function runtimeShim() {
@@ -162,6 +163,87 @@ describe('Lambda host (Function URL, response streaming)', () => {
       retryable: true,
     });
     assert.ok(!body.includes('secret-detail-123'));
+  });
+});
+
+describe('Lambda applies the groups of the verified token', function () {
+  this.timeout(60_000);
+  const bedrock = new BedrockFake();
+  const cognito = new CognitoLocal();
+  let handler: any;
+  let metas: { statusCode: number; headers: Record<string, string> }[];
+  const post = (body: unknown, token: string): FunctionUrlEvent => ({
+    rawPath: '/',
+    headers: { 'Content-Type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+    requestContext: { http: { method: 'POST' }, requestId: 'r' },
+  });
+  const savedEnv = { ...process.env };
+  before(async () => {
+    await Promise.all([bedrock.start(), cognito.start()]);
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    const config = loadLambdaConfig({
+      AUTH_MODE: 'cognito',
+      COGNITO_USER_POOL_ID: cognito.userPoolId,
+      COGNITO_CLIENT_ID: cognito.clientId,
+      COGNITO_ISSUER: cognito.issuer,
+      AWS_REGION: 'us-east-1',
+      BEDROCK_ENDPOINT: bedrock.url,
+      MEMORY_DIR: mkdtempSync(join(tmpdir(), 'ce-lambda-groups-')),
+      ALLOWED_GROUPS: 'engineers',
+      APPROVER_GROUPS: 'approvers',
+    });
+    const shim = runtimeShim();
+    metas = shim.metas;
+    handler = createHandler(createBackend(config, silentLogger), shim.runtime, silentLogger);
+  });
+  after(async () => {
+    process.env = savedEnv;
+    await Promise.all([bedrock.stop(), cognito.stop()]);
+  });
+
+  it('refuses a user outside ALLOWED_GROUPS with 403 and tells a member whether they may approve', async () => {
+    await cognito.createGroup('engineers');
+    const outsider = await cognito.createUser('lambda-outsider@example.com');
+    const member = await cognito.createUser('lambda-member@example.com');
+    await cognito.addToGroup(member, 'engineers');
+    const refused = await call(
+      handler,
+      post({ action: 'listSessions' }, (await cognito.signIn(outsider)).AccessToken),
+    );
+    assert.equal(metas.at(-1)!.statusCode, 403);
+    assert.equal(JSON.parse(refused.body).error.code, 'forbidden');
+    const who = await call(handler, post({ action: 'whoami' }, (await cognito.signIn(member)).AccessToken));
+    assert.equal(metas.at(-1)!.statusCode, 200);
+    assert.deepEqual([JSON.parse(who.body).groups, JSON.parse(who.body).canApprove], [['engineers'], false]);
+  });
+});
+
+describe('Lambda refuses a plain MODEL_API_KEY', () => {
+  it('loadLambdaConfig throws: the key comes from Secrets Manager on Lambda', () => {
+    assert.throws(
+      () =>
+        loadLambdaConfig({
+          AUTH_MODE: 'cognito',
+          COGNITO_USER_POOL_ID: 'us-east-1_abc',
+          COGNITO_CLIENT_ID: 'client',
+          MODEL_PROVIDER: 'openai',
+          MODEL_API_KEY: 'sk-lambda-leak-5678',
+        }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /MODEL_API_KEY is for local development only and is refused on Lambda/.test(error.message) &&
+        !error.message.includes('sk-lambda-leak-5678'),
+    );
+    const config = loadLambdaConfig({
+      AUTH_MODE: 'cognito',
+      COGNITO_USER_POOL_ID: 'us-east-1_abc',
+      COGNITO_CLIENT_ID: 'client',
+      MODEL_PROVIDER: 'openai',
+      MODEL_API_KEY_SECRET: 'cloud-engineer/openai',
+    });
+    assert.equal(config.model.apiKeySecret, 'cloud-engineer/openai');
   });
 });
 

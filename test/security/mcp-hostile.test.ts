@@ -153,7 +153,7 @@ describe('security: a hostile MCP server', function () {
       { name: 'a', url },
       { name: 'a__b', url: otherUrl },
     ]).forTurn(signal());
-    const offered = tools.toBedrockTools().map((t) => t.toolSpec!.name);
+    const offered = tools.toolSpecs().map((t) => t.name);
     assert.equal(new Set(offered).size, offered.length, 'no name offered twice');
     // The server listed first keeps the name; the later one cannot take it (nor its approvals).
     const picked = tools.get('a__b__c')!;
@@ -204,7 +204,7 @@ describe('security: a hostile MCP server', function () {
       tool('résumé'),
     ];
     const { tools } = await source([{ name: 'evil', url }]).forTurn(signal());
-    const names = tools.toBedrockTools().map((t) => t.toolSpec!.name!);
+    const names = tools.toolSpecs().map((t) => t.name);
     for (const name of names) assert.match(name, /^[a-zA-Z0-9_-]{1,64}$/);
     assert.equal(names.length, base.size + 4);
   });

@@ -9,40 +9,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ModelClient, ModelStreamEvent } from '../../backend/src/core/agent/model';
 import { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
 import { MAX_STORED_ANSWER_BYTES } from '../../backend/src/core/agent/stored-answer';
 import { silentLogger } from '../../backend/src/core/log';
 import { FileMemoryStore } from '../../backend/src/core/memory/file-store';
 import type { MemoryStore } from '../../backend/src/core/memory/types';
-import { AgentService, type InvocationResult, type ServiceDeps } from '../../backend/src/core/service';
+import type { ServiceDeps } from '../../backend/src/core/deps';
+import { AgentService, type InvocationResult } from '../../backend/src/core/service';
 import { ToolRegistry } from '../../backend/src/core/tools/registry';
 import { defineTool } from '../../backend/src/core/tools/types';
 import type { StreamEvent } from '../../backend/src/protocol';
-
-const text = (t: string, stopReason = 'end_turn'): ModelStreamEvent[] => [
-  { contentBlockDelta: { contentBlockIndex: 0, delta: { text: t } } },
-  { messageStop: { stopReason: stopReason as never } },
-];
-const toolUses = (calls: { id: string; name: string }[]): ModelStreamEvent[] => [
-  ...calls.flatMap((c, i) => [
-    { contentBlockStart: { contentBlockIndex: i, start: { toolUse: { toolUseId: c.id, name: c.name } } } },
-    { contentBlockDelta: { contentBlockIndex: i, delta: { toolUse: { input: '{}' } } } },
-  ]),
-  { messageStop: { stopReason: 'tool_use' } },
-];
-
-/** Plays scripted responses; with no script left, answers "ok". */
-function scripted(responses: ModelStreamEvent[][] = []): ModelClient {
-  return {
-    async converseStream() {
-      const events = responses.shift() ?? text('ok');
-      return (async function* () {
-        yield* events;
-      })();
-    },
-  };
-}
+import type { Model } from '../../backend/src/core/model/types';
+import { scripted, stopOnly, text, toolUses } from '../support/scripted-model';
 
 const big = defineTool({
   name: 'big',
@@ -56,13 +34,14 @@ function service(overrides: Partial<ServiceDeps> = {}): AgentService {
   return new AgentService({
     memory: new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-limits-'))),
     model: scripted(),
-    modelId: 'm',
     systemPrompt: 'sys',
     tools: new ToolRegistry([big]),
     tasks: [],
     region: 'us-east-1',
     maxIterations: 10,
     maxStreamsPerActor: 4,
+    contextTokens: 100_000,
+    userDailyTokens: 0,
     log: silentLogger,
     now: () => new Date(),
     newId: () => `s-${Math.random().toString(36).slice(2)}`,
@@ -115,8 +94,11 @@ describe('security: stream slots are reserved before any await and always given 
   });
 
   it('gives the slot back when the stream fails while it is read', async () => {
-    const model: ModelClient = {
-      async converseStream() {
+    const model: Model = {
+      provider: 'bedrock',
+      modelId: 'm',
+      // eslint-disable-next-line require-yield
+      async *stream() {
         throw new TypeError('a bug in the model edge');
       },
     };
@@ -197,7 +179,8 @@ describe('security: what one chat stores and reads is bounded', () => {
     const sessionId = (first[0] as { sessionId: string }).sessionId;
     reads.length = 0;
     await drain(await agent.invoke(LOCAL_ACTOR, { action: 'chat', message: 'two', sessionId }));
-    assert.deepEqual(reads, ['getSession:1', 'recentTurns:40']);
+    // The session holds three turns now (one, its answer, two): all of them, and never more than MAX_CONTEXT_TURNS.
+    assert.deepEqual(reads, ['getSession:1', 'recentTurns:3']);
   });
 });
 
@@ -208,7 +191,7 @@ describe('the chat path survives a store that fails mid-turn', () => {
     memory.amendTurn = async () => {
       throw new Error('the store is down');
     };
-    const model = scripted([[{ messageStop: { stopReason: 'guardrail_intervened' } }]]);
+    const model = scripted([stopOnly('guardrail_intervened')]);
     const agent = service({ memory, model });
     const events = await drain(await agent.invoke(LOCAL_ACTOR, { action: 'chat', message: 'blocked?' }));
     assert.deepEqual(

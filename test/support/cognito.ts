@@ -66,6 +66,27 @@ export class CognitoLocal {
     return { email, password };
   }
 
+  async createGroup(name: string): Promise<void> {
+    await this.call('CreateGroup', { UserPoolId: this.userPoolId, GroupName: name });
+  }
+
+  /** Takes effect in the next token: sign in again after. */
+  async addToGroup(user: TestUser, group: string): Promise<void> {
+    await this.call('AdminAddUserToGroup', {
+      UserPoolId: this.userPoolId,
+      Username: user.email,
+      GroupName: group,
+    });
+  }
+
+  async removeFromGroup(user: TestUser, group: string): Promise<void> {
+    await this.call('AdminRemoveUserFromGroup', {
+      UserPoolId: this.userPoolId,
+      Username: user.email,
+      GroupName: group,
+    });
+  }
+
   async signIn(
     user: TestUser,
     clientId = this.clientId,

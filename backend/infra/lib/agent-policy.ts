@@ -1,41 +1,51 @@
 /**
- * The agent's least-privilege policy, shared by both shapes: invoke on the chosen model only,
- * ApplyGuardrail on our guardrail only, the tools' reads, Cost Explorer reads, the CloudFormation
- * change path (never on this stack or the CDK bootstrap stack) and traces. The memory store's
- * grants (table or AgentCore Memory) are added where the store is created.
+ * The agent's least-privilege policies, shared by both shapes, in two parts. The host's role:
+ * invoke on the chosen Bedrock model only (none for another provider), ApplyGuardrail on our
+ * guardrail only, traces. The tools role (tools-role.ts): the tools' reads, Cost Explorer reads and
+ * the CloudFormation change path (never on this stack or the CDK bootstrap stack). The memory
+ * store's grants (table or AgentCore Memory) are added where the store is created.
  */
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ModelArns } from './model-arns';
 import { awsReadActions, CHANGE_ACTIONS, COST_READ_ACTIONS, TOOL_READ_ACTIONS } from './tool-actions';
 
-export interface AgentPolicyProps {
-  model: ModelArns;
+/** What the host itself calls: the model (Bedrock only), our guardrail, traces. */
+export interface HostPolicyProps {
+  /** Bedrock's ARNs; absent for another provider, so the role invokes no Bedrock model at all. */
+  model?: ModelArns;
+  /** The guardrail runs whichever provider answers. */
   guardrailArn: string;
-  /** `approve-writes` adds the CloudFormation change path; `read-only` leaves it out. */
-  toolsMode: 'read-only' | 'approve-writes';
 }
 
-export function agentStatements(stack: Stack, props: AgentPolicyProps): iam.PolicyStatement[] {
+export function hostStatements(props: HostPolicyProps): iam.PolicyStatement[] {
   const { model } = props;
-  const statements = [
-    new iam.PolicyStatement({
-      sid: 'InvokeChosenModel',
-      actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-      resources: model.profileArn ? [model.profileArn] : model.foundationModelArns,
-    }),
+  const statements: iam.PolicyStatement[] = [];
+  if (model) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'InvokeChosenModel',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: model.profileArn ? [model.profileArn] : model.foundationModelArns,
+      }),
+    );
+    if (model.profileArn)
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'InvokeModelThroughProfile',
+          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          resources: model.foundationModelArns,
+          // Only as routed by our profile: the role cannot call the model directly in other regions.
+          conditions: { StringEquals: { 'bedrock:InferenceProfileArn': model.profileArn } },
+        }),
+      );
+  }
+  statements.push(
     new iam.PolicyStatement({
       sid: 'ApplyOwnGuardrail',
       actions: ['bedrock:ApplyGuardrail'],
       resources: [props.guardrailArn],
     }),
-    new iam.PolicyStatement({
-      sid: 'ToolReads',
-      actions: unique([...awsReadActions(), ...TOOL_READ_ACTIONS]),
-      // Describe/List calls of these services accept no narrower resource; all are reads.
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({ sid: 'CostExplorerReads', actions: [...COST_READ_ACTIONS], resources: ['*'] }),
     new iam.PolicyStatement({
       sid: 'Traces',
       actions: [
@@ -46,17 +56,26 @@ export function agentStatements(stack: Stack, props: AgentPolicyProps): iam.Poli
       ],
       resources: ['*'], // X-Ray has no resource-level permissions
     }),
+  );
+  return statements;
+}
+
+export interface ToolPolicyProps {
+  /** `approve-writes` adds the CloudFormation change path; `read-only` leaves it out. */
+  toolsMode: 'read-only' | 'approve-writes';
+}
+
+/** What the tools call: the tools role holds these, never the host's own role. */
+export function toolStatements(stack: Stack, props: ToolPolicyProps): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ToolReads',
+      actions: unique([...awsReadActions(), ...TOOL_READ_ACTIONS]),
+      // Describe/List calls of these services accept no narrower resource; all are reads.
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({ sid: 'CostExplorerReads', actions: [...COST_READ_ACTIONS], resources: ['*'] }),
   ];
-  if (model.profileArn)
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'InvokeModelThroughProfile',
-        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        resources: model.foundationModelArns,
-        // Only as routed by our profile: the role cannot call the model directly in other regions.
-        conditions: { StringEquals: { 'bedrock:InferenceProfileArn': model.profileArn } },
-      }),
-    );
   if (props.toolsMode === 'approve-writes') {
     const stackArn = (name: string) =>
       `arn:${Aws.PARTITION}:cloudformation:*:${Aws.ACCOUNT_ID}:stack/${name}/*`;

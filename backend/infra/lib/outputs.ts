@@ -15,6 +15,11 @@ export const DEPLOYMENT_OUTPUTS = {
   clientId: 'UserPoolClientId',
   /** The hosted UI's host name, without `https://` (`cloudEngineer.cognito.domain`). */
   domain: 'CognitoDomain',
+  /**
+   * Present when exactly one company identity provider is configured: the name the extension
+   * passes as `identity_provider` on the hosted UI's authorize URL, to go straight to it.
+   */
+  identityProvider: 'IdentityProviderName',
 } as const;
 
 /** The deployment shapes, chosen at deploy time with `-c shape=…`. */

@@ -1,22 +1,24 @@
 /**
- * One deployment of the backend, in the shape chosen at deploy time: shared sign-in, guardrail,
- * least-privilege role and observability, and either an AgentCore Runtime with AgentCore Memory
- * (plus the session index table) or a streaming Lambda with the DynamoDB conversation table.
+ * One deployment of the backend, in the shape chosen at deploy time: shared sign-in (groups,
+ * company sign-in), guardrail, the host's least-privilege role, a separate tools role the host
+ * assumes per user, observability, and either an AgentCore Runtime with AgentCore Memory (plus the
+ * session index table) or a streaming Lambda with the DynamoDB conversation table.
  */
-import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { agentStatements } from './agent-policy';
+import { hostStatements, toolStatements } from './agent-policy';
 import { AgentCoreHost } from './agentcore-host';
 import { Auth } from './auth';
 import type { InfraConfig } from './config';
 import { Guardrail } from './guardrail';
 import { LambdaHost } from './lambda-host';
 import { MemoryTable } from './memory-table';
-import { modelArns } from './model-arns';
+import { modelSetup } from './model-provider';
 import { Observability } from './observability';
 import { DEPLOYMENT_OUTPUTS as OUT, MODE_OF_SHAPE } from './outputs';
+import { ToolsRole } from './tools-role';
 
 export interface BackendStackProps extends StackProps {
   config: InfraConfig;
@@ -36,17 +38,47 @@ export class BackendStack extends Stack {
       extensionId: props.extensionId,
       domainPrefix: config.domainPrefix ?? `cloud-engineer-${config.shape}-${Aws.ACCOUNT_ID}`,
       extraCallbackUrls: config.callbackUrls,
+      groups: { users: config.usersGroup, approvers: config.approversGroup },
+      companyProviders: {
+        ...(config.oidcIssuer
+          ? {
+              oidc: {
+                name: config.oidcName,
+                issuer: config.oidcIssuer,
+                clientId: config.oidcClientId!,
+                clientSecretName: config.oidcClientSecretName!,
+                ...(config.oidcGroupsClaim ? { groupsClaim: config.oidcGroupsClaim } : {}),
+              },
+            }
+          : {}),
+        ...(config.samlMetadataUrl
+          ? {
+              saml: {
+                name: config.samlName!,
+                metadataUrl: config.samlMetadataUrl,
+                emailAttribute: config.samlEmailAttribute,
+              },
+            }
+          : {}),
+      },
+      passwordSignIn: config.passwordSignIn,
     });
     const guardrail = new Guardrail(this, 'Guardrail', { name: `${this.stackName}-guardrail` });
     const table = new MemoryTable(this, 'Conversations');
-    const model = modelArns(config.modelId, config.modelRegions);
+    const model = modelSetup(this, config);
+    // The tools role trusts the host's role, which exists only once the host does: resolved at synth.
+    let toolsRole: ToolsRole | undefined;
 
     // What both hosts read at start (backend/src/core/config.ts); AWS_REGION comes from the host.
     const environment: Record<string, string> = {
       AUTH_MODE: 'cognito',
       COGNITO_USER_POOL_ID: auth.userPool.userPoolId,
       COGNITO_CLIENT_ID: auth.client.userPoolClientId,
-      MODEL_ID: config.modelId,
+      ...model.environment,
+      // Open access: every verified user; approving still takes the approvers' group.
+      ...(config.openAccess ? {} : { ALLOWED_GROUPS: `${config.usersGroup},${config.approversGroup}` }),
+      APPROVER_GROUPS: config.approversGroup,
+      TOOLS_ROLE_ARN: Lazy.string({ produce: () => toolsRole?.role.roleArn }),
       GUARDRAIL_ID: guardrail.guardrail.attrGuardrailId,
       GUARDRAIL_VERSION: guardrail.version.attrVersion,
       MEMORY_TABLE: table.table.tableName,
@@ -56,7 +88,7 @@ export class BackendStack extends Stack {
       METRICS: 'emf',
     };
 
-    let principal: iam.IGrantable;
+    let principal: iam.IRole;
     const hostWidgets: cw.IWidget[] = [];
     if (config.shape === 'agentcore') {
       const host = new AgentCoreHost(this, 'AgentCore', {
@@ -67,7 +99,7 @@ export class BackendStack extends Stack {
         // The runtime does not set AWS_REGION for the container's configuration.
         environment: { ...environment, MEMORY_STORE: 'agentcore', AWS_REGION: Aws.REGION },
       });
-      principal = host.runtime;
+      principal = host.runtime.role;
       new CfnOutput(this, OUT.runtimeArn, { value: host.runtime.agentRuntimeArn });
       new CfnOutput(this, 'MemoryId', { value: host.memory.memoryId });
     } else {
@@ -89,12 +121,14 @@ export class BackendStack extends Stack {
       );
     }
     table.grantData(principal);
-    for (const statement of agentStatements(this, {
-      model,
-      guardrailArn: guardrail.arn,
-      toolsMode: config.toolsMode,
-    }))
-      principal.grantPrincipal.addToPrincipalPolicy(statement);
+    for (const statement of hostStatements({ model: model.bedrock, guardrailArn: guardrail.arn }))
+      principal.addToPrincipalPolicy(statement);
+    // GetSecretValue (and DescribeSecret) on the key's secret alone.
+    model.secret?.grantRead(principal);
+    toolsRole = new ToolsRole(this, 'Tools', {
+      trustedBy: [principal],
+      statements: toolStatements(this, { toolsMode: config.toolsMode }),
+    });
 
     const observability = new Observability(this, 'Observability', {
       dashboardName: `${this.stackName}`,
@@ -112,5 +146,11 @@ export class BackendStack extends Stack {
     new CfnOutput(this, 'GuardrailId', { value: guardrail.guardrail.attrGuardrailId });
     new CfnOutput(this, 'GuardrailVersion', { value: guardrail.version.attrVersion });
     new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
+    new CfnOutput(this, 'ToolsRoleArn', { value: toolsRole.role.roleArn });
+    new CfnOutput(this, 'UsersGroupName', { value: config.usersGroup });
+    new CfnOutput(this, 'ApproversGroupName', { value: config.approversGroup });
+    // With two providers the hosted UI lets the user choose: no single one to go straight to.
+    if (auth.providerNames.length === 1)
+      new CfnOutput(this, OUT.identityProvider, { value: auth.providerNames[0]! });
   }
 }

@@ -1,26 +1,33 @@
 /** Wires a backend from configuration: the production defaults for every edge. */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { createBedrockModel, type ModelClient } from './agent/model';
+import { DEFAULT_MAX_TOKENS } from './agent/loop';
 import { createCognitoAuthenticator, noAuth, type Authenticator } from './auth/authenticator';
-import { newSessionId } from './chat';
+import { defaultContextTokens } from './chat/context-window';
+import { newSessionId } from './chat/prepare';
 import { ConfigError, type BackendConfig } from './config';
 import { createBedrockToolGuard } from './guardrails/bedrock-guardrail';
+import { createBedrockTextGuard } from './guardrails/text-guard';
 import type { Backend } from './invocation';
 import type { Logger } from './log';
 import { AgentCoreMemoryStore } from './memory/agentcore/store';
 import { DynamoMemoryStore } from './memory/dynamodb/store';
 import { FileMemoryStore } from './memory/file-store';
 import type { MemoryStore } from './memory/types';
+import { fixedKey, noKey, type ApiKeySource } from './model/options';
+import { createModel } from './model/providers';
+import { secretKey } from './model/secret-key';
+import type { Model } from './model/types';
 import { SYSTEM_PROMPT } from './prompts/system';
 import { AgentService } from './service';
 import { createTelemetry } from './telemetry/telemetry';
 import { TASKS } from './tasks/catalog';
+import { createToolCredentials } from './tools/assumed-role';
 import { ALL_TOOLS, ToolRegistry } from './tools/registry';
 import { recallPastConversations } from './tools/recall/tool';
 import { McpToolSource } from './mcp/source';
 
 export interface BackendOverrides {
-  model?: ModelClient;
+  model?: Model;
   memory?: MemoryStore;
   auth?: Authenticator;
   /** For the model, the tools and the guardrail; absent means the SDK's default chain. */
@@ -28,18 +35,31 @@ export interface BackendOverrides {
 }
 
 export function createBackend(config: BackendConfig, log: Logger, overrides: BackendOverrides = {}): Backend {
+  const aws = overrides.credentials ? { credentials: overrides.credentials } : {};
   const bedrock = {
     region: config.bedrock.region,
     ...(config.bedrock.endpoint ? { endpoint: config.bedrock.endpoint } : {}),
-    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+    ...aws,
   };
   const memory = overrides.memory ?? createMemory(config, log);
   const tools = new ToolRegistry([...ALL_TOOLS, recallPastConversations(memory)], config.toolsMode);
+  const { provider } = config.model;
+  const guardrail = config.guardrail;
+  // Converse applies a Bedrock guardrail itself; any other provider's input and output go through
+  // ApplyGuardrail (a guardrail works without a Bedrock model).
+  const model =
+    overrides.model ??
+    createModel(provider, {
+      modelId: config.modelId,
+      ...(config.model.baseUrl ? { baseUrl: config.model.baseUrl } : {}),
+      apiKey: apiKeySource(config, log, aws.credentials),
+      ...bedrock,
+      ...(guardrail && provider === 'bedrock' ? { guardrail } : {}),
+    });
   const service = new AgentService({
     memory,
-    model: overrides.model ?? createBedrockModel(bedrock),
-    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
-    modelId: config.modelId,
+    model,
+    ...aws,
     systemPrompt: SYSTEM_PROMPT,
     tools,
     ...(config.mcpServers.length ? { toolSource: new McpToolSource(tools, config.mcpServers, log) } : {}),
@@ -48,16 +68,36 @@ export function createBackend(config: BackendConfig, log: Logger, overrides: Bac
     maxIterations: config.maxIterations,
     maxStreamsPerActor: config.maxStreamsPerActor,
     maxSessionTurns: config.maxSessionTurns,
-    ...(config.guardrail
+    contextTokens: config.model.contextTokens ?? defaultContextTokens(model.modelId, DEFAULT_MAX_TOKENS),
+    userDailyTokens: config.userDailyTokens,
+    groups: config.groups,
+    ...(config.toolsRoleArn
       ? {
-          guardrail: config.guardrail,
+          toolCredentials: createToolCredentials({
+            roleArn: config.toolsRoleArn,
+            region: config.region,
+            ...aws,
+          }),
+        }
+      : {}),
+    ...(guardrail
+      ? {
           bedrockToolGuard: createBedrockToolGuard({
-            identifier: config.guardrail.identifier,
-            version: config.guardrail.version,
+            identifier: guardrail.identifier,
+            version: guardrail.version,
             ...bedrock,
             onError: (error, toolName) =>
               log.warn('ApplyGuardrail failed; the tool result was withheld', { toolName, error }),
           }),
+          ...(provider !== 'bedrock'
+            ? {
+                textGuard: createBedrockTextGuard({
+                  identifier: guardrail.identifier,
+                  version: guardrail.version,
+                  ...bedrock,
+                }),
+              }
+            : {}),
         }
       : {}),
     telemetry: createTelemetry({
@@ -82,6 +122,25 @@ export function createBackend(config: BackendConfig, log: Logger, overrides: Bac
           ...(config.auth.jwksUri ? { jwksUri: config.auth.jwksUri } : {}),
         }));
   return { service, auth };
+}
+
+/** The key as configured: a Secrets Manager secret (deployed), a plain value (local), or none. */
+function apiKeySource(
+  config: BackendConfig,
+  log: Logger,
+  credentials?: AwsCredentialIdentityProvider,
+): ApiKeySource {
+  if (config.model.apiKeySecret) {
+    const key = secretKey({
+      secretId: config.model.apiKeySecret,
+      region: config.region,
+      ...(credentials ? { credentials } : {}),
+    });
+    // Read at start, so a missing grant or secret shows in the log before the first chat does.
+    key.get().catch((error: Error) => log.error('could not read the model API key', { reason: error.message }));
+    return key;
+  }
+  return config.model.apiKey ? fixedKey(config.model.apiKey) : noKey;
 }
 
 function createMemory(config: BackendConfig, log: Logger): MemoryStore {

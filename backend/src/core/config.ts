@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { DEFAULT_MODEL_ID } from './model-id';
 import { McpServersJson } from './mcp/servers';
+import { PROVIDER_IDS, PROVIDERS, providerName, type ProviderId } from './model/providers';
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -14,7 +15,21 @@ const Env = z.object({
   COGNITO_CLIENT_ID: z.string().optional(),
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_JWKS_URI: z.url().optional(),
-  MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_ID),
+  MODEL_PROVIDER: z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]]).default('bedrock'),
+  /** Defaults per provider (model/providers.ts). */
+  MODEL_ID: z.string().min(1).optional(),
+  MODEL_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Local development only: the hosts that serve others refuse it (main.ts, lambda/handler.ts). */
+  MODEL_API_KEY: z.string().min(1).optional(),
+  MODEL_API_KEY_SECRET: z.string().min(1).optional(),
+  CONTEXT_TOKENS: z.coerce.number().int().min(2000).max(10_000_000).optional(),
+  USER_DAILY_TOKENS: z.coerce.number().int().min(0).default(0),
+  ALLOWED_GROUPS: z.string().optional(),
+  APPROVER_GROUPS: z.string().optional(),
+  TOOLS_ROLE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')
+    .optional(),
   AWS_REGION: z.string().optional(),
   AWS_DEFAULT_REGION: z.string().optional(),
   BEDROCK_REGION: z.string().optional(),
@@ -83,7 +98,18 @@ export function loadConfig(
             issuer: e.COGNITO_ISSUER,
             jwksUri: e.COGNITO_JWKS_URI,
           } as const),
-    modelId: e.MODEL_ID,
+    modelId: modelIdFor(e.MODEL_PROVIDER, e.MODEL_ID, e.MODEL_BASE_URL),
+    ...checkedKey(e.MODEL_PROVIDER, e.MODEL_BASE_URL, e.MODEL_API_KEY, e.MODEL_API_KEY_SECRET),
+    model: {
+      provider: e.MODEL_PROVIDER,
+      baseUrl: e.MODEL_BASE_URL,
+      apiKey: e.MODEL_API_KEY,
+      apiKeySecret: e.MODEL_API_KEY_SECRET,
+      contextTokens: e.CONTEXT_TOKENS,
+    },
+    userDailyTokens: e.USER_DAILY_TOKENS,
+    groups: { allowed: groupList(e.ALLOWED_GROUPS), approvers: groupList(e.APPROVER_GROUPS) },
+    toolsRoleArn: e.TOOLS_ROLE_ARN,
     region,
     bedrock: { region: e.BEDROCK_REGION ?? region, endpoint: e.BEDROCK_ENDPOINT },
     guardrail:
@@ -118,6 +144,47 @@ export function loadConfig(
     },
   };
   return config;
+}
+
+function modelIdFor(provider: ProviderId, modelId: string | undefined, baseUrl: string | undefined): string {
+  const id = modelId ?? PROVIDERS[provider].defaultModelId(baseUrl);
+  if (!id)
+    throw new ConfigError(
+      `MODEL_ID is required with MODEL_PROVIDER=${provider} and MODEL_BASE_URL: name a model the server at ${baseUrl} serves`,
+    );
+  return id;
+}
+
+/** Fails at start, not on the first chat, when the provider needs a key and none is configured. */
+function checkedKey(provider: ProviderId, baseUrl?: string, key?: string, secret?: string): object {
+  if (PROVIDERS[provider].needsKey(baseUrl) && !key && !secret)
+    throw new ConfigError(missingKeyMessage(provider));
+  return {};
+}
+
+/**
+ * Hosts that serve other people (the container, Lambda) take the key from Secrets Manager only: a
+ * plain variable shows in the console, in `describe` calls and in crash dumps.
+ */
+export function refuseInlineKey(config: BackendConfig, host: string): void {
+  if (config.model.apiKey)
+    throw new ConfigError(
+      `MODEL_API_KEY is for local development only and is refused on ${host}: put the key in Secrets Manager and set MODEL_API_KEY_SECRET`,
+    );
+}
+
+/** `a, b ,,c` → ['a', 'b', 'c']; unset or blank: undefined (no rule). Names are exact, case included. */
+function groupList(value: string | undefined): string[] | undefined {
+  const names = value
+    ?.split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+  return names?.length ? names : undefined;
+}
+
+/** The provider needs a key and none is configured: say where to put it. */
+export function missingKeyMessage(provider: ProviderId): string {
+  return `MODEL_PROVIDER=${provider} needs an API key for ${providerName(provider)}: set MODEL_API_KEY_SECRET (a Secrets Manager secret) or, for local development, MODEL_API_KEY`;
 }
 
 function required(value: string | undefined, name: string): string {

@@ -2,9 +2,21 @@
  * Typed errors of the agent service. Each carries the contract's error code; `toErrorBody` is the
  * one place that turns any thrown value into a status and a body a client may see.
  */
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../protocol';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FailureCode } from '../protocol';
 
-export class ServiceError extends Error {
+/**
+ * The one base of the backend's errors a client can meet: a contract code, an HTTP status, and
+ * whether the same request is worth sending again later. Request errors (`ServiceError`) and model
+ * errors (`ModelError`, model/errors.ts) both extend it, so "retryable" is decided in one place per
+ * kind and read the same way everywhere.
+ */
+export abstract class CloudEngineerError extends Error {
+  abstract readonly code: ErrorCode | FailureCode;
+  abstract readonly status: number;
+  abstract readonly retryable: boolean;
+}
+
+export class ServiceError extends CloudEngineerError {
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -35,7 +47,10 @@ export class UnauthorizedError extends ServiceError {
     super('unauthorized', message, options);
   }
 }
-/** AUTH_MODE=none and a request a web page could have sent: refused before anything runs. */
+/**
+ * Refused before anything runs: under AUTH_MODE=none a request a web page could have sent; under
+ * Cognito a caller outside ALLOWED_GROUPS, or an approval from outside APPROVER_GROUPS.
+ */
 export class ForbiddenError extends ServiceError {
   constructor(message: string) {
     super('forbidden', message);
@@ -68,6 +83,12 @@ export class SessionFullError extends ServiceError {
 export class ThrottledError extends ServiceError {
   constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super('throttled', message, { retryAfterSeconds: 5, ...options });
+  }
+}
+/** The caller's USER_DAILY_TOKENS are spent; `Retry-After` runs to the next UTC day. */
+export class QuotaExceededError extends ServiceError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('quota_exceeded', message, { retryAfterSeconds });
   }
 }
 export class UnavailableError extends ServiceError {

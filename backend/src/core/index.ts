@@ -1,8 +1,10 @@
 /** The host-free agent core: what the extension's local mode and every backend host build on. */
-export { AgentService, type InvocationResult, type ServiceDeps } from './service';
+export { AgentService, type InvocationResult } from './service';
+export type { ServiceDeps } from './deps';
 export { createBackend, type BackendOverrides } from './bootstrap';
 export { loadConfig, ConfigError, type BackendConfig, DEFAULT_MODEL_ID } from './config';
-export { createBedrockModel, type ModelClient } from './agent/model';
+export { createModel, PROVIDERS, PROVIDER_IDS, type ProviderId } from './model/providers';
+export type { Model, ModelEvent, ModelRequest } from './model/types';
 export { FileMemoryStore } from './memory/file-store';
 export type { MemoryStore, StoredTurn } from './memory/types';
 export { LOCAL_ACTOR, type Actor, type Authenticator } from './auth/authenticator';

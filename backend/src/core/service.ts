@@ -2,7 +2,6 @@
  * The agent service: every action of the contract, host-free. Hosts (local server, AgentCore
  * container, Lambda, the extension's local mode) authenticate, then call `invoke`.
  */
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   ACTIONS,
   RequestSchemas,
@@ -12,48 +11,18 @@ import {
   type StreamEvent,
 } from '../protocol';
 import { ReadGate, releasing, StreamSlots } from './agent/actor-limits';
-import type { ModelClient } from './agent/model';
-import type { AgentTurnOptions } from './agent/loop';
 import type { Actor } from './auth/authenticator';
-import { prepareChat, streamChat } from './chat';
+import { canApprove, ensureAllowed } from './auth/groups';
+import { prepareChat } from './chat/prepare';
+import { streamChat } from './chat/run';
+import type { ServiceDeps } from './deps';
 import { InvalidRequestError, NotFoundError, UnavailableError } from './errors';
-import type { ToolTextGuard } from './guardrails/bedrock-guardrail';
-import type { Telemetry } from './telemetry/types';
 import { redactText } from './guardrails/policy';
 import type { Logger } from './log';
-import type { MemoryStore, StoredTurn } from './memory/types';
-import type { TaskDefinition } from './tasks/types';
+import type { StoredTurn } from './memory/types';
 import { publicTask } from './tasks/fill';
-import type { ToolRegistry } from './tools/registry';
-import type { TurnToolSource } from './mcp/turn-tools';
 
-export interface ServiceDeps {
-  memory: MemoryStore;
-  model: ModelClient;
-  modelId: string;
-  systemPrompt: string;
-  tools: ToolRegistry;
-  /** Tools that come and go (MCP servers), added to `tools` turn by turn. */
-  toolSource?: TurnToolSource;
-  tasks: readonly TaskDefinition[];
-  /** Default region for tools. */
-  region: string;
-  credentials?: AwsCredentialIdentityProvider;
-  maxIterations: number;
-  /** Chat streams one actor may have open at once (per process); more are refused with 429. */
-  maxStreamsPerActor: number;
-  /** Turns one conversation may hold (default 1,000); a chat past it is refused with a hint to start anew. */
-  maxSessionTurns?: number;
-  guardrail?: AgentTurnOptions['guardrail'];
-  /** ApplyGuardrail on tool results, when a Bedrock guardrail is configured. */
-  bedrockToolGuard?: ToolTextGuard;
-  retry?: AgentTurnOptions['retry'];
-  /** Per-turn metrics (EMF) and spans (OTLP); absent means none. */
-  telemetry?: Telemetry;
-  log: Logger;
-  now: () => Date;
-  newId: () => string;
-}
+export type { ServiceDeps };
 
 export type InvocationResult =
   | { kind: 'json'; action: Action; body: unknown }
@@ -88,6 +57,8 @@ export class AgentService {
 
   private async dispatch(actor: Actor, body: unknown, signal: AbortSignal): Promise<InvocationResult> {
     const request = parseRequest(body);
+    // Every action, reads included: a user outside ALLOWED_GROUPS sees nothing, not even a list.
+    ensureAllowed(actor, this.deps.groups);
     const { memory } = this.deps;
     const actorId = actor.actorId;
     switch (request.action) {
@@ -150,6 +121,8 @@ export class AgentService {
           actorId,
           ...(actor.username ? { username: actor.username } : {}),
           authMode: actor.authMode,
+          ...(actor.groups ? { groups: actor.groups } : {}),
+          canApprove: canApprove(actor, this.deps.groups),
         });
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { createBackend } from '../core/bootstrap';
-import { ConfigError, loadConfig, type BackendConfig } from '../core/config';
+import { ConfigError, loadConfig, refuseInlineKey, type BackendConfig } from '../core/config';
 import { ServiceError, toErrorResponse } from '../core/errors';
 import { authenticate, handleInvocation, type Backend, type InvocationResult } from '../core/invocation';
 import { actorTag, createLogger, type Logger } from '../core/log';
@@ -38,6 +38,7 @@ export function loadLambdaConfig(env: Record<string, string | undefined>): Backe
   const config = loadConfig(env, { host: '0.0.0.0' });
   if (config.auth.mode === 'none')
     throw new ConfigError('AUTH_MODE=none is refused on Lambda: a Function URL is public; configure Cognito');
+  refuseInlineKey(config, 'Lambda');
   return config;
 }
 

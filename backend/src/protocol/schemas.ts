@@ -14,6 +14,22 @@ export const SessionId = z
   .string()
   .regex(SESSION_ID_PATTERN, 'sessionId must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$');
 
+/**
+ * Model tokens. `inputTokens` counts every input token, cached ones included; `cacheReadTokens`
+ * of them were read from the provider's prompt cache, `cacheWriteTokens` written to it.
+ */
+export const Usage = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number().optional(),
+  cacheWriteTokens: z.number().optional(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+/** Usage with the model that answered (a turn's, a session's last model). */
+export const ModelUsage = Usage.extend({ modelId: z.string().optional() });
+export type ModelUsage = z.infer<typeof ModelUsage>;
+
 export const Session = z.object({
   sessionId: z.string(),
   title: z.string(),
@@ -21,8 +37,21 @@ export const Session = z.object({
   updatedAt: z.string(),
   turnCount: z.number().int(),
   taskId: z.string().optional(),
+  /** v1 extension: the conversation's tokens so far; `modelId` is the model of its last answer. */
+  usage: ModelUsage.optional(),
 });
 export type Session = z.infer<typeof Session>;
+
+/** The verified person who approved a call that changes AWS. */
+export const Approver = z.object({
+  /** The token's `sub`. */
+  sub: z.string(),
+  /** The username or e-mail, as the token names the person. */
+  name: z.string().optional(),
+  /** ISO 8601 UTC. */
+  at: z.string(),
+});
+export type Approver = z.infer<typeof Approver>;
 
 export const ToolCallStatus = z.enum(['success', 'error', 'denied', 'pending']);
 /** What an approval will do beyond its input: for a change set, every resource change and capability. */
@@ -79,6 +108,8 @@ export const TurnToolCall = z.object({
   details: ApprovalDetails.optional(),
   /** v1 extension: for a pending call, the account and region it will run in. */
   target: ApprovalTarget.optional(),
+  /** v1 extension: who approved this call (it changed AWS under that person's approval). */
+  approvedBy: z.lazy(() => Approver).optional(),
 });
 export type TurnToolCall = z.infer<typeof TurnToolCall>;
 
@@ -89,9 +120,20 @@ export const Turn = z.object({
   status: z.enum(['complete', 'interrupted', 'blocked']),
   toolCalls: z.array(TurnToolCall).optional(),
   /** v1 extension: an assistant turn's model tokens, so a resumed session still knows its cost. */
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
+  usage: ModelUsage.optional(),
 });
 export type Turn = z.infer<typeof Turn>;
+
+/**
+ * v1 extension of `getSession`: the turns before `keepFrom` reach the model as this summary (the
+ * conversation outgrew the model's context); the client shows it as a collapsed marker there.
+ */
+export const SessionSummary = z.object({
+  text: z.string(),
+  keepFrom: z.number().int().min(0),
+  createdAt: z.string(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
 
 export const TaskParam = z.object({
   name: z.string(),
@@ -217,6 +259,7 @@ export const GetSessionReply = z.object({
   session: Session,
   turns: z.array(Turn),
   nextCursor: z.string().optional(),
+  summary: SessionSummary.optional(),
 });
 export const RenameSessionReply = z.object({ session: Session });
 export const DeleteSessionReply = z.object({ deleted: z.literal(true) });
@@ -225,6 +268,10 @@ export const WhoamiReply = z.object({
   actorId: z.string(),
   username: z.string().optional(),
   authMode: z.enum(['cognito', 'none']),
+  /** v1 extension: the caller's groups (`cognito:groups` of the access token). */
+  groups: z.array(z.string()).optional(),
+  /** v1 extension: whether this caller may approve calls that change AWS (`APPROVER_GROUPS`). */
+  canApprove: z.boolean().optional(),
 });
 
 export type ReplyOf<A extends Exclude<Action, 'chat'>> = {
@@ -252,11 +299,15 @@ export const FAILURE_CODES = [
   'method_not_allowed',
   'payload_too_large',
   'throttled',
+  'quota_exceeded',
   'internal',
   'unavailable',
   'aws_credentials',
+  'model_auth',
   'model_access_denied',
+  'model_not_found',
   'model_rejected',
+  'context_too_long',
   'not_configured',
   'unreachable',
 ] as const;
@@ -303,7 +354,17 @@ export const StreamEvent = z.discriminatedUnion('type', [
     details: ApprovalDetails.optional(),
     /** v1 extension: the AWS account and region the call will run in. */
     target: ApprovalTarget.optional(),
+    /**
+     * False when the caller is outside APPROVER_GROUPS. This backend always sends it; a client reads
+     * its absence (an older backend) as true.
+     */
+    canApprove: z.boolean().optional(),
   }),
+  /**
+   * v1 extension: the conversation outgrew the model's context; the turns before `keepFrom` now
+   * reach the model as a summary (getSession's `summary`).
+   */
+  z.object({ type: z.literal('summary'), keepFrom: z.number().int().min(0) }),
   z.object({
     type: z.literal('guardrail'),
     stage: z.enum(['input', 'output', 'tool']),
@@ -311,7 +372,7 @@ export const StreamEvent = z.discriminatedUnion('type', [
     categories: z.array(z.string()),
     message: z.string(),
   }),
-  z.object({ type: z.literal('usage'), inputTokens: z.number(), outputTokens: z.number() }),
+  ModelUsage.extend({ type: z.literal('usage') }),
   z.object({ type: z.literal('done'), stopReason: z.enum(DONE_REASONS) }),
   z.object({
     type: z.literal('error'),
@@ -334,6 +395,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   payload_too_large: 413,
   throttled: 429,
+  quota_exceeded: 429,
   internal: 500,
   unavailable: 503,
 } as const;

@@ -4,16 +4,19 @@
  * decides them: only calls pending in that session, only once, deletions only with the typed
  * confirmation. The inputs run are the stored ones, never anything the client sends.
  */
-import type { ContentBlock, Message } from '@aws-sdk/client-bedrock-runtime';
-import type { Approval, StreamEvent } from '../../protocol';
+import type { Approval, Approver, StreamEvent } from '../../protocol';
 import { InvalidRequestError } from '../errors';
 import type { StoredTurn } from '../memory/types';
 import type { ToolRegistry } from '../tools/registry';
-import type { TurnRecord } from './loop';
+import type { Message, ToolResultBlock } from '../model/types';
+import type { TurnRecord } from './turn-record';
 import {
   confirmTextFor,
   executeToolUse,
+  mapLimit,
+  needsApproval,
   reportToolResult,
+  TOOL_CONCURRENCY,
   type PendingToolUse,
   type RunOptions,
 } from './tool-calls';
@@ -32,8 +35,7 @@ export function pendingCalls(lastTurn: StoredTurn | undefined): PendingToolUse[]
   if (lastTurn?.role !== 'assistant') return [];
   const written = new Map<string, unknown>();
   for (const m of lastTurn.messages ?? [])
-    for (const c of m.content ?? [])
-      if (c.toolUse?.toolUseId) written.set(c.toolUse.toolUseId, c.toolUse.input);
+    for (const c of m.content) if (c.type === 'toolUse') written.set(c.toolUseId, c.input);
   const pending = (lastTurn.toolCalls ?? []).filter((c) => c.status === 'pending');
   return pending.map((c) => ({
     toolUseId: c.id,
@@ -48,7 +50,7 @@ export function decide(pending: PendingToolUse[], approvals: Approval[], tools: 
     throw new InvalidRequestError('no tool call of this session is waiting for approval');
   const byId = new Map(approvals.map((a) => [a.toolUseId, a]));
   if (byId.size !== approvals.length) throw new InvalidRequestError('each toolUseId may be decided once');
-  const mutating = pending.filter((use) => tools.get(use.name)?.readOnly !== true);
+  const mutating = pending.filter((use) => needsApproval(tools, use.name));
   for (const approval of approvals) {
     if (!mutating.some((use) => use.toolUseId === approval.toolUseId)) {
       throw new InvalidRequestError(
@@ -58,7 +60,7 @@ export function decide(pending: PendingToolUse[], approvals: Approval[], tools: 
   }
   return pending.map((use) => {
     const tool = tools.get(use.name);
-    if (tool?.readOnly) return { use, verdict: 'read-only' };
+    if (!needsApproval(tools, use.name)) return { use, verdict: 'read-only' };
     const approval = byId.get(use.toolUseId);
     if (!approval)
       throw new InvalidRequestError(
@@ -86,22 +88,35 @@ export function describeDecisions(decisions: Decision[]): string {
 /** Runs the decided calls and yields their results; returns the message carrying them to the model. */
 export async function* executeDecisions(
   decisions: Decision[],
-  options: Pick<RunOptions, 'tools' | 'context' | 'maxOutputChars' | 'guard'> & { record: TurnRecord },
+  options: Pick<RunOptions, 'tools' | 'context' | 'maxOutputChars' | 'guard'> & {
+    record: TurnRecord;
+    approver?: Approver;
+  },
 ): AsyncGenerator<StreamEvent, Message> {
-  const outcomes = await Promise.all(
-    decisions.map((d) =>
-      d.verdict === 'deny'
-        ? Promise.resolve({
-            status: 'denied' as const,
-            text: 'The user denied this call. It did not run. Do not retry it; ask the user how to proceed.',
-            summary: 'Denied by the user.',
-          })
-        : executeToolUse(d.use, options),
-    ),
+  const approved = {
+    ...options,
+    context: { ...options.context, ...(options.approver ? { approver: options.approver } : {}) },
+  };
+  // Capped like every other batch of calls: one response can hold ten approved calls.
+  const outcomes = await mapLimit(decisions, TOOL_CONCURRENCY, (d) =>
+    d.verdict === 'deny'
+      ? Promise.resolve({
+          status: 'denied' as const,
+          text: 'The user denied this call. It did not run. Do not retry it; ask the user how to proceed.',
+          summary: 'Denied by the user.',
+        })
+      : executeToolUse(d.use, d.verdict === 'approve' ? approved : options),
   );
-  const content: ContentBlock[] = [];
+  const content: ToolResultBlock[] = [];
   for (const [i, d] of decisions.entries())
-    content.push(yield* reportToolResult(d.use, outcomes[i]!, options));
+    content.push(
+      yield* reportToolResult(
+        d.use,
+        outcomes[i]!,
+        options,
+        d.verdict === 'approve' ? options.approver : undefined,
+      ),
+    );
   const message: Message = { role: 'user', content };
   options.record.messages.push(message);
   return message;

@@ -1,10 +1,10 @@
 /**
- * Stored turns back into a Converse conversation. Converse is strict (user first, roles
+ * Stored turns back into a model conversation. Every provider is strict (user first, roles
  * alternating, every toolUse answered by a toolResult in the next message), while stored history
  * can hold interrupted turns; this repairs what breaks those rules instead of failing the chat.
  */
-import type { ContentBlock, Message } from '@aws-sdk/client-bedrock-runtime';
 import type { StoredTurn } from '../memory/types';
+import type { ContentBlock, Message } from '../model/types';
 
 /**
  * `tail` is appended before the repair, so a pending toolUse in the last stored turn is kept when
@@ -16,12 +16,12 @@ export function toModelHistory(turns: StoredTurn[], tail: Message[] = []): Messa
     turn.messages !== undefined
       ? turn.messages
       : turn.text
-        ? [{ role: turn.role, content: [{ text: turn.text }] }]
+        ? [{ role: turn.role, content: [{ type: 'text' as const, text: turn.text }] }]
         : [],
   );
   raw.push(...tail);
   const paired = pairToolBlocks(mergeRoles(raw));
-  const merged = mergeRoles(paired.filter((m) => (m.content?.length ?? 0) > 0));
+  const merged = mergeRoles(paired.filter((m) => m.content.length > 0));
   while (merged.length > 0 && merged[0]!.role !== 'user') merged.shift();
   return merged;
 }
@@ -30,33 +30,40 @@ function mergeRoles(messages: Message[]): Message[] {
   const out: Message[] = [];
   for (const message of messages) {
     const last = out.at(-1);
-    if (last && last.role === message.role) {
-      last.content = [...(last.content ?? []), ...(message.content ?? [])];
-    } else {
-      out.push({ role: message.role, content: [...(message.content ?? [])] });
-    }
+    if (last && last.role === message.role) last.content = [...last.content, ...message.content];
+    else out.push({ role: message.role, content: [...message.content] });
   }
   return out;
 }
 
-/** Keeps a toolUse only if the next message answers it, and a toolResult only if it answers one. */
+/**
+ * Keeps a toolUse only if the next message answers it, and a toolResult only if it answers one.
+ * Reasoning is kept only in the assistant message the final user message answers (an approved
+ * call resuming its turn, where a provider wants it back); older reasoning is tokens for nothing.
+ */
 function pairToolBlocks(messages: Message[]): Message[] {
   return messages.map((message, i) => {
-    const content = message.content ?? [];
     if (message.role === 'assistant') {
-      const answered = idsOf(messages[i + 1]?.content, 'result');
-      return { ...message, content: content.filter((c) => !c.toolUse || answered.has(c.toolUse.toolUseId!)) };
+      const answered = idsOf(messages[i + 1]?.content, 'toolResult');
+      const resumed = i === messages.length - 2;
+      return {
+        ...message,
+        content: message.content.filter(
+          (c) => (c.type !== 'toolUse' || answered.has(c.toolUseId)) && (c.type !== 'reasoning' || resumed),
+        ),
+      };
     }
     const previous = messages[i - 1];
-    const asked = previous?.role === 'assistant' ? idsOf(previous.content, 'use') : new Set<string>();
+    const asked = previous?.role === 'assistant' ? idsOf(previous.content, 'toolUse') : new Set<string>();
     return {
       ...message,
-      content: content.filter((c) => !c.toolResult || asked.has(c.toolResult.toolUseId!)),
+      content: message.content.filter((c) => c.type !== 'toolResult' || asked.has(c.toolUseId)),
     };
   });
 }
 
-function idsOf(content: ContentBlock[] | undefined, kind: 'use' | 'result'): Set<string> {
-  const ids = (content ?? []).map((c) => (kind === 'use' ? c.toolUse?.toolUseId : c.toolResult?.toolUseId));
-  return new Set(ids.filter((id): id is string => id !== undefined));
+function idsOf(content: ContentBlock[] | undefined, type: 'toolUse' | 'toolResult'): Set<string> {
+  const ids = new Set<string>();
+  for (const c of content ?? []) if (c.type === type) ids.add(c.toolUseId);
+  return ids;
 }

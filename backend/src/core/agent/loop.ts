@@ -1,22 +1,32 @@
 /**
  * One agent turn: call the model, stream its text, run the tools it asks for, feed the results
  * back, until it ends its turn. Bounded by an iteration cap, cancelled by an AbortSignal, and every
- * tool failure becomes a tool result the model can read.
+ * tool failure becomes a tool result the model can read. Provider-neutral: the model is any
+ * adapter of model/providers.ts.
  */
-import type { ContentBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import type { DoneReason, StreamEvent, TurnToolCall } from '../../protocol';
+import type { StreamEvent } from '../../protocol';
+import { failureOf, ModelError, unexpectedModelError, type ModelFailure } from '../model/errors';
+import type {
+  ContentBlock,
+  Message,
+  Model,
+  ModelEvent,
+  ModelRequest,
+  StopReason,
+  Usage,
+} from '../model/types';
 import type { TurnTelemetry } from '../telemetry/types';
 import type { ToolContext } from '../tools/types';
 import type { ToolRegistry } from '../tools/registry';
-import { classifyModelError, type ModelFailure } from './model-errors';
-import type { ModelClient, ModelRequest, ModelStreamEvent } from './model';
 import { runToolCalls, type PendingToolUse, type ToolOutputGuard } from './tool-calls';
+import { TurnRecord } from './turn-record';
 
 export interface AgentTurnOptions {
-  model: ModelClient;
-  modelId: string;
+  model: Model;
   system: string;
-  /** The conversation so far, ending with the new user message. */
+  /** What varies per turn (an MCP server that did not answer); sent after the cached prefix. */
+  systemNote?: string;
+  /** The conversation so far, ending with the new user message (or the decided tool results). */
   history: Message[];
   tools: ToolRegistry;
   toolContext: Omit<ToolContext, 'signal'>;
@@ -24,7 +34,15 @@ export interface AgentTurnOptions {
   maxIterations?: number;
   maxTokens?: number;
   maxToolOutputChars?: number;
-  guardrail?: { identifier: string; version: string; streamProcessingMode?: 'sync' | 'async' };
+  /** Ask the provider to cache the prefix (default true). */
+  cache?: boolean;
+  /**
+   * Fits the conversation to the context budget before each call (tool results grow it within a
+   * turn); `harder` after the model refused the context as too long.
+   */
+  fitContext?: (messages: Message[], harder: boolean) => Message[];
+  /** Told what each answered request held and what it cost (to calibrate the token estimate). */
+  observeCall?: (messages: Message[], usage: Usage) => void;
   /** Checks every tool result before the model reads it. */
   toolGuard?: ToolOutputGuard;
   /** Told about each model call, for metrics and traces. */
@@ -34,27 +52,18 @@ export interface AgentTurnOptions {
     baseDelayMs: number;
     sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   };
+  /** False when the caller may not approve (APPROVER_GROUPS): the cards say so. Default true. */
+  canApprove?: boolean;
+  /** A record to continue (a resumed approval already holds the decided calls); else a new one. */
+  record?: TurnRecord;
 }
 
-/** What the turn produced so far; the caller stores it even when the turn breaks off. */
-export class TurnRecord {
-  /** The answer as shown to the user; the caller sets it from the text events it passed on. */
-  text = '';
-  toolCalls: TurnToolCall[] = [];
-  /** The messages this turn added after the user's, in Converse form, for faithful replay. */
-  messages: Message[] = [];
-  inputTokens = 0;
-  outputTokens = 0;
-  stopReason: DoneReason | undefined;
-  failure: ModelFailure | undefined;
-  /** Bedrock's guardrail trace of the last model call, when a guardrail is configured. */
-  guardrailTrace: unknown;
-}
-
+/** A model call failed; the turn's record says what was produced before. */
 export class ModelCallError extends Error {
   override readonly name = 'ModelCallError';
   constructor(
     readonly failure: ModelFailure,
+    readonly record: TurnRecord,
     options?: { cause?: unknown },
   ) {
     super(failure.message, options);
@@ -64,42 +73,44 @@ export class ModelCallError extends Error {
 /** Tool output beyond this is cut, with a note to the model. */
 export const MAX_TOOL_OUTPUT_CHARS = 16_000;
 
-const DEFAULTS = { maxIterations: 10, maxTokens: 4096, maxToolOutputChars: MAX_TOOL_OUTPUT_CHARS };
+/** The answer's budget per model call (the output share of the context window). */
+export const DEFAULT_MAX_TOKENS = 4096;
 
-export async function* runAgentTurn(
-  options: AgentTurnOptions,
-  record: TurnRecord,
-): AsyncGenerator<StreamEvent> {
+const DEFAULTS = {
+  maxIterations: 10,
+  maxTokens: DEFAULT_MAX_TOKENS,
+  maxToolOutputChars: MAX_TOOL_OUTPUT_CHARS,
+};
+
+/**
+ * Streams the turn's events and returns its record, which is also complete (partial step
+ * included) when the generator throws a `ModelCallError` or is cancelled.
+ */
+export async function* runAgentTurn(options: AgentTurnOptions): AsyncGenerator<StreamEvent, TurnRecord> {
+  const record = options.record ?? new TurnRecord();
   const maxIterations = options.maxIterations ?? DEFAULTS.maxIterations;
   const conversation = [...options.history];
-  const toolConfig = options.tools.size > 0 ? { tools: options.tools.toBedrockTools() } : undefined;
-  const system: SystemContentBlock[] = [{ text: options.system }];
+  const tools = options.tools.toolSpecs();
 
   for (let iteration = 0; ; iteration++) {
-    if (options.signal.aborted) return void (record.stopReason = 'cancelled');
-    if (iteration >= maxIterations) return void (record.stopReason = 'max_iterations');
+    if (options.signal.aborted) return stop(record, 'cancelled');
+    if (iteration >= maxIterations) return stop(record, 'max_iterations');
 
     let step: ModelStep;
     const call = options.telemetry?.modelCall();
     try {
-      step = yield* streamModelStep(options, {
-        modelId: options.modelId,
-        system,
-        messages: conversation,
-        toolConfig,
-      });
+      step = yield* streamModelStep(options, conversation, tools);
     } catch (error) {
       call?.end({ outcome: 'error' });
       if (error instanceof PartialStepError) error.step.flushInto(record, conversation);
-      if (options.signal.aborted) return void (record.stopReason = 'cancelled');
+      if (options.signal.aborted) return stop(record, 'cancelled');
       const cause = error instanceof PartialStepError ? error.cause : error;
-      const failure = classifyModelError(cause);
+      const failure = failureOf(asModelError(options.model, cause));
       record.failure = failure;
-      throw new ModelCallError(failure, { cause });
+      throw new ModelCallError(failure, record, { cause });
     }
-    call?.end({ outcome: 'success', inputTokens: step.inputTokens, outputTokens: step.outputTokens });
-    record.inputTokens += step.inputTokens;
-    record.outputTokens += step.outputTokens;
+    call?.end({ outcome: 'success', ...step.usage });
+    record.addUsage(step.usage);
     if (step.guardrailTrace !== undefined) record.guardrailTrace = step.guardrailTrace;
     step.flushInto(record, conversation);
 
@@ -110,6 +121,7 @@ export async function* runAgentTurn(
           context: { ...options.toolContext, signal: options.signal },
           maxOutputChars: options.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
           record,
+          canApprove: options.canApprove ?? true,
           ...(options.toolGuard ? { guard: options.toolGuard } : {}),
         });
         if (outcome.toolResults.length > 0) {
@@ -117,91 +129,111 @@ export async function* runAgentTurn(
           conversation.push(results);
           record.messages.push(results);
         }
-        if (outcome.waitingForApproval) return void (record.stopReason = 'approval_required');
+        if (outcome.waitingForApproval) return stop(record, 'approval_required');
         continue;
       }
       case 'max_tokens':
-        return void (record.stopReason = 'max_tokens');
+        return stop(record, 'max_tokens');
       case 'guardrail_intervened':
       case 'content_filtered':
-        return void (record.stopReason = 'guardrail_intervened');
-      default:
-        if (step.stopReason === undefined) {
-          // The stream closed without messageStop: the connection was cut mid-answer.
-          const failure = classifyModelError({ name: 'ModelStreamErrorException' });
-          record.failure = failure;
-          throw new ModelCallError(failure);
-        }
-        return void (record.stopReason = 'end_turn');
+        return stop(record, 'guardrail_intervened');
+      case 'end_turn':
+        return stop(record, 'end_turn');
+      case undefined: {
+        // The stream closed without a stop: the connection was cut mid-answer.
+        const failure = failureOf(
+          new ModelError(
+            'unavailable',
+            options.model.provider,
+            'The model stream ended before the answer did.',
+          ),
+        );
+        record.failure = failure;
+        throw new ModelCallError(failure, record);
+      }
     }
   }
 }
 
-/** Accumulates one model response: text blocks, tool-use blocks with their partial JSON input. */
+function stop(record: TurnRecord, reason: NonNullable<TurnRecord['stopReason']>): TurnRecord {
+  record.stopReason = reason;
+  return record;
+}
+
+function asModelError(model: Model, error: unknown): ModelError {
+  return error instanceof ModelError ? error : unexpectedModelError(model.provider, error);
+}
+
+/** Accumulates one model response: text, reasoning and whole tool calls, in the order they came. */
 class ModelStep {
-  private readonly blocks = new Map<number, { text?: string; toolUse?: PendingToolUse & { json: string } }>();
-  stopReason: string | undefined;
-  inputTokens = 0;
-  outputTokens = 0;
+  private readonly content: ContentBlock[] = [];
+  stopReason: StopReason | undefined;
+  usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   guardrailTrace: unknown;
   private flushed = false;
 
-  *accept(event: ModelStreamEvent): Generator<StreamEvent> {
-    if (event.contentBlockStart?.start?.toolUse) {
-      const { toolUseId = '', name = '' } = event.contentBlockStart.start.toolUse;
-      this.blocks.set(event.contentBlockStart.contentBlockIndex ?? 0, {
-        toolUse: { toolUseId, name, json: '', input: {} },
-      });
-    } else if (event.contentBlockDelta) {
-      const index = event.contentBlockDelta.contentBlockIndex ?? 0;
-      const delta = event.contentBlockDelta.delta;
-      const block = this.blocks.get(index) ?? {};
-      this.blocks.set(index, block);
-      if (delta?.text !== undefined) {
-        block.text = (block.text ?? '') + delta.text;
-        if (delta.text) yield { type: 'text', text: delta.text };
-      } else if (delta?.toolUse?.input !== undefined && block.toolUse) {
-        block.toolUse.json += delta.toolUse.input;
-      }
-    } else if (event.messageStop) {
-      this.stopReason = event.messageStop.stopReason;
-    } else if (event.metadata) {
-      this.inputTokens += event.metadata.usage?.inputTokens ?? 0;
-      this.outputTokens += event.metadata.usage?.outputTokens ?? 0;
-      if (event.metadata.trace?.guardrail) this.guardrailTrace = event.metadata.trace.guardrail;
-    } else {
-      const exception = Object.entries(event).find(([key, value]) => key.endsWith('Exception') && value);
-      if (exception)
-        throw Object.assign(new Error(String((exception[1] as Error).message ?? '')), {
-          name: upperFirst(exception[0]),
+  *accept(event: ModelEvent): Generator<StreamEvent> {
+    const last = this.content.at(-1);
+    switch (event.type) {
+      case 'text':
+        if (!event.text) return;
+        if (last?.type === 'text') last.text += event.text;
+        else this.content.push({ type: 'text', text: event.text });
+        yield { type: 'text', text: event.text };
+        return;
+      case 'reasoning':
+        // Kept for the provider (some want it back with the tool results); never shown as the answer.
+        if (last?.type === 'reasoning' && last.signature === undefined) {
+          last.text += event.text;
+          if (event.signature !== undefined) last.signature = event.signature;
+        } else {
+          this.content.push({
+            type: 'reasoning',
+            text: event.text,
+            ...(event.signature !== undefined ? { signature: event.signature } : {}),
+          });
+        }
+        return;
+      case 'toolUse':
+        this.content.push({
+          type: 'toolUse',
+          toolUseId: event.toolUseId,
+          name: event.name,
+          input: parseToolInput(event.input),
         });
+        return;
+      case 'stop':
+        this.stopReason = event.reason;
+        return;
+      case 'usage':
+        this.usage.inputTokens += event.usage.inputTokens;
+        this.usage.outputTokens += event.usage.outputTokens;
+        this.usage.cacheReadTokens += event.usage.cacheReadTokens ?? 0;
+        this.usage.cacheWriteTokens += event.usage.cacheWriteTokens ?? 0;
+        return;
+      case 'guardrailTrace':
+        this.guardrailTrace = event.trace;
+        return;
     }
   }
 
+  get streamedSomething(): boolean {
+    return this.content.length > 0;
+  }
+
   get toolUses(): PendingToolUse[] {
-    return [...this.blocks.values()].flatMap((b) => (b.toolUse ? [b.toolUse] : []));
+    return this.content.flatMap((b) =>
+      b.type === 'toolUse' ? [{ toolUseId: b.toolUseId, name: b.name, input: b.input }] : [],
+    );
   }
 
   /** Adds the assistant message (if any) to the conversation and the record, once. */
   flushInto(record: TurnRecord, conversation: Message[]): void {
     if (this.flushed) return;
     this.flushed = true;
-    const content: ContentBlock[] = [];
-    for (const [, block] of [...this.blocks.entries()].sort(([a], [b]) => a - b)) {
-      if (block.text) content.push({ text: block.text });
-      if (block.toolUse) {
-        block.toolUse.input = parseToolInput(block.toolUse.json);
-        content.push({
-          toolUse: {
-            toolUseId: block.toolUse.toolUseId,
-            name: block.toolUse.name,
-            input: block.toolUse.input as never,
-          },
-        });
-      }
-    }
-    // A response cut before its tool calls ran must not leave toolUse blocks without results.
-    const kept = this.stopReason !== undefined ? content : content.filter((c) => !c.toolUse);
+    // A response cut before its tool calls ran must not leave toolUse blocks without results, and
+    // a reasoning block alone is nothing to replay.
+    const kept = this.stopReason !== undefined ? this.content : this.content.filter((c) => c.type === 'text');
     if (kept.length === 0) return;
     const message: Message = { role: 'assistant', content: kept };
     conversation.push(message);
@@ -219,10 +251,6 @@ function parseToolInput(json: string): unknown {
   }
 }
 
-function upperFirst(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 /** Thrown when a model step fails after some of it streamed; the partial step is kept. */
 class PartialStepError extends Error {
   constructor(
@@ -235,47 +263,51 @@ class PartialStepError extends Error {
 
 /**
  * One model call, retried with backoff on throttling and transient faults, but only while nothing
- * of it has reached the client: a retry after streamed text would repeat that text.
+ * of it has reached the client: a retry after streamed text would repeat that text. A context the
+ * model refuses as too long is compacted harder and sent once more.
  */
 async function* streamModelStep(
   options: AgentTurnOptions,
-  request: Pick<ModelRequest, 'modelId' | 'system' | 'messages' | 'toolConfig'>,
+  conversation: Message[],
+  tools: ModelRequest['tools'],
 ): AsyncGenerator<StreamEvent, ModelStep> {
   const retry = options.retry ?? { attempts: 3, baseDelayMs: 250 };
   const sleep = retry.sleep ?? abortableSleep;
-  const fullRequest: ModelRequest = {
-    ...request,
-    inferenceConfig: { maxTokens: options.maxTokens ?? DEFAULTS.maxTokens },
-    ...(options.guardrail
-      ? {
-          guardrailConfig: {
-            guardrailIdentifier: options.guardrail.identifier,
-            guardrailVersion: options.guardrail.version,
-            streamProcessingMode: options.guardrail.streamProcessingMode ?? 'sync',
-            // The trace says whether the input or the output tripped it, and which policy.
-            trace: 'enabled',
-          },
-        }
-      : {}),
-  };
+  let harder = false;
+  let compactedOnce = false;
   for (let attempt = 1; ; attempt++) {
+    const request: ModelRequest = {
+      system: options.system,
+      ...(options.systemNote ? { systemNote: options.systemNote } : {}),
+      messages: options.fitContext ? options.fitContext(conversation, harder) : conversation,
+      tools,
+      maxTokens: options.maxTokens ?? DEFAULTS.maxTokens,
+      cache: options.cache ?? true,
+    };
     const step = new ModelStep();
     let streamed = false;
     try {
-      const stream = await options.model.converseStream(fullRequest, options.signal);
-      for await (const event of stream) {
+      for await (const event of options.model.stream(request, options.signal)) {
         for (const out of step.accept(event)) {
           streamed = true;
           yield out;
         }
       }
+      options.observeCall?.(request.messages, step.usage);
       return step;
     } catch (error) {
-      const again =
+      const modelError = asModelError(options.model, error);
+      if (
         !streamed &&
-        !options.signal.aborted &&
-        attempt < retry.attempts &&
-        classifyModelError(error).retryNow;
+        !step.streamedSomething &&
+        modelError.kind === 'context_too_long' &&
+        options.fitContext &&
+        !compactedOnce
+      ) {
+        compactedOnce = harder = true;
+        continue;
+      }
+      const again = !streamed && !options.signal.aborted && attempt < retry.attempts && modelError.retryNow;
       if (!again) throw streamed ? new PartialStepError(step, { cause: error }) : error;
       // Exponential backoff with full jitter, as the AWS SDKs do.
       await sleep(Math.random() * retry.baseDelayMs * 2 ** (attempt - 1), options.signal);

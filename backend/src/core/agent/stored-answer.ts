@@ -2,9 +2,9 @@
  * The assistant turn as stored: redacted like what the user saw, and bounded in size so one
  * conversation cannot grow without limit.
  */
-import type { Message } from '@aws-sdk/client-bedrock-runtime';
 import { redactText } from '../guardrails/policy';
 import type { StoredTurn } from '../memory/types';
+import type { ContentBlock, Message } from '../model/types';
 import { redactValue } from './redact-value';
 
 /**
@@ -20,10 +20,10 @@ export const MAX_STORED_ANSWER_BYTES = 64 * 1024;
 export function redactMessages(messages: Message[], pending: Set<string>): Message[] {
   return messages.map((m) => ({
     ...m,
-    content: m.content?.map((c) => {
-      if (c.text !== undefined) return { text: redactText(c.text).text };
-      if (c.toolUse && !pending.has(c.toolUse.toolUseId ?? ''))
-        return { toolUse: { ...c.toolUse, input: redactValue(c.toolUse.input).value as never } };
+    content: m.content.map((c): ContentBlock => {
+      if (c.type === 'text') return { type: 'text', text: redactText(c.text).text };
+      if (c.type === 'toolUse' && !pending.has(c.toolUseId))
+        return { ...c, input: redactValue(c.input).value };
       return c;
     }),
   }));
@@ -44,18 +44,7 @@ export function boundAnswer(turn: StoredTurn): StoredTurn {
       ...turn,
       messages: turn.messages?.map((m) => ({
         ...m,
-        content: m.content?.map((c) =>
-          c.toolResult
-            ? {
-                toolResult: {
-                  ...c.toolResult,
-                  content: c.toolResult.content?.map((r) =>
-                    r.text !== undefined ? { text: cut(r.text, chars) } : r,
-                  ),
-                },
-              }
-            : c,
-        ),
+        content: m.content.map((c) => (c.type === 'toolResult' ? { ...c, text: cut(c.text, chars) } : c)),
       })),
     };
     if (size(trimmed) <= MAX_STORED_ANSWER_BYTES) return trimmed;
@@ -69,5 +58,5 @@ export function boundAnswer(turn: StoredTurn): StoredTurn {
 }
 
 export function hasToolBlocks(messages: Message[]): boolean {
-  return messages.some((m) => m.content?.some((c) => c.toolUse || c.toolResult));
+  return messages.some((m) => m.content.some((c) => c.type === 'toolUse' || c.type === 'toolResult'));
 }

@@ -4,13 +4,13 @@
  * become error results the model reads, and the loop goes on. What the model wrote as a call's
  * input is shown and stored redacted; the tool runs with the original.
  */
-import type { ContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import type { ApprovalDetails, ApprovalTarget, StreamEvent } from '../../protocol';
+import type { ApprovalDetails, ApprovalTarget, Approver, StreamEvent } from '../../protocol';
 import { approvalTarget } from './approval-target';
 import { guardrailEvent } from '../guardrails/policy';
 import type { ToolRegistry } from '../tools/registry';
 import type { ToolContext } from '../tools/types';
-import type { TurnRecord } from './loop';
+import type { ToolResultBlock } from '../model/types';
+import type { TurnRecord } from './turn-record';
 import { redactValue } from './redact-value';
 
 /** Calls of one model response that run; the model is told about the rest. */
@@ -39,11 +39,21 @@ export interface RunOptions {
   context: ToolContext;
   maxOutputChars: number;
   record: TurnRecord;
+  /** Whether this caller may approve what waits (APPROVER_GROUPS); default true. */
+  canApprove?: boolean;
   guard?: ToolOutputGuard;
 }
 
+/**
+ * The one rule for what waits for approval: a tool that does not say it is read-only. An unknown
+ * name (a hallucinated tool, an MCP server gone since) asks too: nothing runs unasked on a guess.
+ */
+export function needsApproval(tools: ToolRegistry, name: string): boolean {
+  return tools.get(name)?.readOnly !== true;
+}
+
 export interface ToolCallsOutcome {
-  toolResults: ContentBlock[];
+  toolResults: ToolResultBlock[];
   waitingForApproval: boolean;
 }
 
@@ -51,30 +61,24 @@ export async function* runToolCalls(
   uses: PendingToolUse[],
   options: RunOptions,
 ): AsyncGenerator<StreamEvent, ToolCallsOutcome> {
-  // Past the cap nothing runs; each such call gets a result telling the model why (Converse wants
-  // a result for every call of the response).
-  const overflow = uses.slice(MAX_TOOL_CALLS_PER_RESPONSE).map((use) => ({
-    toolResult: {
-      toolUseId: use.toolUseId,
-      status: 'error' as const,
-      content: [
-        {
-          text: `Not run: at most ${MAX_TOOL_CALLS_PER_RESPONSE} tool calls run per response. Ask for the rest in your next response, fewer at a time.`,
-        },
-      ],
-    },
+  // Past the cap nothing runs; each such call gets a result telling the model why (every provider
+  // wants a result for every call of the response).
+  const overflow = uses.slice(MAX_TOOL_CALLS_PER_RESPONSE).map((use): ToolResultBlock => ({
+    type: 'toolResult',
+    toolUseId: use.toolUseId,
+    status: 'error',
+    text: `Not run: at most ${MAX_TOOL_CALLS_PER_RESPONSE} tool calls run per response. Ask for the rest in your next response, fewer at a time.`,
   }));
   uses = uses.slice(0, MAX_TOOL_CALLS_PER_RESPONSE);
-  const mutating = uses.filter((u) => options.tools.get(u.name)?.readOnly === false);
+  const mutating = uses.filter((u) => needsApproval(options.tools, u.name));
   const categories = new Set<string>();
   for (const use of uses) {
-    const tool = options.tools.get(use.name);
     yield {
       type: 'tool_call',
       id: use.toolUseId,
       name: use.name,
       input: shownInput(use, categories),
-      readOnly: tool?.readOnly ?? true,
+      readOnly: !needsApproval(options.tools, use.name),
     };
   }
   if (categories.size > 0) {
@@ -87,7 +91,7 @@ export async function* runToolCalls(
   }
   if (mutating.length > 0) {
     // The whole response waits: results for its read-only calls are produced when the turn resumes,
-    // so the model sees every result of one response together, as Converse requires.
+    // so the model sees every result of one response together, as every provider requires.
     const details = await approvalDetails(mutating, options);
     const targets = new Map<string, ApprovalTarget>();
     for (const use of mutating) targets.set(use.toolUseId, await approvalTarget(use.input, options.context));
@@ -98,7 +102,7 @@ export async function* runToolCalls(
         name: use.name,
         input: shownInput(use),
         status: 'pending',
-        readOnly: options.tools.get(use.name)?.readOnly !== false,
+        readOnly: !needsApproval(options.tools, use.name),
         ...(confirmText ? { confirmText } : {}),
         ...(details.has(use.toolUseId) ? { details: details.get(use.toolUseId) } : {}),
         ...(targets.has(use.toolUseId) ? { target: targets.get(use.toolUseId) } : {}),
@@ -117,13 +121,14 @@ export async function* runToolCalls(
         ...(confirmText ? { confirmText } : {}),
         ...(details.has(use.toolUseId) ? { details: details.get(use.toolUseId) } : {}),
         target: targets.get(use.toolUseId)!,
+        canApprove: options.canApprove ?? true,
       };
     }
     return { toolResults: [], waitingForApproval: true };
   }
 
   const settled = await mapLimit(uses, TOOL_CONCURRENCY, (use) => executeToolUse(use, options));
-  const toolResults: ContentBlock[] = [];
+  const toolResults: ToolResultBlock[] = [];
   for (const [i, use] of uses.entries()) {
     toolResults.push(yield* reportToolResult(use, settled[i]!, options));
   }
@@ -166,12 +171,14 @@ export function* reportToolResult(
   use: PendingToolUse,
   outcome: ToolOutcome,
   options: Pick<RunOptions, 'record'>,
-): Generator<StreamEvent, ContentBlock> {
+  approvedBy?: Approver,
+): Generator<StreamEvent, ToolResultBlock> {
   options.record.toolCalls.push({
     id: use.toolUseId,
     name: use.name,
     input: shownInput(use),
     status: outcome.status,
+    ...(approvedBy ? { approvedBy } : {}),
   });
   yield* outcome.events ?? [];
   yield {
@@ -182,12 +189,12 @@ export function* reportToolResult(
     summary: outcome.summary,
     ...(outcome.text !== outcome.summary ? { output: outcome.text } : {}),
   };
-  // Converse knows success and error; a denial reads to the model as an error it must not retry.
+  // Providers know success and error; a denial reads to the model as an error it must not retry.
   // Output, an error's text included, is marked as data for the model, so instructions inside it
   // are not taken as the user's.
   const status = outcome.status === 'success' ? 'success' : 'error';
   const text = outcome.status === 'denied' ? outcome.text : `${DATA_MARK}\n${outcome.text}`;
-  return { toolResult: { toolUseId: use.toolUseId, status, content: [{ text }] } };
+  return { type: 'toolResult', toolUseId: use.toolUseId, status, text };
 }
 
 /** What each call's approval card shows besides its input, from tools that can look it up. */

@@ -25,6 +25,8 @@ export interface Actor {
   actorId: string;
   username?: string;
   authMode: 'cognito' | 'none';
+  /** The verified access token's `cognito:groups`: what ALLOWED_GROUPS and APPROVER_GROUPS test. */
+  groups?: readonly string[];
 }
 
 export interface Authenticator {
@@ -62,10 +64,12 @@ export function createCognitoAuthenticator(options: CognitoAuthOptions): Authent
       }
       if (typeof payload.sub !== 'string' || payload.sub === '')
         throw new UnauthorizedError('token has no subject');
+      const groups = payload['cognito:groups'];
       return {
         actorId: payload.sub,
         ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
         authMode: 'cognito',
+        groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
       };
     },
   };

@@ -31,7 +31,10 @@ export type ToolTextGuard = (
   signal: AbortSignal,
 ) => Promise<{ text: string; events: StreamEvent[] }>;
 
-export function createBedrockToolGuard(options: BedrockGuardrailOptions): ToolTextGuard {
+export type GuardrailSource = 'INPUT' | 'OUTPUT';
+
+/** ApplyGuardrail for `options`, its SDK loaded on the first check. */
+export function applyGuardrail(options: Omit<BedrockGuardrailOptions, 'onError'>) {
   let client:
     | Promise<{
         sdk: typeof import('@aws-sdk/client-bedrock-runtime');
@@ -47,24 +50,31 @@ export function createBedrockToolGuard(options: BedrockGuardrailOptions): ToolTe
         ...(options.credentials ? { credentials: options.credentials } : {}),
       }),
     })));
-  const check = async (text: string, signal: AbortSignal) => {
+  return async (text: string, source: GuardrailSource, signal: AbortSignal) => {
     const { sdk, client: bedrock } = await get();
-    return bedrock.send(
+    const out = await bedrock.send(
       new sdk.ApplyGuardrailCommand({
         guardrailIdentifier: options.identifier,
         guardrailVersion: options.version,
-        source: 'INPUT', // the result is about to become model input
+        source,
         content: [{ text: { text } }],
       }),
       { abortSignal: signal },
     );
+    // An answer that is neither verdict is no check at all.
+    if (out.action !== 'NONE' && out.action !== 'GUARDRAIL_INTERVENED')
+      throw new TypeError(`unexpected ApplyGuardrail action ${JSON.stringify(out.action)}`);
+    return out;
   };
+}
+
+export function createBedrockToolGuard(options: BedrockGuardrailOptions): ToolTextGuard {
+  const apply = applyGuardrail(options);
+  // A tool result is about to become model input.
+  const check = (text: string, signal: AbortSignal) => apply(text, 'INPUT', signal);
   return async (toolName, text, signal) => {
     try {
       const out = await check(text, signal);
-      // An answer that is neither verdict is no check at all.
-      if (out.action !== 'NONE' && out.action !== 'GUARDRAIL_INTERVENED')
-        throw new TypeError(`unexpected ApplyGuardrail action ${JSON.stringify(out.action)}`);
       return interpret(toolName, text, out);
     } catch (error) {
       options.onError?.(error, toolName);
@@ -76,37 +86,52 @@ export function createBedrockToolGuard(options: BedrockGuardrailOptions): ToolTe
 }
 
 /** The verdict: unchanged, masked (PII and regex findings only), or blocked. */
+export function verdictOf(
+  text: string,
+  out: import('@aws-sdk/client-bedrock-runtime').ApplyGuardrailResponse,
+): { action: 'none' | 'masked' | 'blocked'; text: string; categories: string[] } {
+  if (out.action !== 'GUARDRAIL_INTERVENED') return { action: 'none', text, categories: [] };
+  const categories = uniq((out.assessments ?? []).flatMap((a) => assessmentCategories(a)));
+  const masked = out.outputs?.map((o) => o.text ?? '').join('\n') ?? '';
+  const blocked = categories.some((c) => !c.startsWith('pii:') && !c.startsWith('regex:')) || masked === '';
+  return blocked
+    ? { action: 'blocked', text: '', categories }
+    : { action: 'masked', text: masked, categories };
+}
+
 function interpret(
   toolName: string,
   text: string,
   out: import('@aws-sdk/client-bedrock-runtime').ApplyGuardrailResponse,
 ): { text: string; events: StreamEvent[] } {
-  if (out.action !== 'GUARDRAIL_INTERVENED') return { text, events: [] };
-  const categories = (out.assessments ?? []).flatMap((a) => assessmentCategories(a));
-  const masked = out.outputs?.map((o) => o.text ?? '').join('\n') ?? '';
-  const blocked = categories.some((c) => !c.startsWith('pii:') && !c.startsWith('regex:')) || masked === '';
-  return blocked
-    ? {
+  const verdict = verdictOf(text, out);
+  switch (verdict.action) {
+    case 'none':
+      return { text, events: [] };
+    case 'blocked':
+      return {
         text: `[The ${toolName} result was blocked by the Bedrock guardrail.]`,
         events: [
           guardrailEvent(
             'tool',
-            uniq(categories),
+            verdict.categories,
             `A Bedrock guardrail blocked the ${toolName} result.`,
             'blocked',
           ),
         ],
-      }
-    : {
-        text: masked,
+      };
+    case 'masked':
+      return {
+        text: verdict.text,
         events: [
           guardrailEvent(
             'tool',
-            uniq(categories),
+            verdict.categories,
             `A Bedrock guardrail masked part of the ${toolName} result.`,
           ),
         ],
       };
+  }
 }
 
 /** Which stage tripped, from the Converse guardrail trace: the input assessment blocks the input. */

@@ -80,17 +80,23 @@ export class StreamRedactor {
     let text = '';
     const categories: Category[] = [];
     const note = (found: Category[]) => {
-      for (const c of found) if (!this.seen.has(c)) (this.seen.add(c), categories.push(c));
+      for (const c of found) {
+        if (this.seen.has(c)) continue;
+        this.seen.add(c);
+        categories.push(c);
+      }
     };
     for (;;) {
       if (this.key) {
         const key = this.key;
         key.held += input;
-        input = '';
         const close = this.findClose(flushing);
         if (close === undefined) {
           if (flushing || key.held.length > this.maxKeyHold) {
-            if (!key.shown) ((text += KEY_MARKER), note(['private_key']));
+            if (!key.shown) {
+              text += KEY_MARKER;
+              note(['private_key']);
+            }
             key.shown = true;
             // Keep only enough to find the closing line when it comes.
             const keep = Math.min(key.held.length, CLOSE_OVERLAP);
@@ -99,7 +105,10 @@ export class StreamRedactor {
           }
           break;
         }
-        if (!key.shown) ((text += KEY_MARKER), note(['private_key']));
+        if (!key.shown) {
+          text += KEY_MARKER;
+          note(['private_key']);
+        }
         this.context = key.held.slice(0, close).slice(-CONTEXT);
         input = key.held.slice(close);
         this.key = undefined;

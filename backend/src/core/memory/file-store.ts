@@ -12,25 +12,27 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SESSION_ID_PATTERN, type Session } from '../../protocol';
-import {
-  InvalidRequestError,
-  NotFoundError,
-  ServiceError,
-  SessionChangedError,
-  UnavailableError,
-} from '../errors';
+import { SESSION_ID_PATTERN, type Session, type SessionSummary } from '../../protocol';
+import { InvalidRequestError, NotFoundError, SessionChangedError } from '../errors';
 import { compareSessions, decodeCursor, encodeCursor, SessionCursor, TurnCursor } from './cursor';
 import { IndexJournal, type IndexEntry } from './file/index-journal';
 import { appendRecord, readHead, readTail, readWhole, repairTail, syncDir } from './file/session-file';
+import { readSummary, removeSummary, writeSummary } from './file/summary-file';
+import { addTokensInFile, tokensInFile } from './file/token-file';
+import { readStoredTurn } from './legacy-messages';
+import { guardStore as guard } from './store-errors';
+import { checkDay, checkTokens } from './token-counter';
 import {
   appendSearchText,
+  checkSummary,
   normalizeQuery,
   type MemoryStore,
   type NewSession,
   type Page,
+  type SessionPage,
   type StoredTurn,
 } from './types';
+import { addUsage } from './usage-totals';
 
 interface ActorState {
   dir: string;
@@ -62,6 +64,8 @@ export class FileMemoryStore implements MemoryStore {
         },
       );
       await syncDir(state.dir);
+      // A summary a crash left of an earlier session with this id is not this one's.
+      await removeSummary(state.dir, init.sessionId);
       this.repaired.add(file);
       const session: Session = { ...init, updatedAt: init.createdAt, turnCount: 0 };
       await this.record(state, init.sessionId, { session, size, said: '', amends: {} });
@@ -82,9 +86,15 @@ export class FileMemoryStore implements MemoryStore {
       const file = await this.writable(state, sessionId, entry);
       const written = await appendRecord(file, { t: 'turn', ...turn });
       const said = appendSearchText(entry.said, turn);
+      const usage = addUsage(entry.session.usage, turn.usage);
       const next: IndexEntry = {
         ...entry,
-        session: { ...entry.session, turnCount: entry.session.turnCount + 1, updatedAt: turn.createdAt },
+        session: {
+          ...entry.session,
+          turnCount: entry.session.turnCount + 1,
+          updatedAt: turn.createdAt,
+          ...(usage ? { usage } : {}),
+        },
         size: entry.size + written,
         said,
       };
@@ -143,7 +153,11 @@ export class FileMemoryStore implements MemoryStore {
     });
   }
 
-  async getSession(actorId: string, sessionId: string, options: { limit: number; cursor?: string }) {
+  async getSession(
+    actorId: string,
+    sessionId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<SessionPage | undefined> {
     return guard(async () => {
       const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
       const state = await this.actor(actorId);
@@ -153,16 +167,19 @@ export class FileMemoryStore implements MemoryStore {
       const count = Math.max(0, Math.min(options.limit, session.turnCount - offset));
       const file = sessionFile(state.dir, sessionId);
       // Reads from whichever end of the file is nearer the turns asked for.
-      const turns =
+      const raw =
         offset >= session.turnCount / 2
           ? (
               await readTail(file, entry.size, session.turnCount, session.turnCount - offset, entry.amends)
             ).slice(0, count)
           : await readHead(file, offset, count, entry.amends);
+      const turns = raw.map(readStoredTurn);
+      const summary = await readSummary(state.dir, sessionId, session.createdAt);
       const next = offset + turns.length;
-      return next < session.turnCount && turns.length > 0
-        ? { session, turns, nextCursor: encodeCursor({ o: next }) }
-        : { session, turns };
+      const page: SessionPage = { session, turns };
+      if (next < session.turnCount && turns.length > 0) page.nextCursor = encodeCursor({ o: next });
+      if (summary) page.summary = summary;
+      return page;
     });
   }
 
@@ -172,7 +189,9 @@ export class FileMemoryStore implements MemoryStore {
       const entry = state.sessions.get(sessionId);
       if (!entry) return [];
       const file = sessionFile(state.dir, sessionId);
-      return readTail(file, entry.size, entry.session.turnCount, count, entry.amends);
+      return (await readTail(file, entry.size, entry.session.turnCount, count, entry.amends)).map(
+        readStoredTurn,
+      );
     });
   }
 
@@ -191,6 +210,8 @@ export class FileMemoryStore implements MemoryStore {
   async deleteSession(actorId: string, sessionId: string): Promise<boolean> {
     return this.locked(actorId, async (state) => {
       if (!state.sessions.has(sessionId)) return false;
+      // The summary first: a crash between the two leaves a session without one, never an orphan.
+      await removeSummary(state.dir, sessionId);
       await unlink(sessionFile(state.dir, sessionId)).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
@@ -199,6 +220,33 @@ export class FileMemoryStore implements MemoryStore {
       await state.journal.delete(sessionId);
       return true;
     });
+  }
+
+  async getSummary(actorId: string, sessionId: string): Promise<SessionSummary | undefined> {
+    return guard(async () => {
+      const state = await this.actor(actorId);
+      const entry = state.sessions.get(sessionId);
+      return entry ? readSummary(state.dir, sessionId, entry.session.createdAt) : undefined;
+    });
+  }
+
+  async saveSummary(actorId: string, sessionId: string, summary: SessionSummary): Promise<void> {
+    const checked = checkSummary(summary);
+    return this.locked(actorId, async (state) => {
+      const entry = this.entry(state, sessionId);
+      await writeSummary(state.dir, sessionId, entry.session.createdAt, checked);
+    });
+  }
+
+  async addTokens(actorId: string, day: string, tokens: number): Promise<number> {
+    checkDay(day);
+    checkTokens(tokens);
+    return guard(async () => addTokensInFile((await this.actor(actorId)).dir, day, tokens));
+  }
+
+  async tokensUsed(actorId: string, day: string): Promise<number> {
+    checkDay(day);
+    return guard(async () => tokensInFile((await this.actor(actorId)).dir, day));
   }
 
   /** Writes for one actor run one at a time, so the index and the files never race. */
@@ -244,16 +292,6 @@ export class FileMemoryStore implements MemoryStore {
     state.sorted = undefined;
     await state.journal.put(sessionId, entry, add);
     await state.journal.compactIfLarge(state.sessions);
-  }
-}
-
-/** Any failure that is not the service's own error means the store cannot do its job: 503. */
-async function guard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ServiceError) throw error;
-    throw new UnavailableError('the conversation store is unavailable; try again shortly', { cause: error });
   }
 }
 

@@ -17,7 +17,7 @@ export interface MetricValue {
 
 /** A dimension value that is a name, not text: anything else becomes `other`. */
 export function dimensionValue(value: string | undefined): string {
-  return value !== undefined && /^[A-Za-z0-9][\w.:\-]{0,63}$/.test(value) ? value : 'other';
+  return value !== undefined && /^[A-Za-z0-9][\w.:-]{0,63}$/.test(value) ? value : 'other';
 }
 
 /**

@@ -13,6 +13,9 @@ export const METRIC = {
   turnDuration: 'TurnDuration',
   inputTokens: 'InputTokens',
   outputTokens: 'OutputTokens',
+  /** Input tokens read from and written to the provider's prompt cache (part of InputTokens). */
+  cacheReadTokens: 'CacheReadTokens',
+  cacheWriteTokens: 'CacheWriteTokens',
   /** Dimensions: `Tool`, `Outcome` (success | error | denied | pending). */
   toolCalls: 'ToolCalls',
   /** Dimension: `Decision` (requested | approved | denied). */

@@ -14,6 +14,7 @@ export async function* observeTurn(
   const open = new Map<string, ToolCallTelemetry>();
   let inputTokens = 0;
   let outputTokens = 0;
+  let cache: Pick<TurnEnd, 'cacheReadTokens' | 'cacheWriteTokens'> = {};
   let ended = false;
   // Calls still open when the turn ends are waiting for approval (or were cut off): pending.
   const finish = (result: TurnEnd) => {
@@ -44,9 +45,13 @@ export async function* observeTurn(
         case 'usage':
           inputTokens = event.inputTokens;
           outputTokens = event.outputTokens;
+          cache = {
+            ...(event.cacheReadTokens ? { cacheReadTokens: event.cacheReadTokens } : {}),
+            ...(event.cacheWriteTokens ? { cacheWriteTokens: event.cacheWriteTokens } : {}),
+          };
           break;
         case 'error':
-          finish({ outcome: 'error', errorCode: event.code, inputTokens, outputTokens });
+          finish({ outcome: 'error', errorCode: event.code, inputTokens, outputTokens, ...cache });
           break;
         case 'done':
           finish({
@@ -54,6 +59,7 @@ export async function* observeTurn(
             stopReason: event.stopReason,
             inputTokens,
             outputTokens,
+            ...cache,
           });
           break;
       }

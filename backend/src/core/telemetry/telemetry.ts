@@ -114,6 +114,10 @@ class Turn implements TurnTelemetry {
           span.attributes['gen_ai.usage.input_tokens'] = result.inputTokens;
         if (result.outputTokens !== undefined)
           span.attributes['gen_ai.usage.output_tokens'] = result.outputTokens;
+        if (result.cacheReadTokens)
+          span.attributes['gen_ai.usage.cache_read_input_tokens'] = result.cacheReadTokens;
+        if (result.cacheWriteTokens)
+          span.attributes['gen_ai.usage.cache_creation_input_tokens'] = result.cacheWriteTokens;
         if (result.errorCode) span.attributes['error.type'] = dimensionValue(result.errorCode);
         span.error = result.outcome === 'error';
       },
@@ -168,6 +172,8 @@ class Turn implements TurnTelemetry {
       { name: METRIC.turnDuration, value: endTime - this.root.startTime, unit: 'Milliseconds' },
       { name: METRIC.inputTokens, value: result.inputTokens ?? 0, unit: 'Count' },
       { name: METRIC.outputTokens, value: result.outputTokens ?? 0, unit: 'Count' },
+      { name: METRIC.cacheReadTokens, value: result.cacheReadTokens ?? 0, unit: 'Count' },
+      { name: METRIC.cacheWriteTokens, value: result.cacheWriteTokens ?? 0, unit: 'Count' },
     ];
     if (this.firstTokenAt !== undefined)
       turn.push({

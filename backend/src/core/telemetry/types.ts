@@ -26,6 +26,8 @@ export interface TurnEnd {
   errorCode?: ErrorCode | string;
   inputTokens?: number;
   outputTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 export interface ModelCallTelemetry {
@@ -33,6 +35,8 @@ export interface ModelCallTelemetry {
     outcome: 'success' | 'error';
     inputTokens?: number;
     outputTokens?: number;
+    cacheReadTokens?: number;
+    cacheWriteTokens?: number;
     errorCode?: string;
   }): void;
 }

@@ -3,7 +3,6 @@
  * model is never told they exist.
  */
 import * as z from 'zod';
-import type { Tool as BedrockTool } from '@aws-sdk/client-bedrock-runtime';
 import { awsRead } from './aws-read/tool';
 import {
   cloudformationDeleteStack,
@@ -20,6 +19,7 @@ import { securityHubFindings } from './findings/security-hub';
 import { getCallerIdentity } from './get-caller-identity';
 import { logsInsightsQuery } from './observability/logs-insights';
 import { metricChart } from './observability/metric-chart';
+import type { ToolSpec } from '../model/types';
 import type { Tool } from './types';
 
 export type ToolsMode = 'read-only' | 'approve-writes';
@@ -74,24 +74,25 @@ export class ToolRegistry {
     return added.length === 0 ? this : new ToolRegistry([...this.byName.values(), ...added], this.mode);
   }
 
-  private bedrockTools: BedrockTool[] | undefined;
+  private specs: ToolSpec[] | undefined;
 
-  /** The Converse `toolConfig.tools` list, JSON Schema generated once from each tool's zod schema. */
-  toBedrockTools(): BedrockTool[] {
-    return (this.bedrockTools ??= [...this.byName.values()].map(bedrockSpec));
+  /**
+   * What the model is offered, in a fixed order (built-in tools as listed, then MCP tools), JSON
+   * Schema generated once per tool: the same bytes every call, so the prompt cache holds.
+   */
+  toolSpecs(): ToolSpec[] {
+    return (this.specs ??= [...this.byName.values()].map(specOf));
   }
 }
 
-const specs = new WeakMap<Tool<any>, BedrockTool>();
+const specs = new WeakMap<Tool<any>, ToolSpec>();
 
 /** Once per tool, shared by every registry that holds it (a turn's registry is built per turn). */
-function bedrockSpec(tool: Tool<any>): BedrockTool {
+function specOf(tool: Tool<any>): ToolSpec {
   let spec = specs.get(tool);
   if (!spec) {
     const json = tool.jsonSchema ?? z.toJSONSchema(tool.inputSchema, { io: 'input' });
-    spec = {
-      toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: json as never } },
-    };
+    spec = { name: tool.name, description: tool.description, inputSchema: json as Record<string, unknown> };
     specs.set(tool, spec);
   }
   return spec;

@@ -1,7 +1,7 @@
 /** What a tool is. One tool per file; `registry.ts` holds the set the model is offered. */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import * as z from 'zod';
-import type { ApprovalDetails } from '../../protocol';
+import type { ApprovalDetails, Approver } from '../../protocol';
 
 export interface ToolContext {
   /** The verified caller, for tools that must scope what they touch. */
@@ -15,6 +15,8 @@ export interface ToolContext {
   sessionId?: string;
   /** The AWS account id of `credentials`, for approval cards; absent: cards say "unknown account". */
   callerAccount?: () => Promise<string>;
+  /** For an approved call: who approved it, recorded where AWS keeps a record (change set tags). */
+  approver?: Approver;
 }
 
 export interface Tool<Input = unknown> {

@@ -1,33 +1,41 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { runAgentTurn, TurnRecord, type AgentTurnOptions } from '../../../../backend/src/core/agent/loop';
-import type { ModelClient, ModelRequest, ModelStreamEvent } from '../../../../backend/src/core/agent/model';
+import { ModelCallError, runAgentTurn, type AgentTurnOptions } from '../../../../backend/src/core/agent/loop';
+import { ModelError } from '../../../../backend/src/core/model/errors';
+import type { Message, Model, ModelEvent, ModelRequest } from '../../../../backend/src/core/model/types';
 import { ToolRegistry } from '../../../../backend/src/core/tools/registry';
 import { defineTool } from '../../../../backend/src/core/tools/types';
 import type { StreamEvent } from '../../../../backend/src/protocol';
 
-/** A model edge that plays scripted responses (the wire-level fake covers the real client). */
-function scripted(responses: ModelStreamEvent[][]): ModelClient & { requests: ModelRequest[] } {
+type Response = ModelEvent[] | ModelError;
+
+/** A model edge that plays scripted responses (the adapters have wire-level tests of their own). */
+function scripted(responses: Response[]): Model & { requests: ModelRequest[] } {
   const requests: ModelRequest[] = [];
   return {
+    provider: 'bedrock',
+    modelId: 'm',
     requests,
-    async converseStream(request) {
+    async *stream(request) {
       requests.push(structuredClone(request));
-      const events = responses.shift() ?? [];
-      return (async function* () {
-        yield* events;
-      })();
+      const next = responses.shift() ?? [];
+      if (next instanceof ModelError) throw next;
+      yield* next;
     },
   };
 }
-const text = (t: string, stopReason = 'end_turn'): ModelStreamEvent[] => [
-  { contentBlockDelta: { contentBlockIndex: 0, delta: { text: t } } },
-  { messageStop: { stopReason: stopReason as never } },
-];
-const toolUse = (id: string, name: string, json: string): ModelStreamEvent[] => [
-  { contentBlockStart: { contentBlockIndex: 0, start: { toolUse: { toolUseId: id, name } } } },
-  { contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input: json } } } },
-  { messageStop: { stopReason: 'tool_use' } },
+const usage = (inputTokens: number, outputTokens = 1): ModelEvent => ({
+  type: 'usage',
+  usage: { inputTokens, outputTokens },
+});
+const text = (
+  t: string,
+  reason: Extract<ModelEvent, { type: 'stop' }>['reason'] = 'end_turn',
+): ModelEvent[] => [{ type: 'text', text: t }, { type: 'stop', reason }, usage(10)];
+const toolUse = (id: string, name: string, json: string): ModelEvent[] => [
+  { type: 'toolUse', toolUseId: id, name, input: json },
+  { type: 'stop', reason: 'tool_use' },
+  usage(10),
 ];
 
 const echo = defineTool({
@@ -52,26 +60,30 @@ const deploy = defineTool({
   run: async () => assert.fail('must not run without approval'),
 });
 
-async function run(model: ModelClient, overrides: Partial<AgentTurnOptions> = {}) {
-  const record = new TurnRecord();
+async function run(model: Model, overrides: Partial<AgentTurnOptions> = {}) {
   const events: StreamEvent[] = [];
-  for await (const e of runAgentTurn(
-    {
-      model,
-      modelId: 'm',
-      system: 'sys',
-      history: [{ role: 'user', content: [{ text: 'hi' }] }],
-      tools: new ToolRegistry([echo, big, deploy]),
-      toolContext: { actorId: 'a', region: 'us-east-1' },
-      signal: new AbortController().signal,
-      retry: { attempts: 3, baseDelayMs: 0 },
-      ...overrides,
-    },
-    record,
-  ))
-    events.push(e);
-  return { record, events };
+  const turn = runAgentTurn({
+    model,
+    system: 'sys',
+    history: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    tools: new ToolRegistry([echo, big, deploy]),
+    toolContext: { actorId: 'a', region: 'us-east-1' },
+    signal: new AbortController().signal,
+    retry: { attempts: 3, baseDelayMs: 0 },
+    ...overrides,
+  });
+  for (;;) {
+    const next = await turn.next();
+    if (next.done) return { record: next.value, events };
+    events.push(next.value);
+  }
 }
+
+const lastResult = (request: ModelRequest) => {
+  const block = request.messages.at(-1)!.content[0]!;
+  assert.equal(block.type, 'toolResult');
+  return block;
+};
 
 describe('runAgentTurn', () => {
   it('stops at the iteration cap when the model keeps calling tools', async () => {
@@ -82,18 +94,47 @@ describe('runAgentTurn', () => {
     assert.equal(record.toolCalls.length, 3);
   });
 
-  for (const [bedrock, ours] of [
+  for (const [reason, ours] of [
     ['end_turn', 'end_turn'],
-    ['stop_sequence', 'end_turn'],
     ['max_tokens', 'max_tokens'],
     ['guardrail_intervened', 'guardrail_intervened'],
     ['content_filtered', 'guardrail_intervened'],
-  ]) {
-    it(`maps stopReason ${bedrock} to ${ours}`, async () => {
-      const { record } = await run(scripted([text('x', bedrock)]));
+  ] as const) {
+    it(`maps stop reason ${reason} to ${ours}`, async () => {
+      const { record } = await run(scripted([text('x', reason)]));
       assert.equal(record.stopReason, ours);
     });
   }
+
+  it('sums usage over the calls of a turn, cache fields included', async () => {
+    const model = scripted([
+      [
+        ...toolUse('t1', 'echo', '{"value":"v"}').slice(0, 2),
+        { type: 'usage', usage: { inputTokens: 100, outputTokens: 5, cacheWriteTokens: 90 } },
+      ],
+      [
+        ...text('ok').slice(0, 2),
+        { type: 'usage', usage: { inputTokens: 120, outputTokens: 7, cacheReadTokens: 90 } },
+      ],
+    ]);
+    const { record } = await run(model);
+    assert.deepEqual(record.usage, {
+      inputTokens: 220,
+      outputTokens: 12,
+      cacheReadTokens: 90,
+      cacheWriteTokens: 90,
+    });
+    assert.equal(record.lastInputTokens, 120);
+  });
+
+  it('asks the provider to cache and keeps system and tools identical across the calls of a turn', async () => {
+    const model = scripted([toolUse('t1', 'echo', '{"value":"v"}'), text('ok')]);
+    await run(model);
+    assert.equal(model.requests.length, 2);
+    assert.ok(model.requests.every((r) => r.cache));
+    assert.equal(JSON.stringify(model.requests[0]!.tools), JSON.stringify(model.requests[1]!.tools));
+    assert.equal(model.requests[0]!.system, model.requests[1]!.system);
+  });
 
   it('reports invalid tool input JSON and schema violations to the model as tool errors', async () => {
     const model = scripted([
@@ -112,13 +153,13 @@ describe('runAgentTurn', () => {
     );
     assert.match(results[0]!.summary, /not valid JSON/);
     assert.match(results[1]!.summary, /Invalid input for echo/);
-    assert.equal(model.requests[1]!.messages!.at(-1)!.content![0]!.toolResult!.status, 'error');
+    assert.equal(lastResult(model.requests[1]!).status, 'error');
   });
 
   it('cuts oversized tool output and says so', async () => {
     const model = scripted([toolUse('t1', 'big', '{}'), text('ok')]);
     await run(model, { maxToolOutputChars: 1000 });
-    const sent = model.requests[1]!.messages!.at(-1)!.content![0]!.toolResult!.content![0]!.text!;
+    const sent = lastResult(model.requests[1]!).text;
     assert.ok(sent.length < 1200);
     assert.match(sent, /\[truncated: 49002 of 50002 characters cut; ask for a narrower result\]$/);
   });
@@ -130,6 +171,7 @@ describe('runAgentTurn', () => {
       events.map((e) => e.type),
       ['tool_call', 'approval_required'],
     );
+    assert.equal((events[1] as Extract<StreamEvent, { type: 'approval_required' }>).canApprove, true);
     assert.deepEqual(record.toolCalls, [
       {
         id: 't1',
@@ -141,6 +183,21 @@ describe('runAgentTurn', () => {
         target: { account: 'unknown account', region: 'us-east-1' },
       },
     ]);
+  });
+
+  it('tells a caller outside the approver groups that they cannot approve', async () => {
+    const { events } = await run(scripted([toolUse('t1', 'deploy', '{}')]), { canApprove: false });
+    const card = events.find((e) => e.type === 'approval_required') as Extract<
+      StreamEvent,
+      { type: 'approval_required' }
+    >;
+    assert.equal(card.canApprove, false);
+  });
+
+  it('asks for approval for a tool it does not know (nothing unknown runs unasked)', async () => {
+    const { record, events } = await run(scripted([toolUse('t1', 'made_up_tool', '{}')]));
+    assert.equal(record.stopReason, 'approval_required');
+    assert.equal((events[0] as Extract<StreamEvent, { type: 'tool_call' }>).readOnly, false);
   });
 
   it('ends as cancelled when the signal is aborted between steps', async () => {
@@ -158,16 +215,84 @@ describe('runAgentTurn', () => {
     assert.equal(model.requests.length, 1);
   });
 
+  it('retries throttling before anything streamed, and not after', async () => {
+    const throttled = () => new ModelError('throttled', 'anthropic', 'slow down');
+    const before = scripted([throttled(), throttled(), text('third time')]);
+    const { record } = await run(before);
+    assert.equal(record.stopReason, 'end_turn');
+    assert.equal(before.requests.length, 3);
+
+    const after: Model = {
+      provider: 'openai',
+      modelId: 'm',
+      async *stream() {
+        yield { type: 'text', text: 'half an ans' };
+        throw new ModelError('throttled', 'openai', 'slow down');
+      },
+    };
+    await assert.rejects(run(after), (error: unknown) => {
+      assert.ok(error instanceof ModelCallError);
+      assert.equal(error.failure.code, 'throttled');
+      // What streamed is kept for the interrupted answer.
+      assert.equal(error.record.messages[0]!.content[0]!.type, 'text');
+      return true;
+    });
+  });
+
+  it('answers a context the model refuses as too long by compacting harder and trying once more', async () => {
+    const calls: boolean[] = [];
+    const fitContext = (messages: Message[], harder: boolean) => {
+      calls.push(harder);
+      return messages;
+    };
+    const tooLong = () => new ModelError('context_too_long', 'bedrock', 'input is too long');
+    const once = scripted([tooLong(), text('fits now')]);
+    assert.equal((await run(once, { fitContext })).record.stopReason, 'end_turn');
+    assert.deepEqual(calls, [false, true]);
+
+    // Refused again after compacting: one clear error, no loop.
+    const twice = scripted([tooLong(), tooLong(), text('never')]);
+    await assert.rejects(
+      run(twice, { fitContext }),
+      (e: unknown) => e instanceof ModelCallError && e.failure.code === 'context_too_long',
+    );
+    assert.equal(twice.requests.length, 2);
+  });
+
+  it('fails as unavailable when the stream ends without a stop', async () => {
+    const cut = scripted([[{ type: 'text', text: 'partial' }]]);
+    await assert.rejects(
+      run(cut),
+      (e: unknown) => e instanceof ModelCallError && e.failure.code === 'unavailable',
+    );
+  });
+
+  it('keeps reasoning with the answer for the provider and never shows it', async () => {
+    const model = scripted([
+      [
+        { type: 'reasoning', text: 'think', signature: 'sig' },
+        { type: 'toolUse', toolUseId: 't1', name: 'echo', input: '{"value":"v"}' },
+        { type: 'stop', reason: 'tool_use' },
+      ],
+      text('done'),
+    ]);
+    const { events } = await run(model);
+    assert.ok(!events.some((e) => e.type === 'text' && e.text.includes('think')));
+    assert.deepEqual(model.requests[1]!.messages[1]!.content[0], {
+      type: 'reasoning',
+      text: 'think',
+      signature: 'sig',
+    });
+  });
+
   it('offers no mutating tool in read-only mode', () => {
-    const names = new ToolRegistry([echo, deploy], 'read-only').toBedrockTools().map((t) => t.toolSpec!.name);
+    const names = new ToolRegistry([echo, deploy], 'read-only').toolSpecs().map((t) => t.name);
     assert.deepEqual(names, ['echo']);
   });
 
   it('describes tool input to the model as JSON Schema', () => {
-    const [spec] = new ToolRegistry([echo]).toBedrockTools();
-    assert.deepEqual((spec!.toolSpec!.inputSchema as { json: any }).json.properties, {
-      value: { type: 'string' },
-    });
-    assert.deepEqual((spec!.toolSpec!.inputSchema as { json: any }).json.required, ['value']);
+    const [spec] = new ToolRegistry([echo]).toolSpecs();
+    assert.deepEqual((spec!.inputSchema as any).properties, { value: { type: 'string' } });
+    assert.deepEqual((spec!.inputSchema as any).required, ['value']);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { TurnRecord } from '../../../../backend/src/core/agent/loop';
+import { TurnRecord } from '../../../../backend/src/core/agent/turn-record';
 import {
   DATA_MARK,
   mapLimit,
@@ -78,9 +78,9 @@ describe('runToolCalls', () => {
       },
     });
     assert.match(seen[0]!, /AccessDenied: denied for bob@example.com/);
-    const result = outcome.toolResults[0]!.toolResult!;
+    const result = outcome.toolResults[0]!;
     assert.equal(result.status, 'error');
-    assert.equal(result.content![0]!.text, `${DATA_MARK}\n[guarded error]`);
+    assert.equal(result.text, `${DATA_MARK}\n[guarded error]`);
     const shown = events.find((e) => e.type === 'tool_result') as Extract<
       StreamEvent,
       { type: 'tool_result' }
@@ -105,11 +105,11 @@ describe('runToolCalls', () => {
     );
     assert.equal(outcome.waitingForApproval, false);
     assert.deepEqual(
-      outcome.toolResults.map((r) => r.toolResult!.status),
+      outcome.toolResults.map((r) => r.status),
       ['error', 'error'],
     );
     assert.match(
-      outcome.toolResults[0]!.toolResult!.content![0]!.text!,
+      outcome.toolResults[0]!.text,
       /withheld: the guardrail check on it failed/,
     );
     assert.ok(

@@ -57,13 +57,13 @@ describe('MCP tool source (a real MCP server in-process)', () => {
     assert.match(dotted, /^fake__dotted_name_[0-9a-f]{8}$/);
     assert.equal(await tools.get(dotted)!.run({ query: 'q' }, context()), 'ok');
     fake.reset();
-    const spec = tools.toBedrockTools().find((t) => t.toolSpec?.name === 'fake__lookup')!.toolSpec!;
+    const spec = tools.toolSpecs().find((t) => t.name === 'fake__lookup')!;
     assert.match(spec.description!, /Looks a thing up/);
-    assert.deepEqual((spec.inputSchema!.json as any).properties.query, {
+    assert.deepEqual((spec.inputSchema as any).properties.query, {
       type: 'string',
       description: 'what to look up',
     });
-    assert.equal((spec.inputSchema!.json as any).type, 'object');
+    assert.equal((spec.inputSchema as any).type, 'object');
     assert.equal(await lookup.run({ query: 'vpc' }, context()), 'found vpc');
     assert.deepEqual(fake.calls, [{ tool: 'lookup', args: { query: 'vpc' } }]);
     assert.equal(fake.lastHeaders['x-api-key'], 'k-123');
@@ -199,5 +199,5 @@ describe('MCP tool source (a real MCP server in-process)', () => {
 });
 
 function namesOf(tools: ToolRegistry): string[] {
-  return tools.toBedrockTools().map((t) => t.toolSpec!.name!);
+  return tools.toolSpecs().map((t) => t.name);
 }

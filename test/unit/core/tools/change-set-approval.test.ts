@@ -13,7 +13,7 @@ import {
 } from '../../../../backend/src/core/tools/cloudformation/change';
 import { MAX_TEMPLATE_CHARS } from '../../../../backend/src/core/tools/cloudformation/review-templates';
 import { z } from 'zod';
-import { TurnRecord } from '../../../../backend/src/core/agent/loop';
+import { TurnRecord } from '../../../../backend/src/core/agent/turn-record';
 import { runToolCalls } from '../../../../backend/src/core/agent/tool-calls';
 import { ToolRegistry } from '../../../../backend/src/core/tools/registry';
 import { defineTool, type ToolContext } from '../../../../backend/src/core/tools/types';

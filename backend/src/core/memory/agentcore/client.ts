@@ -1,9 +1,8 @@
 /**
- * The AgentCore Memory client, made on first use (the SDK is imported only then), and how failures
- * of the services behind the `agentcore` store reach callers.
+ * The AgentCore Memory client, made on first use (the SDK is imported only then). How failures of
+ * the services behind the `agentcore` store reach callers is ../store-errors.ts, as for every store.
  */
 import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
-import { ServiceError, ThrottledError, UnavailableError } from '../../errors';
 
 export async function createAgentCoreClient(options: {
   region: string;
@@ -27,20 +26,4 @@ export function once<T>(make: () => Promise<T>): () => Promise<T> {
     made.catch(() => (made = undefined));
     return made;
   };
-}
-
-/**
- * The store's own errors pass; anything from the services becomes a 503 (throttling a 429), with
- * the cause kept for the logs and nothing of it in the message.
- */
-export async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (e instanceof ServiceError) throw e;
-    const name = (e as { name?: string })?.name ?? '';
-    if (/Throttl|TooManyRequests|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name))
-      throw new ThrottledError('conversation memory is busy; try again', { cause: e });
-    throw new UnavailableError('conversation memory is unavailable', { cause: e });
-  }
 }

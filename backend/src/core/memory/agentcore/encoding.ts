@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { readStoredTurn } from '../legacy-messages';
 import type { StoredTurn } from '../types';
 
 /** The service's limit on one conversational text (Content.text). */
@@ -248,10 +249,13 @@ export function eventsToRecords(events: ReadEvent[], gen: string): (SessionRecor
 
 /**
  * Replays records (in sequence order) into turns keyed by their index: a later record of the same
- * index is its amended version; a turn whose write failed leaves a gap.
+ * index is its amended version; a turn whose write failed leaves a gap. Replay messages come out
+ * neutral whatever version wrote them (legacy-messages.ts).
  */
 export function replayTurns(records: SessionRecord[]): Map<number, StoredTurn> {
   const turns = new Map<number, StoredTurn>();
-  for (const record of records) if (record.k === 'turn') turns.set(record.index, record.turn);
+  for (const record of records)
+    if (record.k === 'turn' && record.turn && typeof record.turn === 'object')
+      turns.set(record.index, readStoredTurn(record.turn));
   return new Map([...turns].sort(([a], [b]) => a - b));
 }

@@ -4,8 +4,10 @@
  * index lacks (a replaced or restored table) can be put back as it was.
  */
 import { appendSearchText } from '../types';
+import { addUsage } from '../usage-totals';
 import { eventsToRecords, replayTurns, blobOf } from './encoding';
 import type { EventLog } from './event-log';
+import type { Session } from '../../../protocol';
 import type { IndexItem, SessionIndex } from './session-index';
 
 /** At most this many sessions are read back per pass, so one listing never turns into thousands of calls. */
@@ -51,6 +53,7 @@ export function rebuild(
   for (const r of records) if (r.k === 'title') title = r.title;
   const turns = replayTurns(records);
   const last = [...turns.values()].at(-1);
+  const usage = [...turns.values()].reduce((total, t) => addUsage(total, t.usage), undefined as Session['usage']);
   return {
     session: {
       sessionId,
@@ -59,6 +62,7 @@ export function rebuild(
       updatedAt: last?.createdAt ?? meta.createdAt,
       turnCount: turns.size === 0 ? 0 : Math.max(...turns.keys()) + 1,
       ...(meta.taskId !== undefined ? { taskId: meta.taskId } : {}),
+      ...(usage ? { usage } : {}),
     },
     // Past every sequence number the incarnation used, whole records or not: a reused number would
     // repeat an earlier event's clientToken, and the service would drop the new event.

@@ -4,12 +4,15 @@
  * Memory's ListSessions returns neither titles nor times and would cost a call per session to fill
  * them in, so listing, search, the turn count and the sequence numbers all come from here. Every write is conditional on the
  * item's `seq`, which is how "decided exactly once" holds without a conditional write in the
- * Memory API.
+ * Memory API. The session's summary and the actor's daily token counters live in the same table,
+ * as the `dynamodb` store keeps them (dynamodb/summary-items.ts, dynamodb/counter-items.ts).
  */
-import type { Session } from '../../../protocol';
+import type { Session, SessionSummary } from '../../../protocol';
 import { ConditionFailed, connect, send, type Dynamo, type DynamoClientOptions } from '../dynamodb/client';
+import { addCounter, readCounter } from '../dynamodb/counter-items';
 import { listingKey, SESSION_SK, sessionKey, toSession, actorKey, type SessionItem } from '../dynamodb/items';
 import { DynamoMemoryStore } from '../dynamodb/store';
+import { deleteSummary, readSessionWithSummary, writeSummary } from '../dynamodb/summary-items';
 import type { Page } from '../types';
 
 export interface IndexItem {
@@ -58,6 +61,36 @@ export class SessionIndex {
     return out.Item ? fromRow(out.Item) : undefined;
   }
 
+  /** The item and the summary of its incarnation, in one Query. */
+  async getWithSummary(
+    actorId: string,
+    sessionId: string,
+  ): Promise<{ item: IndexItem; summary?: SessionSummary } | undefined> {
+    const d = await this.dynamo();
+    const { session, summary } = await readSessionWithSummary<Row>(
+      d,
+      this.options.table,
+      sessionKey(actorId, sessionId),
+      (row) => String(row.gen),
+    );
+    if (!session) return undefined;
+    return summary ? { item: fromRow(session), summary } : { item: fromRow(session) };
+  }
+
+  /** Replaces the summary of incarnation `gen` (the caller read the item). */
+  async saveSummary(actorId: string, sessionId: string, gen: string, summary: SessionSummary): Promise<void> {
+    const d = await this.dynamo();
+    await writeSummary(d, this.options.table, sessionKey(actorId, sessionId), gen, summary, this.ttl());
+  }
+
+  async addTokens(actorId: string, day: string, dayStart: number, tokens: number): Promise<number> {
+    return addCounter(await this.dynamo(), this.options.table, actorId, day, dayStart, tokens);
+  }
+
+  async tokensUsed(actorId: string, day: string): Promise<number> {
+    return readCounter(await this.dynamo(), this.options.table, actorId, day);
+  }
+
   /** Creates the item; false when the session id is already taken by this actor. */
   async create(actorId: string, item: IndexItem): Promise<boolean> {
     return this.put(actorId, item, { ConditionExpression: 'attribute_not_exists(pk)' });
@@ -95,17 +128,20 @@ export class SessionIndex {
     }
   }
 
-  /** Removes the item; false when there was none. */
+  /** Removes the item, then its summary; false when there was no item. */
   async remove(actorId: string, sessionId: string): Promise<boolean> {
     const d = await this.dynamo();
+    const pk = sessionKey(actorId, sessionId);
     const out = await send<{ Attributes?: Row }>(
       d,
       new d.sdk.DeleteCommand({
         TableName: this.options.table,
-        Key: { pk: sessionKey(actorId, sessionId), sk: SESSION_SK },
+        Key: { pk, sk: SESSION_SK },
         ReturnValues: 'ALL_OLD',
       }),
     );
+    // A summary a crash leaves here names the old `gen`, so it never attaches to a reused id.
+    await deleteSummary(d, this.options.table, pk);
     return out.Attributes !== undefined;
   }
 
@@ -118,6 +154,10 @@ export class SessionIndex {
     return this.listing.listSessions(actorId, options);
   }
 
+  private ttl(): number {
+    return Math.floor(Date.now() / 1000) + Math.round(this.options.retentionDays * 86_400);
+  }
+
   private toRow(actorId: string, item: IndexItem): Row {
     const s = item.session;
     return {
@@ -125,7 +165,7 @@ export class SessionIndex {
       sk: SESSION_SK,
       gpk: actorKey(actorId),
       gsk: listingKey(s.updatedAt, s.sessionId),
-      ttl: Math.floor(Date.now() / 1000) + Math.round(this.options.retentionDays * 86_400),
+      ttl: this.ttl(),
       sessionId: s.sessionId,
       title: s.title,
       titleLc: s.title.toLowerCase(),
@@ -133,6 +173,7 @@ export class SessionIndex {
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
       turnCount: s.turnCount,
+      ...(s.usage ? { usage: s.usage } : {}),
       said: item.said,
       seq: item.seq,
       gen: item.gen,

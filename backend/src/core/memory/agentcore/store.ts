@@ -7,17 +7,22 @@
  * with tokens derived from that sequence number, so a retry never writes a record twice.
  */
 import { randomBytes } from 'node:crypto';
-import { SESSION_ID_PATTERN, type Session } from '../../../protocol';
-import { InvalidRequestError, NotFoundError, SessionChangedError, ThrottledError } from '../../errors';
+import { SESSION_ID_PATTERN, type Session, type SessionSummary } from '../../../protocol';
+import { InvalidRequestError, NotFoundError, SessionChangedError } from '../../errors';
 import { decodeCursor, encodeCursor, TurnCursor } from '../cursor';
+import { guardStore as guarded, sessionBusy } from '../store-errors';
+import { checkDay, checkTokens } from '../token-counter';
 import {
   appendSearchText,
+  checkSummary,
   normalizeQuery,
   type MemoryStore,
   type NewSession,
   type Page,
+  type SessionPage,
   type StoredTurn,
 } from '../types';
+import { addUsage } from '../usage-totals';
 import {
   blobOf,
   DEFAULT_BLOB_BYTES,
@@ -26,7 +31,7 @@ import {
   replayTurns,
   type SessionRecord,
 } from './encoding';
-import { createAgentCoreClient, guarded, once } from './client';
+import { createAgentCoreClient, once } from './client';
 import { EventLog, memoryActorId, type LongTermRecord } from './event-log';
 import { restoreSessions } from './restore';
 import { IndexConflictError, type IndexItem, SessionIndex } from './session-index';
@@ -122,9 +127,15 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
       const { before, after } = await this.advance(actorId, sessionId, (item) => {
         if (options.expectedTurnCount !== undefined && item.session.turnCount !== options.expectedTurnCount)
           throw new SessionChangedError();
+        const usage = addUsage(item.session.usage, turn.usage);
         return {
           ...item,
-          session: { ...item.session, turnCount: item.session.turnCount + 1, updatedAt: turn.createdAt },
+          session: {
+            ...item.session,
+            turnCount: item.session.turnCount + 1,
+            updatedAt: turn.createdAt,
+            ...(usage ? { usage } : {}),
+          },
           said: appendSearchText(item.said, turn),
         };
       });
@@ -217,10 +228,16 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
     });
   }
 
-  getSession(actorId: string, sessionId: string, options: { limit: number; cursor?: string }) {
+  getSession(
+    actorId: string,
+    sessionId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<SessionPage | undefined> {
     return guarded(async () => {
-      const item = await this.findItem(actorId, sessionId);
-      if (!item) return undefined;
+      if (!SESSION_ID_PATTERN.test(sessionId)) return undefined;
+      const found = await this.index.getWithSummary(actorId, sessionId);
+      if (!found) return undefined;
+      const { item, summary } = found;
       const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
       const events = await this.log.read(memoryActorId(actorId), sessionId, { payloads: true });
       const all = [...replayTurns(eventsToRecords(events, item.gen))]
@@ -228,9 +245,10 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
         .map(([, t]) => t);
       const turns = all.slice(offset, offset + options.limit);
       const next = offset + turns.length;
-      return next < all.length
-        ? { session: item.session, turns, nextCursor: encodeCursor({ o: next }) }
-        : { session: item.session, turns };
+      const page: SessionPage = { session: item.session, turns };
+      if (next < all.length) page.nextCursor = encodeCursor({ o: next });
+      if (summary) page.summary = summary;
+      return page;
     });
   }
 
@@ -303,6 +321,39 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
     });
   }
 
+  getSummary(actorId: string, sessionId: string): Promise<SessionSummary | undefined> {
+    return guarded(async () => {
+      if (!SESSION_ID_PATTERN.test(sessionId)) return undefined;
+      return (await this.index.getWithSummary(actorId, sessionId))?.summary;
+    });
+  }
+
+  saveSummary(actorId: string, sessionId: string, summary: SessionSummary): Promise<void> {
+    return guarded(async () => {
+      const checked = checkSummary(summary);
+      const item = await this.findItem(actorId, sessionId);
+      if (!item) throw new NotFoundError(`no session ${sessionId}`);
+      // In the index table, not the event log: read on every turn, it must cost one Query, and
+      // an event log read is bounded by the session's length.
+      await this.index.saveSummary(actorId, sessionId, item.gen, checked);
+    });
+  }
+
+  addTokens(actorId: string, day: string, tokens: number): Promise<number> {
+    return guarded(async () => {
+      const start = checkDay(day);
+      checkTokens(tokens);
+      return this.index.addTokens(actorId, day, start, tokens);
+    });
+  }
+
+  tokensUsed(actorId: string, day: string): Promise<number> {
+    return guarded(async () => {
+      checkDay(day);
+      return this.index.tokensUsed(actorId, day);
+    });
+  }
+
   searchLongTerm(
     actorId: string,
     query: string,
@@ -348,7 +399,7 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt + 1, 5)));
       }
     }
-    throw new ThrottledError('the session is busy with other writes; try again');
+    throw sessionBusy();
   }
 
   private async writeRecord(

@@ -1,11 +1,11 @@
 /**
  * The DynamoDB client of the memory store: the SDK loaded on first use (it is large, and most
- * processes never need it), every failure turned into the service's `UnavailableError`, and the
+ * processes never need it), every failure mapped by ../store-errors.ts, and the
  * table created on a local endpoint (an emulator) when it is missing.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { UnavailableError } from '../../errors';
+import { storeError } from '../store-errors';
 import { MEMORY_TABLE_SCHEMA } from './table';
 
 export interface DynamoClientOptions {
@@ -37,7 +37,7 @@ export function connect(options: DynamoClientOptions): () => Promise<Dynamo> {
   return () => {
     ready ??= open(options).catch((error: unknown) => {
       ready = undefined; // a later call tries again (the emulator may have started since)
-      throw unavailable(error);
+      throw storeError(error);
     });
     return ready;
   };
@@ -107,19 +107,14 @@ async function ensureTable(
   throw new Error(`table ${table} did not become active`);
 }
 
-/** Runs one SDK command; a lost condition becomes `ConditionFailed`, anything else `UnavailableError`. */
+/** Runs one SDK command; a lost condition becomes `ConditionFailed`, anything else a store error. */
 export async function send<T>(dynamo: Dynamo, command: object): Promise<T> {
   try {
     // The document client's overloads cannot be named generically; each caller states the output type.
     return (await dynamo.doc.send(command as never)) as T;
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') throw new ConditionFailed();
-    throw unavailable(error);
+    throw storeError(error);
   }
 }
 
-export function unavailable(error: unknown): UnavailableError {
-  return error instanceof UnavailableError
-    ? error
-    : new UnavailableError('the conversation store is unavailable; try again shortly', { cause: error });
-}

@@ -13,7 +13,8 @@
  * between the turn and the next one, so one range Query reads turns with their chunks in order.
  */
 import { createHash } from 'node:crypto';
-import type { Session } from '../../../protocol';
+import type { ModelUsage, Session } from '../../../protocol';
+import { readStoredTurn } from '../legacy-messages';
 import type { StoredTurn } from '../types';
 
 /** Well under DynamoDB's 400 KB item limit, leaving room for keys and attribute names. */
@@ -50,6 +51,8 @@ export interface SessionItem {
   updatedAt: string;
   turnCount: number;
   taskId?: string;
+  /** The session's usage totals (usage-totals.ts), once a turn had usage. */
+  usage?: ModelUsage;
   ttl: number;
 }
 
@@ -61,6 +64,7 @@ export function toSession(item: Partial<SessionItem>): Session {
     updatedAt: String(item.updatedAt),
     turnCount: Number(item.turnCount),
     ...(item.taskId !== undefined ? { taskId: item.taskId } : {}),
+    ...(item.usage && typeof item.usage === 'object' ? { usage: item.usage } : {}),
   };
 }
 
@@ -114,6 +118,7 @@ export function readTurns(items: Array<Record<string, unknown>>): StoredTurn[] {
   return turns;
 }
 
+/** A turn as stored, its replay messages in the neutral form whatever version wrote them. */
 function parseTurn(bytes: Uint8Array): StoredTurn {
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredTurn;
+  return readStoredTurn(JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredTurn);
 }

@@ -6,18 +6,26 @@
  * without transactions), then the turn's items are written. The call resolves after both; a crash
  * between them leaves an empty slot that readers skip, never a lost acknowledged turn.
  */
-import type { Session } from '../../../protocol';
-import { InvalidRequestError, NotFoundError, SessionChangedError, UnavailableError } from '../../errors';
+import type { Session, SessionSummary } from '../../../protocol';
+import { InvalidRequestError, NotFoundError, SessionChangedError } from '../../errors';
 import { decodeCursor, encodeCursor, SessionCursor, TurnCursor } from '../cursor';
+import { sessionBusy } from '../store-errors';
+import { checkDay, checkTokens } from '../token-counter';
 import {
   appendSearchText,
+  checkSummary,
   normalizeQuery,
   type MemoryStore,
   type NewSession,
   type Page,
+  type SessionPage,
   type StoredTurn,
 } from '../types';
+import { addUsage } from '../usage-totals';
 import { ConditionFailed, connect, send, type Dynamo, type DynamoClientOptions } from './client';
+import { addCounter, readCounter } from './counter-items';
+import { deleteRange } from './range-delete';
+import { deleteSummary, readSessionWithSummary, writeSummary } from './summary-items';
 import {
   actorKey,
   listingKey,
@@ -37,7 +45,7 @@ export interface DynamoStoreOptions extends DynamoClientOptions {
   retentionDays: number;
 }
 
-const LISTED = ['sessionId', 'title', 'createdAt', 'updatedAt', 'turnCount', 'taskId'];
+const LISTED = ['sessionId', 'title', 'createdAt', 'updatedAt', 'turnCount', 'taskId', 'usage'];
 /** Writers that lose a slot to another append retry this many times before giving up. */
 const MAX_APPEND_ATTEMPTS = 50;
 
@@ -105,15 +113,21 @@ export class DynamoMemoryStore implements MemoryStore {
         said: appendSearchText(meta.said ?? '', turn),
         ttl: this.ttl(),
       };
+      // The totals are decided with the slot: the condition on turnCount makes them race-free.
+      const usage = addUsage(meta.usage, turn.usage);
+      if (usage) next.usage = usage;
       try {
         await send(
           d,
           new d.sdk.UpdateCommand({
             TableName: this.table,
             Key: { pk, sk: SESSION_SK },
-            UpdateExpression: 'SET turnCount = :next, updatedAt = :u, gsk = :g, said = :said, #ttl = :ttl',
+            UpdateExpression: `SET turnCount = :next, updatedAt = :u, gsk = :g, said = :said, #ttl = :ttl${usage ? ', #usage = :usage' : ''}`,
             ConditionExpression: 'turnCount = :n',
-            ExpressionAttributeNames: { '#ttl': MEMORY_TABLE_SCHEMA.ttlAttribute },
+            ExpressionAttributeNames: {
+              '#ttl': MEMORY_TABLE_SCHEMA.ttlAttribute,
+              ...(usage ? { '#usage': 'usage' } : {}),
+            },
             ExpressionAttributeValues: {
               ':next': n + 1,
               ':n': n,
@@ -121,6 +135,7 @@ export class DynamoMemoryStore implements MemoryStore {
               ':g': next.gsk,
               ':said': next.said,
               ':ttl': next.ttl,
+              ...(usage ? { ':usage': usage } : {}),
             },
           }),
         );
@@ -129,8 +144,7 @@ export class DynamoMemoryStore implements MemoryStore {
         // Another writer took slot n (or the session was deleted): a decision is stale, a plain
         // append tries the next slot.
         if (options.expectedTurnCount !== undefined) throw new SessionChangedError();
-        if (attempt >= MAX_APPEND_ATTEMPTS)
-          throw new SessionChangedError('too many concurrent writes to this session');
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw sessionBusy();
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
         continue;
       }
@@ -156,7 +170,7 @@ export class DynamoMemoryStore implements MemoryStore {
     const amended: StoredTurn = { ...current, text: patch.text, status: patch.status };
     if (patch.messages) amended.messages = patch.messages;
     else delete amended.messages;
-    await this.deleteRange(d, pk, turnSk(index), turnSkEnd(index));
+    await deleteRange(d, this.table, pk, turnSk(index), turnSkEnd(index));
     await this.putTurn(d, pk, index, amended);
     // Rebuild the search text so replaced (blocked) words cannot be found any more. Rare: a
     // guardrail verdict, so reading the session once is fine.
@@ -233,18 +247,23 @@ export class DynamoMemoryStore implements MemoryStore {
       : { items };
   }
 
-  async getSession(actorId: string, sessionId: string, options: { limit: number; cursor?: string }) {
+  async getSession(
+    actorId: string,
+    sessionId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<SessionPage | undefined> {
     const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
     const d = await this.dynamo();
     const pk = sessionKey(actorId, sessionId);
-    const meta = await this.meta(d, pk);
+    const { session: meta, summary } = await readSessionWithSummary<SessionItem>(d, this.table, pk, summaryTag);
     if (!meta) return undefined;
     const session = toSession(meta);
     const end = Math.min(meta.turnCount, offset + options.limit);
     const turns = end > offset ? await this.turns(d, pk, offset, end - 1) : [];
-    return end < meta.turnCount
-      ? { session, turns, nextCursor: encodeCursor({ o: end }) }
-      : { session, turns };
+    const page: SessionPage = { session, turns };
+    if (end < meta.turnCount) page.nextCursor = encodeCursor({ o: end });
+    if (summary) page.summary = summary;
+    return page;
   }
 
   async recentTurns(actorId: string, sessionId: string, count: number): Promise<StoredTurn[]> {
@@ -294,8 +313,35 @@ export class DynamoMemoryStore implements MemoryStore {
       if (error instanceof ConditionFailed) return false;
       throw error;
     }
-    await this.deleteRange(d, pk, 'T#', 'T#~');
+    await deleteRange(d, this.table, pk, 'T#', 'T#~');
+    await deleteSummary(d, this.table, pk);
     return true;
+  }
+
+  async getSummary(actorId: string, sessionId: string): Promise<SessionSummary | undefined> {
+    const d = await this.dynamo();
+    const pk = sessionKey(actorId, sessionId);
+    return (await readSessionWithSummary<SessionItem>(d, this.table, pk, summaryTag)).summary;
+  }
+
+  async saveSummary(actorId: string, sessionId: string, summary: SessionSummary): Promise<void> {
+    const checked = checkSummary(summary);
+    const d = await this.dynamo();
+    const pk = sessionKey(actorId, sessionId);
+    const meta = await this.meta(d, pk);
+    if (!meta) throw new NotFoundError(`no session ${sessionId}`);
+    await writeSummary(d, this.table, pk, summaryTag(meta), checked, this.ttl());
+  }
+
+  async addTokens(actorId: string, day: string, tokens: number): Promise<number> {
+    const start = checkDay(day);
+    checkTokens(tokens);
+    return addCounter(await this.dynamo(), this.table, actorId, day, start, tokens);
+  }
+
+  async tokensUsed(actorId: string, day: string): Promise<number> {
+    checkDay(day);
+    return readCounter(await this.dynamo(), this.table, actorId, day);
   }
 
   private ttl(): number {
@@ -342,42 +388,9 @@ export class DynamoMemoryStore implements MemoryStore {
     );
     await send(d, new d.sdk.PutCommand({ TableName: this.table, Item: items.at(-1) }));
   }
+}
 
-  /** Deletes every item of partition `pk` with a sort key in [from, to]. */
-  private async deleteRange(d: Dynamo, pk: string, from: string, to: string): Promise<void> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await send<{
-        Items?: Array<{ pk: string; sk: string }>;
-        LastEvaluatedKey?: Record<string, unknown>;
-      }>(
-        d,
-        new d.sdk.QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':pk': pk, ':a': from, ':b': to },
-          ProjectionExpression: 'pk, sk',
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      const keys = out.Items ?? [];
-      for (let i = 0; i < keys.length; i += 25) await this.batchDelete(d, keys.slice(i, i + 25));
-      start = out.LastEvaluatedKey;
-    } while (start);
-  }
-
-  private async batchDelete(d: Dynamo, keys: Array<{ pk: string; sk: string }>): Promise<void> {
-    let requests: unknown[] = keys.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
-      if (attempt > 8)
-        throw new UnavailableError('the conversation store kept deletes unprocessed; try again shortly');
-      const out = await send<{ UnprocessedItems?: Record<string, unknown[]> }>(
-        d,
-        new d.sdk.BatchWriteCommand({ RequestItems: { [this.table]: requests as never } }),
-      );
-      requests = out.UnprocessedItems?.[this.table] ?? [];
-    }
-  }
+/** A summary belongs to the incarnation of the session id it was saved for. */
+function summaryTag(item: Pick<SessionItem, 'createdAt'>): string {
+  return String(item.createdAt);
 }

@@ -8,6 +8,7 @@
 import { open, readFile, truncate } from 'node:fs/promises';
 import type { Session } from '../../../protocol';
 import { appendSearchText, type StoredTurn } from '../types';
+import { addUsage } from '../usage-totals';
 
 export type SessionRecord =
   | { t: 'meta'; sessionId: string; title: string; taskId?: string; createdAt: string }
@@ -26,7 +27,8 @@ type AmendRecord = Extract<SessionRecord, { t: 'amend' }>;
 /** Where the latest amendment of a turn lives in the file: [byte offset, byte length]. */
 export type AmendPositions = Record<number, [number, number]>;
 
-export interface SessionSummary {
+/** What the index keeps of a session file (not the session's model-written summary). */
+export interface SessionDigest {
   session: Session;
   /** Lower-cased searchable text (types.ts `appendSearchText`). */
   said: string;
@@ -91,7 +93,7 @@ export async function repairTail(file: string, size: number): Promise<number> {
 export async function readWhole(
   file: string,
   warn: (message: string) => void,
-): Promise<(SessionSummary & { turns: StoredTurn[] }) | undefined> {
+): Promise<(SessionDigest & { turns: StoredTurn[] }) | undefined> {
   let buffer: Buffer;
   try {
     buffer = await readFile(file);
@@ -129,6 +131,8 @@ export async function readWhole(
       turns.push(turn);
       session.turnCount++;
       session.updatedAt = turn.createdAt;
+      const usage = addUsage(session.usage, turn.usage);
+      if (usage) session.usage = usage;
     }
     pos = end + 1;
   }

@@ -7,6 +7,10 @@ import type { ApprovalDetails } from '../../../protocol';
 import { AwsRegion, defineTool, ToolError, type ToolContext } from '../types';
 import { cloudFormation, StackName, summarizeChanges } from './client';
 import { reviewTemplates } from './review-templates';
+import { tagValue } from '../assumed-role';
+
+/** The tag a change set and the stack it creates or updates carry: who approved the change. */
+export const APPROVED_BY_TAG = 'cloud-engineer:approved-by';
 
 const WAIT_MS = 60_000;
 
@@ -40,13 +44,14 @@ export const cloudformationPlanChange = defineTool({
     const { sdk, client } = await cloudFormation(context, input.region);
     const send = (command: any): Promise<any> => client.send(command, { abortSignal: context.signal });
     try {
-      const exists = await send(new sdk.DescribeStacksCommand({ StackName: input.stackName })).then(
-        (out) => (out.Stacks ?? []).some((s: any) => s.StackStatus !== 'REVIEW_IN_PROGRESS'),
+      const stack = await send(new sdk.DescribeStacksCommand({ StackName: input.stackName })).then(
+        (out) => (out.Stacks ?? []).find((s: any) => s.StackStatus !== 'REVIEW_IN_PROGRESS'),
         (error) => {
-          if (/does not exist/.test(String(error?.message))) return false;
+          if (/does not exist/.test(String(error?.message))) return undefined;
           throw error;
         },
       );
+      const exists = stack !== undefined;
       const changeSetName = `cloud-engineer-${Date.now()}`;
       await send(
         new sdk.CreateChangeSetCommand({
@@ -56,7 +61,8 @@ export const cloudformationPlanChange = defineTool({
           TemplateBody: input.templateBody,
           Parameters: input.parameters?.map((p) => ({ ParameterKey: p.key, ParameterValue: p.value })),
           Capabilities: input.capabilities,
-          Description: input.description ?? 'Planned by Cloud Engineer',
+          Description: describedWithApprover(input.description ?? 'Planned by Cloud Engineer', context),
+          ...(context.approver ? { Tags: withApproverTag(stack?.Tags, context) } : {}),
         }),
       );
       for (let waited = 0; waited <= WAIT_MS && !context.signal.aborted; waited += 2000) {
@@ -128,6 +134,31 @@ export const cloudformationExecuteChangeSet = defineTool({
     }
   },
 });
+
+/** Who approved the change, as a change set's description says it (CloudFormation allows 1,024 characters). */
+function describedWithApprover(description: string, context: ToolContext): string {
+  if (!context.approver) return description;
+  const by = ` (approved by ${approverName(context)} at ${context.approver.at})`;
+  return `${description.slice(0, 1024 - by.length)}${by}`;
+}
+
+function approverName(context: ToolContext): string {
+  return context.approver ? tagValue(context.approver.name ?? context.approver.sub) : '';
+}
+
+/**
+ * The stack's tags with the approver's: tags given to a change set replace the stack's, so the
+ * existing ones are kept (a new stack has none).
+ */
+function withApproverTag(
+  existing: { Key?: string; Value?: string }[] | undefined,
+  context: ToolContext,
+): { Key: string; Value: string }[] {
+  const kept = (existing ?? []).flatMap((t) =>
+    t.Key && t.Key !== APPROVED_BY_TAG ? [{ Key: t.Key, Value: t.Value ?? '' }] : [],
+  );
+  return [...kept, { Key: APPROVED_BY_TAG, Value: approverName(context) }];
+}
 
 /** Change sets with more pages than this are not something one reviews in a card. */
 const MAX_PAGES = 50;

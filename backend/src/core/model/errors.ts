@@ -1,0 +1,140 @@
+/**
+ * One error type for every provider. Adapters turn what their SDK threw into a `ModelError` with a
+ * kind a person can act on and a message that names the provider and the fix; this module maps the
+ * kind to the stream's `error` fields. A message never carries the key (see `scrubbed`).
+ */
+import type { FailureCode } from '../../protocol';
+import { CloudEngineerError } from '../errors';
+import type { ProviderId } from './providers';
+
+export type ModelErrorKind =
+  /** The key or credentials were refused. */
+  | 'auth'
+  /** Authenticated, but not allowed this model (Bedrock model access, an org policy). */
+  | 'access'
+  /** No such model at this provider. */
+  | 'not_found'
+  /** The request is over the model's context window. */
+  | 'context_too_long'
+  | 'throttled'
+  /** The server did not answer, answered 5xx, or the stream broke. */
+  | 'unavailable'
+  /** The provider refused the request's shape. */
+  | 'invalid'
+  | 'internal';
+
+export class ModelError extends CloudEngineerError {
+  override readonly name = 'ModelError';
+  readonly kind: ModelErrorKind;
+  readonly provider: ProviderId;
+  /** Worth another attempt at once, before anything has streamed (throttling, a 5xx, a reset). */
+  readonly retryNow: boolean;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    kind: ModelErrorKind,
+    provider: ProviderId,
+    message: string,
+    options: { cause?: unknown; retryNow?: boolean; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.kind = kind;
+    this.provider = provider;
+    this.retryNow = options.retryNow ?? (kind === 'throttled' || kind === 'unavailable');
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /** Worth the same request again later (the client's Retry). */
+  get retryable(): boolean {
+    return this.kind === 'throttled' || this.kind === 'unavailable' || this.kind === 'internal';
+  }
+
+  /** What a host answers when a model error ends a request before its stream (502: the upstream refused). */
+  get status(): number {
+    return this.kind === 'throttled' ? 429 : this.kind === 'unavailable' ? 503 : 502;
+  }
+
+  get code(): FailureCode {
+    switch (this.kind) {
+      case 'auth':
+        return this.provider === 'bedrock' ? 'aws_credentials' : 'model_auth';
+      case 'access':
+        return 'model_access_denied';
+      case 'not_found':
+        return 'model_not_found';
+      case 'context_too_long':
+        return 'context_too_long';
+      case 'throttled':
+        return 'throttled';
+      case 'unavailable':
+        return 'unavailable';
+      case 'invalid':
+        return 'model_rejected';
+      case 'internal':
+        return 'internal';
+    }
+  }
+}
+
+/** What the stream's `error` event carries for a failed model call. */
+export interface ModelFailure {
+  code: FailureCode;
+  message: string;
+  retryable: boolean;
+}
+
+export function failureOf(error: ModelError): ModelFailure {
+  return { code: error.code, message: error.message, retryable: error.retryable };
+}
+
+/** Anything an adapter did not classify: a bug or an SDK surprise, never its raw message. */
+export function unexpectedModelError(provider: ProviderId, cause: unknown): ModelError {
+  return new ModelError('internal', provider, `The ${providerLabel(provider)} call failed unexpectedly.`, {
+    cause,
+    retryNow: false,
+  });
+}
+
+/**
+ * A provider's own message, fit to show: one line, capped, with the key and anything shaped like
+ * a key removed (some providers echo part of a refused key back).
+ */
+export function scrubbed(message: unknown, secrets: readonly (string | undefined)[] = []): string {
+  if (typeof message !== 'string') return '';
+  let text = message;
+  for (const secret of secrets) {
+    if (!secret || secret.length < 4) continue;
+    // The key as sent, and as a server may echo it: URL-encoded (a query string) or JSON-escaped.
+    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+      text = text.split(form).join('[key]');
+  }
+  text = text
+    .replace(/\b(sk|pk|rk)-[A-Za-z0-9_*.-]{6,}/g, '[key]')
+    // A query-string key (`?key=`, `&api_key=`) and an echoed key header or field.
+    .replace(/([?&](?:key|api[-_]?key|access_token)=)[^&\s"']+/gi, '$1[key]')
+    .replace(/\b((?:x-)?(?:goog-)?api[-_]?key["']?\s*[:=]\s*["']?)[^\s"',}]{4,}/gi, '$1[key]')
+    .replace(/\bAIza[0-9A-Za-z_-]{10,}/g, '[key]')
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 [key]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+/** Network failures by their Node error code: the server never answered. */
+export function isConnectionFailure(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = String(e?.code ?? e?.cause?.code ?? '');
+  return (
+    /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_HTTP2|UND_ERR)/.test(code) ||
+    e?.name === 'TimeoutError' ||
+    e?.name === 'APIConnectionError' ||
+    e?.name === 'APIConnectionTimeoutError'
+  );
+}
+
+/** Names without importing the registry (which loads the adapters that import this module). */
+function providerLabel(provider: ProviderId): string {
+  return { bedrock: 'Bedrock', anthropic: 'Anthropic', openai: 'OpenAI-compatible', gemini: 'Gemini' }[
+    provider
+  ];
+}
