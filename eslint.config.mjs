@@ -1,5 +1,4 @@
-// Lint: the layers of the house, enforced. Only extension/ imports `vscode`; extension/ and webview/
-// share code only through shared/ (or the protocol); the agent core never imports a host; only a
+// Lint: the layers of the house, enforced. Only extension/ imports `vscode`; the agent core never imports a host; only a
 // provider's adapter imports its model SDK; and no import cycles anywhere.
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -22,7 +21,6 @@ const SDK = group(
   "Only a provider's adapter (backend/src/core/model/<provider>.ts) imports its model SDK.",
 );
 const HOSTS = group(['**/server/**', '**/lambda/**', '**/infra/**'], 'The agent core never imports a host.');
-const CROSS = (message, folder) => group([`**/${folder}`, `**/${folder}/**`], message);
 const ADAPTERS = [
   'backend/src/core/model/anthropic.ts',
   'backend/src/core/model/openai.ts',
@@ -79,15 +77,13 @@ export default tseslint.config(
       'require-yield': 'off',
       // Control characters in patterns are the point where they appear (file names, log-safe text).
       'no-control-regex': 'off',
+      // Tests match rendered text with its exact spacing.
+      'no-regex-spaces': 'off',
     },
   },
   // One block per layer: a later block's no-restricted-imports replaces an earlier one's.
-  layer(
-    ['webview/**', 'shared/**'],
-    [NO_VSCODE],
-    [CROSS('webview/ and extension/ share code through shared/.', 'extension'), SDK],
-  ),
-  layer(['extension/**'], [], [CROSS('extension/ and webview/ share code through shared/.', 'webview'), SDK]),
+  layer(['webview/**', 'shared/**'], [NO_VSCODE], [SDK]),
+  layer(['extension/**'], [], [SDK]),
   layer(['backend/src/core/**', 'backend/src/protocol/**'], [NO_VSCODE], [HOSTS, SDK], ADAPTERS),
   layer(ADAPTERS, [NO_VSCODE], [HOSTS]),
   layer(['backend/src/server/**', 'backend/src/lambda/**', 'backend/infra/**'], [NO_VSCODE], [SDK]),

@@ -42,6 +42,7 @@ describe('approvals: no change to AWS without an approval of that exact call', f
           'cloudformation_delete_stack deletes AWS resources. Type "DELETE old-stack" to approve this exact call.',
         confirmText: 'DELETE old-stack',
         target: { account: FAKE_IDENTITY.account, region: 'us-east-1' },
+        canApprove: true,
       },
     );
     assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'approval_required' });

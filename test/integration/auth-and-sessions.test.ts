@@ -22,7 +22,13 @@ describe('Cognito auth and per-user sessions (cognito-local)', function () {
   it('identifies the caller by the verified token', async () => {
     const me = await stack.invoke({ action: 'whoami' }, alice.AccessToken);
     assert.equal(me.status, 200);
-    assert.deepEqual(me.json, { actorId: aliceSub, username: aliceSub, authMode: 'cognito' });
+    assert.deepEqual(me.json, {
+      actorId: aliceSub,
+      username: aliceSub,
+      authMode: 'cognito',
+      groups: [],
+      canApprove: true,
+    });
   });
 
   describe('token matrix: every bad token is a 401 with the contract body', () => {

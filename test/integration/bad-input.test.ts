@@ -294,7 +294,7 @@ describe('limits and failing dependencies', () => {
         const response = await stack.invoke(body);
         assert.equal(response.status, 503);
         assert.deepEqual(response.json, {
-          error: { code: 'unavailable', message: 'the conversation store is unavailable; try again shortly' },
+          error: { code: 'unavailable', message: 'conversation memory is unavailable; try again shortly' },
         });
       }
       assert.equal(

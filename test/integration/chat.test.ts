@@ -24,11 +24,20 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
         .join(''),
       'Hello, cloud engineer.',
     );
-    assert.deepEqual(events.at(-2), { type: 'usage', inputTokens: 30, outputTokens: 4 });
+    assert.deepEqual(events.at(-2), {
+      type: 'usage',
+      inputTokens: 30,
+      outputTokens: 4,
+      modelId: 'test.fake-model-v1',
+    });
     assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'end_turn' });
     // The answer is stored with its usage, so a resumed session still knows what it cost.
     const stored = await stack.invoke({ action: 'getSession', sessionId: session.sessionId });
-    assert.deepEqual(stored.json.turns[1].usage, { inputTokens: 30, outputTokens: 4 });
+    assert.deepEqual(stored.json.turns[1].usage, {
+      inputTokens: 30,
+      outputTokens: 4,
+      modelId: 'test.fake-model-v1',
+    });
     // The model got the system prompt, the user's message and the tool list.
     const request = stack.bedrock.requests[0]!;
     assert.equal(request.modelId, 'test.fake-model-v1');
@@ -205,7 +214,7 @@ describe('chat over the local server (AUTH_MODE=none)', function () {
     assert.deepEqual(events[1], {
       type: 'error',
       code: 'throttled',
-      message: 'The model is throttling requests; try again shortly.',
+      message: 'Bedrock is throttling requests; try again shortly.',
       retryable: true,
     });
     const got = await stack.invoke({

@@ -197,8 +197,8 @@ describe('groups: who may use the agent and who may approve', function () {
       );
     const [approver, viewer] = await Promise.all([decide(tokens.approver!), decide(tokens.viewer!)]);
     assert.equal(approver.status, 200);
-    // The session is the approver's own: for anyone else it does not exist.
-    assert.equal(viewer.status, 404);
+    // Refused before the session is even looked up (403), so it tells nothing of the approver's session.
+    assert.equal(viewer.status, 403);
     assert.equal(stack.aws.calledWith('CreateChangeSet').length, 1);
   });
 });

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { SERVICES } from '../../backend/src/core/tools/aws-read/allowlist';
-import { agentStatements } from '../../backend/infra/lib/agent-policy';
+import { hostStatements, toolStatements } from '../../backend/infra/lib/agent-policy';
 import { isCallbackUrl, readInfraConfig } from '../../backend/infra/lib/config';
 import { modelArns, UnknownInferenceProfileError } from '../../backend/infra/lib/model-arns';
 import { SHAPES } from '../../backend/infra/lib/outputs';
@@ -52,6 +52,10 @@ const ALLOWED_WRITES = new Set([
   'xray:PutSpans',
   'xray:PutSpansForIndexing',
   'cloudwatch:PutMetricData',
+  // Only on the tools role (checked below): the per-user hop that names the person in CloudTrail.
+  'sts:AssumeRole',
+  'sts:SetSourceIdentity',
+  'sts:TagSession',
 ]);
 /** Model, memory and table data actions: always on named resources (tools' config reads are not these). */
 const SCOPED =
@@ -156,12 +160,18 @@ for (const shape of SHAPES) {
         .flatMap(({ statement }) => actionsOf(statement))
         .filter((a) => !READ_VERB.test(a.split(':')[1]!) && !ALLOWED_WRITES.has(a));
       assert.deepEqual([...new Set(writes)], []);
-      for (const { statement } of allows(s))
-        if (actionsOf(statement).some((a) => a.startsWith('iam:') || a.startsWith('sts:AssumeRole')))
+      const toolsRole = {
+        'Fn::GetAtt': [resourcesOf(s, 'AWS::IAM::Role').find((r) => r.id.startsWith('ToolsRole'))!.id, 'Arn'],
+      };
+      for (const { statement } of allows(s)) {
+        if (actionsOf(statement).some((a) => a.startsWith('iam:')))
           assert.ok(
             actionsOf(statement).every((a) => READ_VERB.test(a.split(':')[1]!)),
-            'no IAM writes, no role hopping',
+            'no IAM writes',
           );
+        if (actionsOf(statement).some((a) => /^sts:(AssumeRole|SetSourceIdentity|TagSession)/.test(a)))
+          assert.deepEqual(statement.Resource, toolsRole, 'no role hopping beyond the tools role');
+      }
       for (const role of resourcesOf(s, 'AWS::IAM::Role'))
         assert.equal(role.Properties.ManagedPolicyArns, undefined, `${role.id} has no AWS managed policies`);
     });
@@ -283,14 +293,25 @@ for (const shape of SHAPES) {
 describe('infrastructure IAM: building blocks', () => {
   it('read-only tools mode grants no CloudFormation writes', () => {
     const stack = new Stack(new App(), 'Probe');
-    const statements = agentStatements(stack, {
-      model: modelArns('anthropic.claude-3-haiku-20240307-v1:0'),
-      guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc',
-      toolsMode: 'read-only',
-    }).map((st) => stack.resolve(st.toStatementJson()) as Statement);
+    const statements = toolStatements(stack, { toolsMode: 'read-only' }).map(
+      (st) => stack.resolve(st.toStatementJson()) as Statement,
+    );
     const actions = statements.flatMap(actionsOf);
     assert.ok(!actions.some((a) => /^cloudformation:(Create|Execute|Delete|Detect)/.test(a)));
     assert.ok(actions.includes('cloudformation:DescribeStacks'));
+  });
+
+  it("the host's statements invoke a model only when given Bedrock's ARNs, and always apply the guardrail", () => {
+    const guardrailArn = 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc';
+    const actions = (model?: ReturnType<typeof modelArns>) =>
+      hostStatements({ ...(model ? { model } : {}), guardrailArn }).flatMap((st) =>
+        actionsOf(st.toStatementJson() as Statement),
+      );
+    assert.ok(actions(modelArns('anthropic.claude-3-haiku-20240307-v1:0')).includes('bedrock:InvokeModel'));
+    const none = actions();
+    assert.ok(!none.some((a) => a.startsWith('bedrock:Invoke')), 'no Bedrock invoke without Bedrock');
+    assert.ok(none.includes('bedrock:ApplyGuardrail'));
+    assert.ok(!none.some((a) => a.startsWith('cloudformation:') || a.startsWith('ec2:')), 'no tool actions');
   });
 
   it('derives model ARNs for plain models, geographic and global profiles, and refuses unknown profiles', () => {

@@ -95,7 +95,7 @@ describe('Lambda host (Function URL, response streaming)', () => {
       handler,
       post(undefined, { body: Buffer.from('{"action":"whoami"}').toString('base64'), isBase64Encoded: true }),
     );
-    assert.deepEqual(JSON.parse(body), { actorId: 'local', authMode: 'none' });
+    assert.deepEqual(JSON.parse(body), { actorId: 'local', authMode: 'none', canApprove: true });
     assert.equal(metas[0]!.statusCode, 200);
   });
 

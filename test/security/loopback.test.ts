@@ -169,7 +169,7 @@ describe('security: the loopback server refuses what a web page could send (AUTH
         body: json({ action: 'whoami' }),
       });
       assert.equal(reply.status, 200, reply.text);
-      assert.deepEqual(JSON.parse(reply.text), { actorId: 'local', authMode: 'none' });
+      assert.deepEqual(JSON.parse(reply.text), { actorId: 'local', authMode: 'none', canApprove: true });
     });
   }
 

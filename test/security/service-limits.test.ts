@@ -97,7 +97,6 @@ describe('security: stream slots are reserved before any await and always given 
     const model: Model = {
       provider: 'bedrock',
       modelId: 'm',
-      // eslint-disable-next-line require-yield
       async *stream() {
         throw new TypeError('a bug in the model edge');
       },

@@ -46,7 +46,11 @@ export class Auth extends Construct {
       standardAttributes: { email: { required: true, mutable: true } },
       // Federated sign-in rewrites mapped attributes on every sign-in: the groups one is mutable.
       ...(props.companyProviders?.oidc?.groupsClaim
-        ? { customAttributes: { [GROUPS_ATTRIBUTE]: new cognito.StringAttribute({ mutable: true, maxLen: 2048 }) } }
+        ? {
+            customAttributes: {
+              [GROUPS_ATTRIBUTE]: new cognito.StringAttribute({ mutable: true, maxLen: 2048 }),
+            },
+          }
         : {}),
       autoVerify: { email: true },
       passwordPolicy: {

@@ -164,8 +164,10 @@ const Checked = Context.superRefine((c, ctx) => {
   if (c.modelProvider === 'bedrock') {
     if (c.modelId && !BEDROCK_MODEL_ID.test(c.modelId))
       fail('modelId', 'a Bedrock model or inference-profile id');
-    if (c.modelBaseUrl) fail('modelBaseUrl', 'not used with modelProvider=bedrock (Bedrock signs its own endpoint)');
-    if (c.modelApiKeySecret) fail('modelApiKeySecret', 'not used with modelProvider=bedrock (IAM signs the calls)');
+    if (c.modelBaseUrl)
+      fail('modelBaseUrl', 'not used with modelProvider=bedrock (Bedrock signs its own endpoint)');
+    if (c.modelApiKeySecret)
+      fail('modelApiKeySecret', 'not used with modelProvider=bedrock (IAM signs the calls)');
   } else {
     const keyless = c.modelProvider === 'openai' && c.modelBaseUrl !== undefined;
     if (!c.modelApiKeySecret && !keyless)
@@ -178,7 +180,10 @@ const Checked = Context.superRefine((c, ctx) => {
   }
   const oidc = [c.oidcIssuer, c.oidcClientId, c.oidcClientSecretName];
   if (oidc.some(Boolean) && !oidc.every(Boolean))
-    fail('oidcIssuer', 'company sign-in over OIDC needs oidcIssuer, oidcClientId and oidcClientSecretName together');
+    fail(
+      'oidcIssuer',
+      'company sign-in over OIDC needs oidcIssuer, oidcClientId and oidcClientSecretName together',
+    );
   if (c.oidcGroupsClaim && !c.oidcIssuer) fail('oidcGroupsClaim', 'needs oidcIssuer');
   if (c.samlName && !c.samlMetadataUrl) fail('samlName', 'needs samlMetadataUrl');
   if (c.oidcIssuer && c.samlMetadataUrl && (c.samlName ?? DEFAULT_SAML_NAME) === c.oidcName)

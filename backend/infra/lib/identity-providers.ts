@@ -56,7 +56,9 @@ export function addCompanyProviders(
           givenName: cognito.ProviderAttribute.other('given_name'),
           familyName: cognito.ProviderAttribute.other('family_name'),
           ...(oidc.groupsClaim
-            ? { custom: { [`custom:${GROUPS_ATTRIBUTE}`]: cognito.ProviderAttribute.other(oidc.groupsClaim) } }
+            ? {
+                custom: { [`custom:${GROUPS_ATTRIBUTE}`]: cognito.ProviderAttribute.other(oidc.groupsClaim) },
+              }
             : {}),
         },
       }),

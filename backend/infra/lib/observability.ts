@@ -120,6 +120,9 @@ export class Observability extends Construct {
       graph('Tokens', [
         backendMetric(METRIC.inputTokens, 'Sum', 'input'),
         backendMetric(METRIC.outputTokens, 'Sum', 'output'),
+        // Both are part of input: what the provider's prompt cache served and stored.
+        backendMetric(METRIC.cacheReadTokens, 'Sum', 'cache read'),
+        backendMetric(METRIC.cacheWriteTokens, 'Sum', 'cache write'),
       ]),
       graph('Errors by code', [breakdown(METRIC.errors, ['Code'], 'errors')]),
     );

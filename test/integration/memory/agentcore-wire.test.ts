@@ -277,7 +277,7 @@ describe('agentcore memory store at the wire', function () {
       messages: [
         {
           role: 'user',
-          content: [{ toolResult: { toolUseId: 't', content: [{ text: result }, { text: result }] } }],
+          content: [{ type: 'toolResult', toolUseId: 't', status: 'success', text: result + result }],
         },
       ],
     });
@@ -340,7 +340,7 @@ describe('agentcore memory store at the wire', function () {
     );
   });
 
-  it('turns throttling into 429 and other service failures into 503, without their details', async () => {
+  it('turns throttling and other service failures into 503 like every store, without their details', async () => {
     await store.createSession('alice', {
       sessionId: 't1',
       title: 't',
@@ -348,8 +348,8 @@ describe('agentcore memory store at the wire', function () {
     });
     fake.failNext('ListEvents', { type: 'ThrottledException', status: 429, times: 3 });
     await assert.rejects(store.getSession('alice', 't1', { limit: 5 }), (e: Error & { status?: number }) => {
-      assert.equal(e.name, 'ThrottledError');
-      assert.equal(e.status, 429);
+      assert.equal(e.name, 'UnavailableError');
+      assert.equal(e.status, 503);
       return true;
     });
     fake.failNext('ListEvents', { type: 'AccessDeniedException', status: 403 });

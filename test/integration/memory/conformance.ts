@@ -57,7 +57,7 @@ export function runConformance(name: string, makeStore: () => Promise<Conformanc
         turn('hi there', 2, {
           role: 'assistant',
           toolCalls: [{ id: 'c1', name: 'aws_call', input: { a: 1 }, status: 'success' }],
-          messages: [{ role: 'assistant', content: [{ text: 'hi there' }] }],
+          messages: [{ role: 'assistant', content: [{ type: 'text', text: 'hi there' }] }],
         }),
       );
       assert.equal(after.turnCount, 2);
@@ -72,7 +72,9 @@ export function runConformance(name: string, makeStore: () => Promise<Conformanc
       assert.deepEqual(got!.turns[1]!.toolCalls, [
         { id: 'c1', name: 'aws_call', input: { a: 1 }, status: 'success' },
       ]);
-      assert.deepEqual(got!.turns[1]!.messages, [{ role: 'assistant', content: [{ text: 'hi there' }] }]);
+      assert.deepEqual(got!.turns[1]!.messages, [
+        { role: 'assistant', content: [{ type: 'text', text: 'hi there' }] },
+      ]);
       assert.equal(got!.nextCursor, undefined);
       await assert.rejects(session('alice', 's1', 5), /taken/);
     });
@@ -281,8 +283,8 @@ export function runConformance(name: string, makeStore: () => Promise<Conformanc
       const toolTurn = turn('here is the result', 1, {
         role: 'assistant',
         messages: [
-          { role: 'assistant', content: [{ toolUse: { toolUseId: 't1', name: 'aws_call', input: {} } }] },
-          { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ text: big }] } }] },
+          { role: 'assistant', content: [{ type: 'toolUse', toolUseId: 't1', name: 'aws_call', input: {} }] },
+          { role: 'user', content: [{ type: 'toolResult', toolUseId: 't1', status: 'success', text: big }] },
         ],
       });
       await store.appendTurn('alice', 's1', toolTurn);
@@ -291,7 +293,7 @@ export function runConformance(name: string, makeStore: () => Promise<Conformanc
           'alice',
           's1',
           turn(`page ${i}`, i + 2, {
-            messages: [{ role: 'user', content: [{ text: 'y'.repeat(500 * 1024) }] }],
+            messages: [{ role: 'user', content: [{ type: 'text', text: 'y'.repeat(500 * 1024) }] }],
           }),
         );
       const check = async (s: MemoryStore) => {

@@ -45,11 +45,12 @@ export interface RunOptions {
 }
 
 /**
- * The one rule for what waits for approval: a tool that does not say it is read-only. An unknown
- * name (a hallucinated tool, an MCP server gone since) asks too: nothing runs unasked on a guess.
+ * The one rule for what waits for approval: a tool that says it changes AWS. An unknown name (a
+ * hallucinated tool, a mutating tool removed by TOOLS_MODE=read-only, an MCP server gone since)
+ * runs nothing either way: it comes back to the model as an error result, never as a card.
  */
 export function needsApproval(tools: ToolRegistry, name: string): boolean {
-  return tools.get(name)?.readOnly !== true;
+  return tools.get(name)?.readOnly === false;
 }
 
 export interface ToolCallsOutcome {

@@ -14,13 +14,20 @@ import type {
   TextBlockParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
-import { isConnectionFailure, ModelError, scrubbed, unexpectedModelError, type ModelErrorKind } from './errors';
+import {
+  isConnectionFailure,
+  ModelError,
+  scrubbed,
+  unexpectedModelError,
+  type ModelErrorKind,
+} from './errors';
 import type { ApiKeySource, ModelOptions } from './options';
 import type { ContentBlock, Message, Model, ModelEvent, ModelInfo, ModelRequest, StopReason } from './types';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const CACHE = { type: 'ephemeral' } as const;
-const SET_KEY = 'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
+const SET_KEY =
+  'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
 
 export function createAnthropicModel(options: ModelOptions): Model {
   const modelId = options.modelId;
@@ -99,19 +106,27 @@ async function readKey(read: () => Promise<string | undefined>): Promise<string>
     key = await read();
   } catch (error) {
     // The key source's own message names the secret, never its value.
-    throw new ModelError('auth', 'anthropic', scrubbed((error as Error)?.message) || 'No Anthropic API key.', {
-      cause: error,
-      retryNow: false,
-    });
+    throw new ModelError(
+      'auth',
+      'anthropic',
+      scrubbed((error as Error)?.message) || 'No Anthropic API key.',
+      {
+        cause: error,
+        retryNow: false,
+      },
+    );
   }
-  if (!key) throw new ModelError('auth', 'anthropic', `No Anthropic API key: ${SET_KEY}.`, { retryNow: false });
+  if (!key)
+    throw new ModelError('auth', 'anthropic', `No Anthropic API key: ${SET_KEY}.`, { retryNow: false });
   return key;
 }
 
 /** The Messages request for one call. */
 export function toAnthropic(modelId: string, request: ModelRequest): MessageCreateParamsStreaming {
   const cache = request.cache;
-  const system: TextBlockParam[] = [{ type: 'text', text: request.system, ...(cache ? { cache_control: CACHE } : {}) }];
+  const system: TextBlockParam[] = [
+    { type: 'text', text: request.system, ...(cache ? { cache_control: CACHE } : {}) },
+  ];
   // After the breakpoint: a note that changes per turn never invalidates the cached prefix.
   if (request.systemNote) system.push({ type: 'text', text: request.systemNote });
   const tools: Tool[] = request.tools.map((t) => ({
@@ -180,7 +195,11 @@ class AnthropicReader {
           this.tools.set(event.index, { toolUseId: block.id, name: block.name, json: '' });
         else if (block.type === 'text' && block.text) yield { type: 'text', text: block.text };
         else if (block.type === 'thinking' && (block.thinking || block.signature))
-          yield { type: 'reasoning', text: block.thinking, ...(block.signature ? { signature: block.signature } : {}) };
+          yield {
+            type: 'reasoning',
+            text: block.thinking,
+            ...(block.signature ? { signature: block.signature } : {}),
+          };
         return;
       }
       case 'content_block_delta': {
@@ -263,7 +282,8 @@ function stopReason(reason: AnthropicStopReason): StopReason {
   }
 }
 
-const TOO_LONG = /prompt is too long|too many (input )?tokens|context (window|length)|exceeds the maximum number of tokens/i;
+const TOO_LONG =
+  /prompt is too long|too many (input )?tokens|context (window|length)|exceeds the maximum number of tokens/i;
 
 function cancelled(): ModelError {
   return new ModelError('unavailable', 'anthropic', 'The Anthropic call was cancelled.', { retryNow: false });
@@ -282,7 +302,10 @@ export function anthropicError(
     if (isConnectionFailure(error) || error instanceof Anthropic.APIConnectionError)
       return context.streaming
         ? make('unavailable', 'The Anthropic stream broke off mid-answer: try again.')
-        : make('unavailable', `Nothing answered at ${context.baseURL}: check MODEL_BASE_URL and the network.`);
+        : make(
+            'unavailable',
+            `Nothing answered at ${context.baseURL}: check MODEL_BASE_URL and the network.`,
+          );
     return unexpectedModelError('anthropic', error);
   }
   const body = error.error as { error?: { type?: string; message?: unknown } } | undefined;
@@ -304,8 +327,16 @@ export function anthropicError(
       ...retryAfter(error.headers),
     });
   if (status === 413 || TOO_LONG.test(said))
-    return make('context_too_long', `The conversation is too long for ${context.modelId} at the Anthropic API${detail}.`);
-  if (status === 529 || type === 'overloaded_error' || (status !== undefined && status >= 500) || type === 'api_error')
+    return make(
+      'context_too_long',
+      `The conversation is too long for ${context.modelId} at the Anthropic API${detail}.`,
+    );
+  if (
+    status === 529 ||
+    type === 'overloaded_error' ||
+    (status !== undefined && status >= 500) ||
+    type === 'api_error'
+  )
     return make('unavailable', `The Anthropic API is unavailable or overloaded; try again shortly${detail}.`);
   if (status === 400 || type === 'invalid_request_error')
     return make('invalid', `The Anthropic API rejected the request${detail}.`);

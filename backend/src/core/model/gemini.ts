@@ -13,12 +13,19 @@ import {
   type GenerateContentResponse,
   type Part,
 } from '@google/genai';
-import { isConnectionFailure, ModelError, scrubbed, unexpectedModelError, type ModelErrorKind } from './errors';
+import {
+  isConnectionFailure,
+  ModelError,
+  scrubbed,
+  unexpectedModelError,
+  type ModelErrorKind,
+} from './errors';
 import type { ApiKeySource, ModelOptions } from './options';
 import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from './types';
 
 const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
-const SET_KEY = 'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
+const SET_KEY =
+  'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
 /** Ids this adapter made up for calls Gemini sent without one; never sent back to Gemini. */
 const OWN_ID = 'gemini-call-';
 
@@ -121,7 +128,11 @@ async function readKey(read: () => Promise<string | undefined>): Promise<string>
 }
 
 /** The generateContent request for one call. */
-export function toGemini(modelId: string, request: ModelRequest, signal?: AbortSignal): GenerateContentParameters {
+export function toGemini(
+  modelId: string,
+  request: ModelRequest,
+  signal?: AbortSignal,
+): GenerateContentParameters {
   const systemParts: Part[] = [{ text: request.system }];
   // After the fixed part, so the implicit prefix cache still matches it.
   if (request.systemNote) systemParts.push({ text: request.systemNote });
@@ -158,7 +169,8 @@ function toContent(message: Message, names: Map<string, string>): Content {
         break;
       case 'toolUse': {
         names.set(block.toolUseId, block.name);
-        const args = block.input && typeof block.input === 'object' && !Array.isArray(block.input) ? block.input : {};
+        const args =
+          block.input && typeof block.input === 'object' && !Array.isArray(block.input) ? block.input : {};
         parts.push({
           functionCall: { ...idOf(block.toolUseId), name: block.name, args: args as Record<string, unknown> },
           ...(signature ? { thoughtSignature: signature } : {}),
@@ -253,7 +265,8 @@ function cancelled(): ModelError {
   return new ModelError('unavailable', 'gemini', 'The Gemini call was cancelled.', { retryNow: false });
 }
 
-const TOO_LONG = /exceeds the maximum number of tokens|too long|context (window|length)|token count .* exceeds/i;
+const TOO_LONG =
+  /exceeds the maximum number of tokens|too long|context (window|length)|token count .* exceeds/i;
 
 interface GoogleError {
   code?: number;
@@ -274,9 +287,15 @@ export function geminiError(error: unknown, context: Context): ModelError {
     if (isConnectionFailure(error) || (error as Error)?.message === 'fetch failed')
       return context.streaming
         ? make('unavailable', 'The Gemini stream broke off mid-answer: try again.')
-        : make('unavailable', `Nothing answered at ${context.baseUrl}: check MODEL_BASE_URL and the network.`);
+        : make(
+            'unavailable',
+            `Nothing answered at ${context.baseUrl}: check MODEL_BASE_URL and the network.`,
+          );
     // The SDK's own complaint about a stream that ended inside a response.
-    if (context.streaming && /incomplete json|response body is empty/i.test(String((error as Error)?.message)))
+    if (
+      context.streaming &&
+      /incomplete json|response body is empty/i.test(String((error as Error)?.message))
+    )
       return make('unavailable', 'The Gemini stream broke off mid-answer: try again.');
     return unexpectedModelError('gemini', error);
   }
@@ -288,16 +307,24 @@ export function geminiError(error: unknown, context: Context): ModelError {
   // Gemini answers a bad key with 400 API_KEY_INVALID, a suspended or leaked one with 403.
   if (status === 401 || reasons.has('API_KEY_INVALID') || (status === 403 && /api key/i.test(said)))
     return make('auth', `The Gemini API refused the key: ${SET_KEY}.`);
-  if (status === 403) return make('access', `The Gemini API does not let this key use ${context.modelId}${detail}.`);
+  if (status === 403)
+    return make('access', `The Gemini API does not let this key use ${context.modelId}${detail}.`);
   if (status === 404)
     return make(
       'not_found',
       `The Gemini API has no model ${context.modelId}: set MODEL_ID to one the key can use (the model list shows them).`,
     );
   if (status === 429)
-    return make('throttled', `The Gemini API is rate-limiting requests; try again shortly${detail}.`, retryDelay(body));
+    return make(
+      'throttled',
+      `The Gemini API is rate-limiting requests; try again shortly${detail}.`,
+      retryDelay(body),
+    );
   if (TOO_LONG.test(said))
-    return make('context_too_long', `The conversation is too long for ${context.modelId} at the Gemini API${detail}.`);
+    return make(
+      'context_too_long',
+      `The conversation is too long for ${context.modelId} at the Gemini API${detail}.`,
+    );
   if (status >= 500 || status === 408)
     return make('unavailable', `The Gemini API is unavailable or overloaded; try again shortly${detail}.`);
   return make('invalid', `The Gemini API rejected the request${detail}.`);

@@ -12,15 +12,22 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import { isConnectionFailure, ModelError, scrubbed, unexpectedModelError, type ModelErrorKind } from './errors';
+import {
+  isConnectionFailure,
+  ModelError,
+  scrubbed,
+  unexpectedModelError,
+  type ModelErrorKind,
+} from './errors';
 import type { ApiKeySource, ModelOptions } from './options';
-import { isLoopbackUrl } from './providers';
+import { isLoopbackUrl } from './loopback';
 import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from './types';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
 /** What a loopback server that checks no key is sent: the SDK refuses to send none. Never a real key. */
 export const LOCAL_PLACEHOLDER_KEY = 'no-key-needed-for-a-local-server';
-const SET_KEY = 'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
+const SET_KEY =
+  'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
 
 interface Context {
   modelId: string;
@@ -44,7 +51,14 @@ export function createOpenAIModel(options: ModelOptions): Model {
         key,
         // Explicit fields so OPENAI_ORG_ID / OPENAI_PROJECT_ID never ride along; the loop retries,
         // so the SDK does not; its logger stays off so nothing it logs can carry a header.
-        client: new OpenAI({ apiKey: key, baseURL, organization: null, project: null, maxRetries: 0, logLevel: 'off' }),
+        client: new OpenAI({
+          apiKey: key,
+          baseURL,
+          organization: null,
+          project: null,
+          maxRetries: 0,
+          logLevel: 'off',
+        }),
       };
     return current.client;
   };
@@ -113,7 +127,11 @@ async function withKey<T>(
   }
 }
 
-async function readKey(read: () => Promise<string | undefined>, local: boolean, context: Context): Promise<string> {
+async function readKey(
+  read: () => Promise<string | undefined>,
+  local: boolean,
+  context: Context,
+): Promise<string> {
   let key: string | undefined;
   try {
     key = await read();
@@ -126,11 +144,17 @@ async function readKey(read: () => Promise<string | undefined>, local: boolean, 
   if (key) return key;
   // A server on this machine (Ollama, vLLM) usually checks no key.
   if (local) return LOCAL_PLACEHOLDER_KEY;
-  throw new ModelError('auth', 'openai', `No API key for ${label(context)}: ${SET_KEY}.`, { retryNow: false });
+  throw new ModelError('auth', 'openai', `No API key for ${label(context)}: ${SET_KEY}.`, {
+    retryNow: false,
+  });
 }
 
 /** The Chat Completions request for one call. */
-export function toOpenAI(modelId: string, request: ModelRequest, official: boolean): ChatCompletionCreateParamsStreaming {
+export function toOpenAI(
+  modelId: string,
+  request: ModelRequest,
+  official: boolean,
+): ChatCompletionCreateParamsStreaming {
   // One system message, the note after the fixed part: some servers' chat templates refuse a
   // second system message, and the automatic prefix cache still matches the fixed part.
   const system = request.systemNote ? `${request.system}\n\n${request.systemNote}` : request.system;
@@ -174,7 +198,13 @@ function toOpenAIMessages(message: Message): ChatCompletionMessageParam[] {
   // Tool results first: each must follow the assistant message that asked for it.
   const out: ChatCompletionMessageParam[] = message.content.flatMap((b) =>
     b.type === 'toolResult'
-      ? [{ role: 'tool' as const, tool_call_id: b.toolUseId, content: b.status === 'error' ? `Error: ${b.text}` : b.text }]
+      ? [
+          {
+            role: 'tool' as const,
+            tool_call_id: b.toolUseId,
+            content: b.status === 'error' ? `Error: ${b.text}` : b.text,
+          },
+        ]
       : [],
   );
   if (text) out.push({ role: 'user', content: text });
@@ -225,7 +255,12 @@ class ChunkReader {
     this.calls.clear();
     for (const [, call] of calls) {
       // Some servers send no id: one is needed to pair the result.
-      yield { type: 'toolUse', toolUseId: call.id || `call_${randomUUID()}`, name: call.name, input: call.args };
+      yield {
+        type: 'toolUse',
+        toolUseId: call.id || `call_${randomUUID()}`,
+        name: call.name,
+        input: call.args,
+      };
       this.finish = 'tool_use';
     }
   }
@@ -249,7 +284,11 @@ function finishReason(reason: string, calledTools: boolean): StopReason {
 function usageOf(u: NonNullable<ChatCompletionChunk['usage']>): Usage {
   const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
   // prompt_tokens already counts the cached tokens; OpenAI caches by itself, writes are free.
-  return { inputTokens: u.prompt_tokens ?? 0, outputTokens: u.completion_tokens ?? 0, ...(cached ? { cacheReadTokens: cached } : {}) };
+  return {
+    inputTokens: u.prompt_tokens ?? 0,
+    outputTokens: u.completion_tokens ?? 0,
+    ...(cached ? { cacheReadTokens: cached } : {}),
+  };
 }
 
 function label(context: Pick<Context, 'official' | 'baseURL'>): string {
@@ -257,10 +296,13 @@ function label(context: Pick<Context, 'official' | 'baseURL'>): string {
 }
 
 function cancelled(): ModelError {
-  return new ModelError('unavailable', 'openai', 'The OpenAI-compatible call was cancelled.', { retryNow: false });
+  return new ModelError('unavailable', 'openai', 'The OpenAI-compatible call was cancelled.', {
+    retryNow: false,
+  });
 }
 
-const TOO_LONG = /context_length_exceeded|maximum context length|context (window|length)|prompt is too long|too many tokens|exceeds the maximum number of tokens/i;
+const TOO_LONG =
+  /context_length_exceeded|maximum context length|context (window|length)|prompt is too long|too many tokens|exceeds the maximum number of tokens/i;
 
 /** What the OpenAI SDK threw, as a `ModelError` that names the server and the fix. */
 export function openAIError(error: unknown, context: Context): ModelError {
@@ -272,7 +314,8 @@ export function openAIError(error: unknown, context: Context): ModelError {
     new ModelError(kind, 'openai', message, { cause: error, ...extra });
   if (!(error instanceof OpenAI.APIError) || error instanceof OpenAI.APIConnectionError) {
     if (error instanceof OpenAI.APIConnectionError || isConnectionFailure(error)) {
-      if (context.streaming) return make('unavailable', `The stream from ${who} broke off mid-answer: try again.`);
+      if (context.streaming)
+        return make('unavailable', `The stream from ${who} broke off mid-answer: try again.`);
       return make('unavailable', `Nothing answered at ${context.baseURL}: ${whatToStart(context.baseURL)}`);
     }
     return unexpectedModelError('openai', error);
@@ -294,9 +337,17 @@ export function openAIError(error: unknown, context: Context): ModelError {
       `${Who} has no model ${context.modelId}: set MODEL_ID to one it lists` +
         (context.official ? '.' : ' (and check that MODEL_BASE_URL ends in /v1).'),
     );
-  if (status === 429) return make('throttled', `${Who} is rate-limiting requests; try again shortly${detail}.`, retryAfter(error.headers));
+  if (status === 429)
+    return make(
+      'throttled',
+      `${Who} is rate-limiting requests; try again shortly${detail}.`,
+      retryAfter(error.headers),
+    );
   if (code === 'context_length_exceeded' || TOO_LONG.test(said))
-    return make('context_too_long', `The conversation is too long for ${context.modelId} at ${who}${detail}.`);
+    return make(
+      'context_too_long',
+      `The conversation is too long for ${context.modelId} at ${who}${detail}.`,
+    );
   if (status === undefined || status >= 500 || status === 408)
     // No status: an error chunk in the middle of the stream.
     return make('unavailable', `${Who} failed or is overloaded; try again shortly${detail}.`);

@@ -4,6 +4,7 @@
  * its test.
  */
 import { DEFAULT_MODEL_ID } from '../model-id';
+import { isLoopbackUrl } from './loopback';
 import type { ModelOptions } from './options';
 import type { Model } from './types';
 
@@ -52,16 +53,7 @@ export function providerName(id: ProviderId): string {
   return PROVIDERS[id].name;
 }
 
-/** `http://127.0.0.1…`, `http://localhost…`, `http://[::1]…`: a server on this machine. */
-export function isLoopbackUrl(url: string | undefined): boolean {
-  if (!url) return false;
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-  } catch {
-    return false;
-  }
-}
+export { isLoopbackUrl };
 
 /**
  * The model for `options`, its adapter loaded on the first call. Listing models loads it too.

@@ -194,10 +194,15 @@ describe('runAgentTurn', () => {
     assert.equal(card.canApprove, false);
   });
 
-  it('asks for approval for a tool it does not know (nothing unknown runs unasked)', async () => {
-    const { record, events } = await run(scripted([toolUse('t1', 'made_up_tool', '{}')]));
-    assert.equal(record.stopReason, 'approval_required');
-    assert.equal((events[0] as Extract<StreamEvent, { type: 'tool_call' }>).readOnly, false);
+  it('answers a tool it does not know with an error result, never a card (one rule for both paths)', async () => {
+    const { record, events } = await run(scripted([toolUse('t1', 'made_up_tool', '{}'), text('sorry')]));
+    assert.equal(record.stopReason, 'end_turn');
+    assert.ok(!events.some((e) => e.type === 'approval_required'));
+    const result = events.find((e) => e.type === 'tool_result') as Extract<
+      StreamEvent,
+      { type: 'tool_result' }
+    >;
+    assert.equal(result.status, 'error');
   });
 
   it('ends as cancelled when the signal is aborted between steps', async () => {

@@ -117,7 +117,7 @@ describe('agentcore memory encoding', () => {
         turn: turn(long, {
           role: 'assistant',
           messages: [
-            { role: 'user', content: [{ toolResult: { toolUseId: 't', content: [{ text: big }] } }] },
+            { role: 'user', content: [{ type: 'toolResult', toolUseId: 't', status: 'success', text: big }] },
           ],
         }),
       };
