@@ -75,7 +75,12 @@ export async function coldStart(env: BenchEnv): Promise<void> {
   const bare: number[] = [];
   const ready: number[] = [];
   const firstChat: number[] = [];
-  const model = createBedrockModel({ modelId: 'm', apiKey: noKey, region: 'us-east-1', endpoint: env.bedrock.url });
+  const model = createBedrockModel({
+    modelId: 'm',
+    apiKey: noKey,
+    region: 'us-east-1',
+    endpoint: env.bedrock.url,
+  });
   const modelAlone: number[] = [];
   writeFileSync(BARE, bareSseServerSource('data: {}\n\n'));
   for (let i = 0; i < 10; i++) {
@@ -158,7 +163,12 @@ export async function coldStart(env: BenchEnv): Promise<void> {
 
 export async function perTurn(env: BenchEnv): Promise<void> {
   console.log('\nOne turn, one user');
-  const model = createBedrockModel({ modelId: 'm', apiKey: noKey, region: 'us-east-1', endpoint: env.bedrock.url });
+  const model = createBedrockModel({
+    modelId: 'm',
+    apiKey: noKey,
+    region: 'us-east-1',
+    endpoint: env.bedrock.url,
+  });
   const server = await startServer(env);
   const turns: number[] = [];
   const alone: number[] = [];

@@ -87,10 +87,15 @@ export function messageEnd(stopReason: string, output = 5): Step[] {
 }
 
 export const textStart = (index: number): Step =>
-  ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+  ev('content_block_start', {
+    type: 'content_block_start',
+    index,
+    content_block: { type: 'text', text: '' },
+  });
 export const textDelta = (index: number, text: string): Step =>
   ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
-export const blockStop = (index: number): Step => ev('content_block_stop', { type: 'content_block_stop', index });
+export const blockStop = (index: number): Step =>
+  ev('content_block_stop', { type: 'content_block_stop', index });
 
 /** A complete text answer, streamed as the given deltas (a gate step may sit among them). */
 export function textTurn(pieces: (string | Step)[], usage: TurnUsage = {}, stopReason = 'end_turn'): Script {
@@ -152,7 +157,12 @@ export function toolTurn(
   return { steps };
 }
 
-export function httpError(status: number, type: string, message: string, headers?: Record<string, string>): Script {
+export function httpError(
+  status: number,
+  type: string,
+  message: string,
+  headers?: Record<string, string>,
+): Script {
   return { httpError: { status, type, message, ...(headers ? { headers } : {}) }, steps: [] };
 }
 
@@ -242,7 +252,11 @@ export class AnthropicFake {
     res.on('close', () => {
       if (!recorded.finished) recorded.aborted = true;
     });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': 'req_fake' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'request-id': 'req_fake',
+    });
     for (const step of script.steps) {
       if (res.destroyed || recorded.aborted) return;
       switch (step.kind) {
@@ -270,7 +284,12 @@ export class AnthropicFake {
     res.end();
   }
 
-  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private json(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     res.writeHead(status, { 'content-type': 'application/json', 'request-id': 'req_fake', ...headers });
     res.end(JSON.stringify(body));
   }

@@ -124,9 +124,21 @@ export class GeminiFake {
   readonly requests: RecordedRequest[] = [];
   private readonly queue: Script[] = [];
   models: { name: string; displayName: string; supportedGenerationMethods: string[] }[] = [
-    { name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', supportedGenerationMethods: ['generateContent', 'countTokens'] },
-    { name: 'models/text-embedding-004', displayName: 'Text Embedding 004', supportedGenerationMethods: ['embedContent'] },
-    { name: 'models/gemini-2.5-pro', displayName: 'Gemini 2.5 Pro', supportedGenerationMethods: ['generateContent'] },
+    {
+      name: 'models/gemini-2.5-flash',
+      displayName: 'Gemini 2.5 Flash',
+      supportedGenerationMethods: ['generateContent', 'countTokens'],
+    },
+    {
+      name: 'models/text-embedding-004',
+      displayName: 'Text Embedding 004',
+      supportedGenerationMethods: ['embedContent'],
+    },
+    {
+      name: 'models/gemini-2.5-pro',
+      displayName: 'Gemini 2.5 Pro',
+      supportedGenerationMethods: ['generateContent'],
+    },
   ];
   /** Page size the fake answers with, to prove the client follows nextPageToken. */
   pageSize = 2;

@@ -24,7 +24,11 @@ export type Step =
   | { kind: 'hang' };
 
 export interface Script {
-  httpError?: { status: number; error: { message: string; type?: string; code?: string | null }; headers?: Record<string, string> };
+  httpError?: {
+    status: number;
+    error: { message: string; type?: string; code?: string | null };
+    headers?: Record<string, string>;
+  };
   steps: Step[];
 }
 
@@ -74,7 +78,9 @@ export function usageChunk(prompt: number, completion: number, cached?: number):
         prompt_tokens: prompt,
         completion_tokens: completion,
         total_tokens: prompt + completion,
-        ...(cached !== undefined ? { prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 } } : {}),
+        ...(cached !== undefined
+          ? { prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 } }
+          : {}),
       },
     },
   };
@@ -110,7 +116,12 @@ export function toolTurn(
         ...(index === 0 && i === 0 ? { role: 'assistant', content: null } : {}),
         tool_calls: [
           i === 0
-            ? { index, ...(call.id ? { id: call.id } : {}), type: 'function', function: { name: call.name, arguments: args } }
+            ? {
+                index,
+                ...(call.id ? { id: call.id } : {}),
+                type: 'function',
+                function: { name: call.name, arguments: args },
+              }
             : { index, function: { arguments: args } },
         ],
       }),
@@ -118,7 +129,8 @@ export function toolTurn(
   });
   const steps: Step[] = [];
   if (options.interleave) {
-    for (let i = 0; perCall.some((p) => i < p.length); i++) for (const p of perCall) if (p[i]) steps.push(p[i]!);
+    for (let i = 0; perCall.some((p) => i < p.length); i++)
+      for (const p of perCall) if (p[i]) steps.push(p[i]!);
   } else for (const p of perCall) steps.push(...p);
   steps.push(chunk({}, options.finish ?? 'tool_calls'));
   if (options.usage !== false) steps.push(usageChunk(20, 8));
@@ -139,7 +151,10 @@ export function httpError(
   code: string | null = null,
   headers?: Record<string, string>,
 ): Script {
-  return { httpError: { status, error: { message, type, code }, ...(headers ? { headers } : {}) }, steps: [] };
+  return {
+    httpError: { status, error: { message, type, code }, ...(headers ? { headers } : {}) },
+    steps: [],
+  };
 }
 
 export class OpenAIFake {
@@ -197,17 +212,28 @@ export class OpenAIFake {
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       recorded.finished = true;
-      return this.json(res, 404, { error: { message: 'Not found', type: 'invalid_request_error', code: null } });
+      return this.json(res, 404, {
+        error: { message: 'Not found', type: 'invalid_request_error', code: null },
+      });
     }
     const script = this.queue.shift() ?? this.fallback;
     if (script.httpError) {
       recorded.finished = true;
-      return this.json(res, script.httpError.status, { error: { param: null, ...script.httpError.error } }, script.httpError.headers);
+      return this.json(
+        res,
+        script.httpError.status,
+        { error: { param: null, ...script.httpError.error } },
+        script.httpError.headers,
+      );
     }
     res.on('close', () => {
       if (!recorded.finished) recorded.aborted = true;
     });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': 'req_fake' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-request-id': 'req_fake',
+    });
     for (const step of script.steps) {
       if (res.destroyed || recorded.aborted) return;
       switch (step.kind) {
@@ -235,7 +261,12 @@ export class OpenAIFake {
     res.end();
   }
 
-  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private json(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_fake', ...headers });
     res.end(JSON.stringify(body));
   }

@@ -9,7 +9,6 @@ import { readInfraConfig } from '../../backend/infra/lib/config';
 import { SHAPES, type Shape } from '../../backend/infra/lib/outputs';
 import {
   actionsOf,
-  hostEnv,
   hostRoleId,
   identityStatements,
   resourcesOf,

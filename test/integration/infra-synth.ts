@@ -18,7 +18,10 @@ export interface Synthesized {
   stack: BackendStack;
   template: Template;
   json: {
-    Resources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string }>;
+    Resources: Record<
+      string,
+      { Type: string; Properties?: any; DeletionPolicy?: string; DependsOn?: string | string[] }
+    >;
     Outputs: any;
   };
   assembly: CloudAssembly;

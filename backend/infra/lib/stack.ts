@@ -67,7 +67,7 @@ export class BackendStack extends Stack {
     const table = new MemoryTable(this, 'Conversations');
     const model = modelSetup(this, config);
     // The tools role trusts the host's role, which exists only once the host does: resolved at synth.
-    let toolsRole: ToolsRole | undefined;
+    const later: { toolsRole?: ToolsRole } = {};
 
     // What both hosts read at start (backend/src/core/config.ts); AWS_REGION comes from the host.
     const environment: Record<string, string> = {
@@ -78,7 +78,7 @@ export class BackendStack extends Stack {
       // Open access: every verified user; approving still takes the approvers' group.
       ...(config.openAccess ? {} : { ALLOWED_GROUPS: `${config.usersGroup},${config.approversGroup}` }),
       APPROVER_GROUPS: config.approversGroup,
-      TOOLS_ROLE_ARN: Lazy.string({ produce: () => toolsRole?.role.roleArn }),
+      TOOLS_ROLE_ARN: Lazy.string({ produce: () => later.toolsRole?.role.roleArn }),
       GUARDRAIL_ID: guardrail.guardrail.attrGuardrailId,
       GUARDRAIL_VERSION: guardrail.version.attrVersion,
       MEMORY_TABLE: table.table.tableName,
@@ -125,10 +125,11 @@ export class BackendStack extends Stack {
       principal.addToPrincipalPolicy(statement);
     // GetSecretValue (and DescribeSecret) on the key's secret alone.
     model.secret?.grantRead(principal);
-    toolsRole = new ToolsRole(this, 'Tools', {
+    const toolsRole = new ToolsRole(this, 'Tools', {
       trustedBy: [principal],
       statements: toolStatements(this, { toolsMode: config.toolsMode }),
     });
+    later.toolsRole = toolsRole;
 
     const observability = new Observability(this, 'Observability', {
       dashboardName: `${this.stackName}`,

@@ -137,7 +137,9 @@ function apiKeySource(
       ...(credentials ? { credentials } : {}),
     });
     // Read at start, so a missing grant or secret shows in the log before the first chat does.
-    key.get().catch((error: Error) => log.error('could not read the model API key', { reason: error.message }));
+    key
+      .get()
+      .catch((error: Error) => log.error('could not read the model API key', { reason: error.message }));
     return key;
   }
   return config.model.apiKey ? fixedKey(config.model.apiKey) : noKey;

@@ -12,7 +12,8 @@ function main() {
   // In a container (AgentCore sets no HOST) the contract says 0.0.0.0; locally, loopback.
   const inContainer = process.env.AWS_EXECUTION_ENV !== undefined || process.env.CONTAINER === 'true';
   const config = loadConfig(process.env, { host: inContainer ? '0.0.0.0' : '127.0.0.1' });
-  if (inContainer || !isLoopbackHost(config.host)) refuseInlineKey(config, inContainer ? 'the container host' : `a server bound to ${config.host}`);
+  if (inContainer || !isLoopbackHost(config.host))
+    refuseInlineKey(config, inContainer ? 'the container host' : `a server bound to ${config.host}`);
   if (config.auth.mode === 'none' && !isLoopbackHost(config.host)) {
     throw new ConfigError(
       `AUTH_MODE=none is refused on ${config.host}: bind to 127.0.0.1 or configure Cognito`,

@@ -7,7 +7,10 @@ import type { ModelUsage } from '../../protocol';
 const TOKEN_FIELDS = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens'] as const;
 
 /** `total` plus one turn's `usage`; a session whose turns never had usage has none. */
-export function addUsage(total: ModelUsage | undefined, usage: ModelUsage | undefined): ModelUsage | undefined {
+export function addUsage(
+  total: ModelUsage | undefined,
+  usage: ModelUsage | undefined,
+): ModelUsage | undefined {
   if (!usage) return total;
   const next: ModelUsage = { inputTokens: 0, outputTokens: 0 };
   for (const field of TOKEN_FIELDS) {

@@ -108,10 +108,7 @@ describe('runToolCalls', () => {
       outcome.toolResults.map((r) => r.status),
       ['error', 'error'],
     );
-    assert.match(
-      outcome.toolResults[0]!.text,
-      /withheld: the guardrail check on it failed/,
-    );
+    assert.match(outcome.toolResults[0]!.text, /withheld: the guardrail check on it failed/);
     assert.ok(
       events.some((e) => e.type === 'guardrail' && e.action === 'blocked' && e.stage === 'tool'),
       'the client is told',

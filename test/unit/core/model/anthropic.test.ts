@@ -57,7 +57,12 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
   after(() => fake.stop());
   beforeEach(() => {
     fake.reset();
-    model = createAnthropicModel({ modelId: 'claude-sonnet-4-5', baseUrl: fake.url, apiKey: fixedKey(KEY), region: '' });
+    model = createAnthropicModel({
+      modelId: 'claude-sonnet-4-5',
+      baseUrl: fake.url,
+      apiKey: fixedKey(KEY),
+      region: '',
+    });
   });
 
   it('yields each text delta before the server sends the next one', async () => {
@@ -222,7 +227,12 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
         ev('message_delta', {
           type: 'message_delta',
           delta: { stop_reason: 'max_tokens', stop_sequence: null },
-          usage: { input_tokens: 9, output_tokens: 40, cache_read_input_tokens: 11, cache_creation_input_tokens: null },
+          usage: {
+            input_tokens: 9,
+            output_tokens: 40,
+            cache_read_input_tokens: 11,
+            cache_creation_input_tokens: null,
+          },
         }),
         ev('message_stop', { type: 'message_stop' }),
       ],
@@ -236,8 +246,18 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
 
   describe('errors', () => {
     const cases: [string, ReturnType<typeof httpError>, string, RegExp][] = [
-      ['a refused key', httpError(401, 'authentication_error', `invalid x-api-key ${KEY}`), 'auth', /Set Model API Key/],
-      ['no access to the model', httpError(403, 'permission_error', 'not allowed'), 'access', /claude-sonnet-4-5/],
+      [
+        'a refused key',
+        httpError(401, 'authentication_error', `invalid x-api-key ${KEY}`),
+        'auth',
+        /Set Model API Key/,
+      ],
+      [
+        'no access to the model',
+        httpError(403, 'permission_error', 'not allowed'),
+        'access',
+        /claude-sonnet-4-5/,
+      ],
       ['an unknown model', httpError(404, 'not_found_error', 'model: claude-nope'), 'not_found', /MODEL_ID/],
       [
         'a prompt over the window',
@@ -246,7 +266,12 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
         /too long/,
       ],
       ['a bad request', httpError(400, 'invalid_request_error', 'tools.0.name: bad'), 'invalid', /rejected/],
-      ['throttling', httpError(429, 'rate_limit_error', 'slow down', { 'retry-after': '17' }), 'throttled', /rate-limiting/],
+      [
+        'throttling',
+        httpError(429, 'rate_limit_error', 'slow down', { 'retry-after': '17' }),
+        'throttled',
+        /rate-limiting/,
+      ],
       ['an overload', httpError(529, 'overloaded_error', 'Overloaded'), 'unavailable', /overloaded/],
       ['a 500', httpError(500, 'api_error', 'Internal server error'), 'unavailable', /unavailable/],
     ];
@@ -292,7 +317,9 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
     });
 
     it("maps a connection cut mid-stream to 'unavailable'", async () => {
-      fake.enqueue({ steps: [messageStart(), textStart(0), textDelta(0, 'par'), delay(20), { kind: 'cut' }] });
+      fake.enqueue({
+        steps: [messageStart(), textStart(0), textDelta(0, 'par'), delay(20), { kind: 'cut' }],
+      });
       const error = await failure(collect(model));
       assert.equal(error.kind, 'unavailable');
       assert.match(error.message, /broke off/);
@@ -312,7 +339,12 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
     });
 
     it('refuses to call without a key', async () => {
-      const none = createAnthropicModel({ modelId: 'm', baseUrl: fake.url, apiKey: fixedKey(undefined), region: '' });
+      const none = createAnthropicModel({
+        modelId: 'm',
+        baseUrl: fake.url,
+        apiKey: fixedKey(undefined),
+        region: '',
+      });
       const error = await failure(collect(none));
       assert.equal(error.kind, 'auth');
       assert.equal(fake.requests.length, 0);
@@ -336,7 +368,12 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
 
     it('is read again once and the call retried with the rotated key', async () => {
       const source = rotating(['sk-ant-old-key-000000', 'sk-ant-new-key-111111']);
-      const m = createAnthropicModel({ modelId: 'claude-sonnet-4-5', baseUrl: fake.url, apiKey: source, region: '' });
+      const m = createAnthropicModel({
+        modelId: 'claude-sonnet-4-5',
+        baseUrl: fake.url,
+        apiKey: source,
+        region: '',
+      });
       fake.enqueue(httpError(401, 'authentication_error', 'invalid x-api-key'), textTurn(['rotated']));
       const events = await collect(m);
       assert.deepEqual(events[0], { type: 'text', text: 'rotated' });
@@ -347,7 +384,12 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
 
     it('fails as auth when the refreshed key is the same, without a second call', async () => {
       const source = rotating([KEY]);
-      const m = createAnthropicModel({ modelId: 'claude-sonnet-4-5', baseUrl: fake.url, apiKey: source, region: '' });
+      const m = createAnthropicModel({
+        modelId: 'claude-sonnet-4-5',
+        baseUrl: fake.url,
+        apiKey: source,
+        region: '',
+      });
       fake.enqueue(httpError(401, 'authentication_error', 'invalid x-api-key'));
       const error = await failure(collect(m));
       assert.equal(error.kind, 'auth');
@@ -357,7 +399,12 @@ describe('Anthropic adapter (wire fake, real SDK)', () => {
 
     it('retries only once when the rotated key is refused too', async () => {
       const source = rotating(['sk-ant-a-0000000', 'sk-ant-b-1111111', 'sk-ant-c-2222222']);
-      const m = createAnthropicModel({ modelId: 'claude-sonnet-4-5', baseUrl: fake.url, apiKey: source, region: '' });
+      const m = createAnthropicModel({
+        modelId: 'claude-sonnet-4-5',
+        baseUrl: fake.url,
+        apiKey: source,
+        region: '',
+      });
       const refused = httpError(401, 'authentication_error', 'invalid x-api-key sk-ant-b-1111111');
       fake.enqueue(refused, refused, refused);
       const error = await failure(collect(m));

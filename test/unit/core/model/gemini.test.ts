@@ -78,7 +78,10 @@ describe('Gemini adapter (wire fake, real SDK)', () => {
       r.body.tools[0].functionDeclarations.map((d: any) => d.name),
       ['aws_read', 'aws_write'],
     );
-    assert.deepEqual(r.body.tools[0].functionDeclarations[0].parametersJsonSchema, { type: 'object', properties: {} });
+    assert.deepEqual(r.body.tools[0].functionDeclarations[0].parametersJsonSchema, {
+      type: 'object',
+      properties: {},
+    });
     assert.equal(r.body.generationConfig.maxOutputTokens, 1024);
     assert.ok(!r.rawBody.includes('cache_control') && !r.rawBody.includes('cachedContent'));
   });
@@ -124,7 +127,10 @@ describe('Gemini adapter (wire fake, real SDK)', () => {
     assert.deepEqual(model_, {
       role: 'model',
       parts: [
-        { functionCall: { id: 'fc-1', name: 'aws_read', args: { service: 's3' } }, thoughtSignature: 'c2lnLTE=' },
+        {
+          functionCall: { id: 'fc-1', name: 'aws_read', args: { service: 's3' } },
+          thoughtSignature: 'c2lnLTE=',
+        },
         { functionCall: { name: 'aws_write', args: { stack: 'x' } } },
       ],
     });
@@ -204,21 +210,49 @@ describe('Gemini adapter (wire fake, real SDK)', () => {
       [
         'an invalid key (400 API_KEY_INVALID)',
         httpError(400, 'INVALID_ARGUMENT', `API key not valid. Please pass a valid API key. ${KEY}`, [
-          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+          },
         ]),
         'auth',
         /refused the key: set a valid key with Cloud Engineer: Set Model API Key…/,
       ],
-      ['a 401', httpError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'), 'auth', /refused the key/],
-      ['a permission refusal', httpError(403, 'PERMISSION_DENIED', 'The caller does not have permission'), 'access', /gemini-2\.5-flash/],
-      ['an unknown model', httpError(404, 'NOT_FOUND', 'models/gemini-nope is not found'), 'not_found', /has no model gemini-2\.5-flash: set MODEL_ID/],
+      [
+        'a 401',
+        httpError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'),
+        'auth',
+        /refused the key/,
+      ],
+      [
+        'a permission refusal',
+        httpError(403, 'PERMISSION_DENIED', 'The caller does not have permission'),
+        'access',
+        /gemini-2\.5-flash/,
+      ],
+      [
+        'an unknown model',
+        httpError(404, 'NOT_FOUND', 'models/gemini-nope is not found'),
+        'not_found',
+        /has no model gemini-2\.5-flash: set MODEL_ID/,
+      ],
       [
         'a prompt over the window',
-        httpError(400, 'INVALID_ARGUMENT', 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).'),
+        httpError(
+          400,
+          'INVALID_ARGUMENT',
+          'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+        ),
         'context_too_long',
         /too long/,
       ],
-      ['a bad request', httpError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'), 'invalid', /rejected/],
+      [
+        'a bad request',
+        httpError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'),
+        'invalid',
+        /rejected/,
+      ],
       [
         'exhausted quota',
         httpError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded', [
@@ -227,7 +261,12 @@ describe('Gemini adapter (wire fake, real SDK)', () => {
         'throttled',
         /rate-limiting/,
       ],
-      ['an overload', httpError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.'), 'unavailable', /overloaded/],
+      [
+        'an overload',
+        httpError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.'),
+        'unavailable',
+        /overloaded/,
+      ],
     ];
     for (const [what, script, kind, message] of cases) {
       it(`maps ${what} to '${kind}', naming Gemini, without the key`, async () => {
@@ -260,7 +299,10 @@ describe('Gemini adapter (wire fake, real SDK)', () => {
 
     it("maps an error chunk mid-stream to 'unavailable' after the text that came", async () => {
       fake.enqueue({
-        steps: [response([{ text: 'par' }]), { kind: 'response', data: { error: { code: 500, message: 'Internal', status: 'INTERNAL' } } }],
+        steps: [
+          response([{ text: 'par' }]),
+          { kind: 'response', data: { error: { code: 500, message: 'Internal', status: 'INTERNAL' } } },
+        ],
       });
       const events: ModelEvent[] = [];
       const error = await failure(
@@ -300,7 +342,9 @@ describe('Gemini adapter (wire fake, real SDK)', () => {
       refresh: async () => (refreshes++, 'AIzaNewKey111111111111'),
     };
     fake.enqueue(
-      httpError(400, 'INVALID_ARGUMENT', 'API key not valid.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }]),
+      httpError(400, 'INVALID_ARGUMENT', 'API key not valid.', [
+        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' },
+      ]),
       textTurn(['ok']),
     );
     const events = await collect(make(source));

@@ -2,9 +2,23 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { ModelError } from '../../../../backend/src/core/model/errors';
 import { fixedKey, type ApiKeySource } from '../../../../backend/src/core/model/options';
-import { createOpenAIModel, LOCAL_PLACEHOLDER_KEY, toOpenAI } from '../../../../backend/src/core/model/openai';
+import {
+  createOpenAIModel,
+  LOCAL_PLACEHOLDER_KEY,
+  toOpenAI,
+} from '../../../../backend/src/core/model/openai';
 import type { Model, ModelEvent, ModelRequest } from '../../../../backend/src/core/model/types';
-import { chunk, delay, done, gate, httpError, OpenAIFake, textTurn, toolTurn, usageChunk } from '../../../fakes/openai';
+import {
+  chunk,
+  delay,
+  done,
+  gate,
+  httpError,
+  OpenAIFake,
+  textTurn,
+  toolTurn,
+  usageChunk,
+} from '../../../fakes/openai';
 
 const KEY = 'sk-proj-test-key-0123456789abcdefghij';
 
@@ -213,7 +227,12 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
 
   it('streams reasoning_content as reasoning, apart from the answer', async () => {
     fake.enqueue({
-      steps: [chunk({ reasoning_content: 'let me think' }), chunk({ content: 'answer' }), chunk({}, 'length'), done],
+      steps: [
+        chunk({ reasoning_content: 'let me think' }),
+        chunk({ content: 'answer' }),
+        chunk({}, 'length'),
+        done,
+      ],
     });
     assert.deepEqual(await collect(model), [
       { type: 'reasoning', text: 'let me think' },
@@ -264,11 +283,21 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
     const cases: [string, ReturnType<typeof httpError>, string, RegExp][] = [
       [
         'a refused key',
-        httpError(401, `Incorrect API key provided: ${KEY}. You can find your API key at …`, 'invalid_request_error', 'invalid_api_key'),
+        httpError(
+          401,
+          `Incorrect API key provided: ${KEY}. You can find your API key at …`,
+          'invalid_request_error',
+          'invalid_api_key',
+        ),
         'auth',
         /refused the key: set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY \/ MODEL_API_KEY_SECRET/,
       ],
-      ['no access', httpError(403, 'Project does not have access to model', 'invalid_request_error'), 'access', /gpt-4\.1/],
+      [
+        'no access',
+        httpError(403, 'Project does not have access to model', 'invalid_request_error'),
+        'access',
+        /gpt-4\.1/,
+      ],
       [
         'an unknown model',
         httpError(404, 'The model `gpt-nope` does not exist', 'invalid_request_error', 'model_not_found'),
@@ -277,19 +306,43 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
       ],
       [
         'context_length_exceeded',
-        httpError(400, "This model's maximum context length is 128000 tokens.", 'invalid_request_error', 'context_length_exceeded'),
+        httpError(
+          400,
+          "This model's maximum context length is 128000 tokens.",
+          'invalid_request_error',
+          'context_length_exceeded',
+        ),
         'context_too_long',
         /too long/,
       ],
       [
         'a vLLM context error',
-        httpError(400, "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens", 'BadRequestError'),
+        httpError(
+          400,
+          "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens",
+          'BadRequestError',
+        ),
         'context_too_long',
         /too long/,
       ],
-      ['a bad request', httpError(400, "Invalid value for 'tools'", 'invalid_request_error'), 'invalid', /rejected/],
-      ['throttling', httpError(429, 'Rate limit reached', 'requests', 'rate_limit_exceeded', { 'retry-after': '3' }), 'throttled', /rate-limiting/],
-      ['an empty quota', httpError(429, 'You exceeded your current quota', 'insufficient_quota', 'insufficient_quota'), 'access', /quota/],
+      [
+        'a bad request',
+        httpError(400, "Invalid value for 'tools'", 'invalid_request_error'),
+        'invalid',
+        /rejected/,
+      ],
+      [
+        'throttling',
+        httpError(429, 'Rate limit reached', 'requests', 'rate_limit_exceeded', { 'retry-after': '3' }),
+        'throttled',
+        /rate-limiting/,
+      ],
+      [
+        'an empty quota',
+        httpError(429, 'You exceeded your current quota', 'insufficient_quota', 'insufficient_quota'),
+        'access',
+        /quota/,
+      ],
       ['a 503', httpError(503, 'overloaded', 'server_error'), 'unavailable', /overloaded/],
     ];
     for (const [what, script, kind, message] of cases) {
@@ -313,7 +366,10 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
 
     it("maps an error chunk mid-stream to 'unavailable' after the text that came", async () => {
       fake.enqueue({
-        steps: [chunk({ content: 'par' }), { kind: 'chunk', data: { error: { message: `boom ${KEY}`, type: 'server_error' } } }],
+        steps: [
+          chunk({ content: 'par' }),
+          { kind: 'chunk', data: { error: { message: `boom ${KEY}`, type: 'server_error' } } },
+        ],
       });
       const events: ModelEvent[] = [];
       const error = await failure(
@@ -337,14 +393,20 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
       const ollama = make(fixedKey(undefined), 'http://127.0.0.1:11434/v1', 'llama3.2');
       const error = await failure(collect(ollama));
       assert.equal(error.kind, 'unavailable');
-      assert.equal(error.message, 'Nothing answered at http://127.0.0.1:11434/v1: is Ollama running? (`ollama serve`)');
+      assert.equal(
+        error.message,
+        'Nothing answered at http://127.0.0.1:11434/v1: is Ollama running? (`ollama serve`)',
+      );
     });
 
     it('names the base URL when nothing answers elsewhere', async () => {
       const port = await freePort();
       const error = await failure(collect(make(fixedKey(KEY), `http://127.0.0.1:${port}/v1`)));
       assert.equal(error.kind, 'unavailable');
-      assert.match(error.message, new RegExp(`^Nothing answered at http://127\\.0\\.0\\.1:${port}/v1: is the server running`));
+      assert.match(
+        error.message,
+        new RegExp(`^Nothing answered at http://127\\.0\\.0\\.1:${port}/v1: is the server running`),
+      );
     });
   });
 
@@ -354,7 +416,10 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
       get: async () => 'sk-old-key-000000',
       refresh: async () => (refreshes++, 'sk-new-key-111111'),
     };
-    fake.enqueue(httpError(401, 'Incorrect API key', 'invalid_request_error', 'invalid_api_key'), textTurn(['ok']));
+    fake.enqueue(
+      httpError(401, 'Incorrect API key', 'invalid_request_error', 'invalid_api_key'),
+      textTurn(['ok']),
+    );
     const events = await collect(make(source));
     assert.deepEqual(events[0], { type: 'text', text: 'ok' });
     assert.equal(refreshes, 1);
@@ -399,7 +464,9 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
 
   it('lists models from /v1/models', async () => {
     fake.models = ['llama3.2:latest', 'qwen2.5-coder:7b'];
-    const models = await make(fixedKey(undefined), `${fake.url}/v1`, 'x').listModels!(new AbortController().signal);
+    const models = await make(fixedKey(undefined), `${fake.url}/v1`, 'x').listModels!(
+      new AbortController().signal,
+    );
     assert.deepEqual(models, [{ id: 'llama3.2:latest' }, { id: 'qwen2.5-coder:7b' }]);
     assert.equal(fake.requests[0]!.path, '/v1/models');
   });

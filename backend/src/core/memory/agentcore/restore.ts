@@ -53,7 +53,10 @@ export function rebuild(
   for (const r of records) if (r.k === 'title') title = r.title;
   const turns = replayTurns(records);
   const last = [...turns.values()].at(-1);
-  const usage = [...turns.values()].reduce((total, t) => addUsage(total, t.usage), undefined as Session['usage']);
+  const usage = [...turns.values()].reduce(
+    (total, t) => addUsage(total, t.usage),
+    undefined as Session['usage'],
+  );
   return {
     session: {
       sessionId,

@@ -117,4 +117,3 @@ export async function send<T>(dynamo: Dynamo, command: object): Promise<T> {
     throw storeError(error);
   }
 }
-

@@ -10,7 +10,10 @@ import { actorKey } from './items';
 import { MEMORY_TABLE_SCHEMA } from './table';
 
 const COUNTER_SK = 'TOKENS';
-const counterKey = (actorId: string, day: string) => ({ pk: `${actorKey(actorId)}#D#${day}`, sk: COUNTER_SK });
+const counterKey = (actorId: string, day: string) => ({
+  pk: `${actorKey(actorId)}#D#${day}`,
+  sk: COUNTER_SK,
+});
 
 /** `dayStart` is the day's start in epoch ms (token-counter.ts `checkDay`). */
 export async function addCounter(

@@ -3,7 +3,13 @@ import { UnavailableError } from '../../errors';
 import { send, type Dynamo } from './client';
 
 /** Deletes every item of partition `pk` with a sort key in [from, to]. */
-export async function deleteRange(d: Dynamo, table: string, pk: string, from: string, to: string): Promise<void> {
+export async function deleteRange(
+  d: Dynamo,
+  table: string,
+  pk: string,
+  from: string,
+  to: string,
+): Promise<void> {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await send<{
@@ -25,7 +31,11 @@ export async function deleteRange(d: Dynamo, table: string, pk: string, from: st
   } while (start);
 }
 
-export async function deleteKeys(d: Dynamo, table: string, keys: Array<{ pk: string; sk: string }>): Promise<void> {
+export async function deleteKeys(
+  d: Dynamo,
+  table: string,
+  keys: Array<{ pk: string; sk: string }>,
+): Promise<void> {
   for (let i = 0; i < keys.length; i += 25) await batchDelete(d, table, keys.slice(i, i + 25));
 }
 

@@ -255,7 +255,12 @@ export class DynamoMemoryStore implements MemoryStore {
     const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
     const d = await this.dynamo();
     const pk = sessionKey(actorId, sessionId);
-    const { session: meta, summary } = await readSessionWithSummary<SessionItem>(d, this.table, pk, summaryTag);
+    const { session: meta, summary } = await readSessionWithSummary<SessionItem>(
+      d,
+      this.table,
+      pk,
+      summaryTag,
+    );
     if (!meta) return undefined;
     const session = toSession(meta);
     const end = Math.min(meta.turnCount, offset + options.limit);

@@ -49,7 +49,10 @@ export async function readSessionWithSummary<T extends object>(
   const items: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await send<{ Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: Record<string, unknown> }>(
+    const out = await send<{
+      Items?: Array<Record<string, unknown>>;
+      LastEvaluatedKey?: Record<string, unknown>;
+    }>(
       d,
       new d.sdk.QueryCommand({
         TableName: table,
@@ -78,7 +81,8 @@ export async function writeSummary(
   summary: SessionSummary,
   ttl: number,
 ): Promise<void> {
-  const pieces = summary.text.length > SUMMARY_CHUNK_CHARS ? splitText(summary.text, SUMMARY_CHUNK_CHARS) : [];
+  const pieces =
+    summary.text.length > SUMMARY_CHUNK_CHARS ? splitText(summary.text, SUMMARY_CHUNK_CHARS) : [];
   const pg = pieces.length > 0 ? randomBytes(6).toString('hex') : undefined;
   await Promise.all(
     pieces.map((text, n) =>
@@ -109,7 +113,10 @@ export async function deleteSummary(d: Dynamo, table: string, pk: string): Promi
   await deleteRange(d, table, pk, SUMMARY_SK, RANGE_END);
 }
 
-function assemble(head: Partial<SummaryHead>, items: Array<Record<string, unknown>>): SessionSummary | undefined {
+function assemble(
+  head: Partial<SummaryHead>,
+  items: Array<Record<string, unknown>>,
+): SessionSummary | undefined {
   if (typeof head.keepFrom !== 'number' || typeof head.createdAt !== 'string') return undefined;
   let text: string | undefined;
   if (typeof head.text === 'string') text = head.text;
@@ -129,7 +136,10 @@ async function chunkKeys(d: Dynamo, table: string, pk: string): Promise<Array<{ 
   const keys: Array<{ pk: string; sk: string }> = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await send<{ Items?: Array<{ pk: string; sk: string }>; LastEvaluatedKey?: Record<string, unknown> }>(
+    const out = await send<{
+      Items?: Array<{ pk: string; sk: string }>;
+      LastEvaluatedKey?: Record<string, unknown>;
+    }>(
       d,
       new d.sdk.QueryCommand({
         TableName: table,

@@ -14,7 +14,8 @@ export async function readSummary(
   sessionId: string,
   sessionCreatedAt: string,
 ): Promise<SessionSummary | undefined> {
-  const stored = (await readJson(summaryFile(dir, sessionId))) as { of?: unknown; summary?: unknown } | undefined;
+  const stored = (await readJson(summaryFile(dir, sessionId))) as
+    { of?: unknown; summary?: unknown } | undefined;
   if (!stored || typeof stored !== 'object' || stored.of !== sessionCreatedAt) return undefined;
   const parsed = SessionSummary.safeParse(stored.summary);
   return parsed.success ? parsed.data : undefined;
