@@ -84,7 +84,12 @@ describe('local mode in real VS Code', function () {
           assert.match(await chat.locator('.messages').innerText(), /Answered locally, in the editor\./),
         60_000,
       );
-      assert.equal(bedrock.requests.at(-1)!.body.messages.at(-1).content.at(-1).text, 'Where do you run?');
+      // The last block is the conversation's cache point (the default model is a Claude one).
+      const last: { text?: string; cachePoint?: unknown }[] = bedrock.requests
+        .at(-1)!
+        .body.messages.at(-1).content;
+      assert.equal(last.filter((b) => b.text !== undefined).at(-1)?.text, 'Where do you run?');
+      assert.deepEqual(last.at(-1)?.cachePoint, { type: 'default' });
       await workbench.page
         .locator('.monaco-list-row', { hasText: 'Where do you run?' })
         .first()

@@ -10,18 +10,12 @@
  * `Model` in resources/) and its `core/streaming` parser (`[DONE]` ends the stream; a `data:`
  * object with an `error` field becomes an `APIError`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ControlStep, type RecordedRequest, ScriptServer, split } from './script-server';
 
-export type Step =
-  | { kind: 'chunk'; data: unknown }
-  /** Raw bytes, for a line split mid-way (even inside a character). */
-  | { kind: 'raw'; bytes: string | Buffer }
-  | { kind: 'delay'; ms: number }
-  /** Waits until the test opens the gate: proves a delta reached the caller before the next was sent. */
-  | { kind: 'gate'; open: Promise<void> }
-  | { kind: 'cut' }
-  | { kind: 'hang' };
+export { delay, gate, split, type RecordedRequest } from './script-server';
+
+export type Step = { kind: 'chunk'; data: unknown } | ControlStep;
 
 export interface Script {
   httpError?: {
@@ -32,24 +26,7 @@ export interface Script {
   steps: Step[];
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  rawBody: string;
-  body: any;
-  aborted: boolean;
-  finished: boolean;
-}
-
-export const delay = (ms: number): Step => ({ kind: 'delay', ms });
 export const done: Step = { kind: 'raw', bytes: 'data: [DONE]\n\n' };
-
-export function gate(): { step: Step; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { step: { kind: 'gate', open: opened }, open };
-}
 
 /** One `chat.completion.chunk` with a single choice. */
 export function chunk(delta: Record<string, unknown>, finishReason: string | null = null): Step {
@@ -138,12 +115,6 @@ export function toolTurn(
   return { steps };
 }
 
-export function split(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-  return pieces.length ? pieces : [''];
-}
-
 export function httpError(
   status: number,
   message: string,
@@ -157,117 +128,50 @@ export function httpError(
   };
 }
 
-export class OpenAIFake {
-  readonly requests: RecordedRequest[] = [];
-  private readonly queue: Script[] = [];
+export class OpenAIFake extends ScriptServer<Step, Script> {
   models: string[] = ['gpt-4.1', 'gpt-4.1-mini'];
   fallback: Script = textTurn(['(no scripted turn)']);
-  private readonly server = createServer((req, res) => void this.handle(req, res));
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
+  protected frame(step: Step): string {
+    return `data: ${JSON.stringify((step as { data: unknown }).data)}\n\n`;
   }
 
-  /** The origin; the SDK's base URL is `${url}/v1`. */
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  enqueue(...scripts: Script[]): void {
-    this.queue.push(...scripts);
-  }
-
-  reset(): void {
-    this.queue.length = 0;
-    this.requests.length = 0;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const recorded: RecordedRequest = {
-      method: req.method ?? '',
-      path: req.url ?? '',
-      headers: { ...req.headers },
-      rawBody,
-      body: rawBody ? JSON.parse(rawBody) : undefined,
-      aborted: false,
-      finished: false,
-    };
-    this.requests.push(recorded);
+  protected async route(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') {
-      recorded.finished = true;
-      return this.json(res, 200, {
-        object: 'list',
-        data: this.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })),
-      });
-    }
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-      recorded.finished = true;
-      return this.json(res, 404, {
-        error: { message: 'Not found', type: 'invalid_request_error', code: null },
-      });
-    }
-    const script = this.queue.shift() ?? this.fallback;
-    if (script.httpError) {
-      recorded.finished = true;
       return this.json(
         res,
-        script.httpError.status,
-        { error: { param: null, ...script.httpError.error } },
-        script.httpError.headers,
+        recorded,
+        200,
+        {
+          object: 'list',
+          data: this.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })),
+        },
+        ID,
       );
     }
-    res.on('close', () => {
-      if (!recorded.finished) recorded.aborted = true;
-    });
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      'x-request-id': 'req_fake',
-    });
-    for (const step of script.steps) {
-      if (res.destroyed || recorded.aborted) return;
-      switch (step.kind) {
-        case 'delay':
-          await new Promise((r) => setTimeout(r, step.ms));
-          break;
-        case 'gate':
-          await step.open;
-          break;
-        case 'chunk':
-          res.write(`data: ${JSON.stringify(step.data)}\n\n`);
-          break;
-        case 'raw':
-          res.write(step.bytes);
-          break;
-        case 'cut':
-          recorded.finished = true;
-          res.socket?.destroy();
-          return;
-        case 'hang':
-          return;
-      }
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      return this.json(
+        res,
+        recorded,
+        404,
+        {
+          error: { message: 'Not found', type: 'invalid_request_error', code: null },
+        },
+        ID,
+      );
     }
-    recorded.finished = true;
-    res.end();
-  }
-
-  private json(
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ): void {
-    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_fake', ...headers });
-    res.end(JSON.stringify(body));
+    const script = this.nextScript();
+    if (script.httpError) {
+      return this.json(
+        res,
+        recorded,
+        script.httpError.status,
+        { error: { param: null, ...script.httpError.error } },
+        { ...ID, ...script.httpError.headers },
+      );
+    }
+    await this.play(res, recorded, script.steps, ID);
   }
 }
+
+const ID = { 'x-request-id': 'req_fake' };
