@@ -8,44 +8,19 @@
  * `Usage`, `MessageDeltaUsage`, `ModelInfo` in resources/messages and resources/models) and its
  * `core/streaming` parser (an `event: error` frame becomes an `APIError`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ControlStep, type RecordedRequest, ScriptServer } from './script-server';
 
-export type Step =
-  | { kind: 'event'; event: string; data: unknown }
-  /** Raw bytes, for a frame split mid-way (even inside a character) or a ping. */
-  | { kind: 'raw'; bytes: string | Buffer }
-  | { kind: 'delay'; ms: number }
-  /** Waits until the test opens the gate: proves a delta reached the caller before the next was sent. */
-  | { kind: 'gate'; open: Promise<void> }
-  /** Destroys the connection mid-stream. */
-  | { kind: 'cut' }
-  /** Stops sending but keeps the stream open until the client goes away. */
-  | { kind: 'hang' };
+export { delay, gate, split, type RecordedRequest } from './script-server';
+
+export type Step = { kind: 'event'; event: string; data: unknown } | ControlStep;
 
 export interface Script {
   httpError?: { status: number; type: string; message: string; headers?: Record<string, string> };
   steps: Step[];
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  rawBody: string;
-  body: any;
-  aborted: boolean;
-  finished: boolean;
-}
-
 export const ev = (event: string, data: unknown): Step => ({ kind: 'event', event, data });
-export const delay = (ms: number): Step => ({ kind: 'delay', ms });
-
-export function gate(): { step: Step; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { step: { kind: 'gate', open: opened }, open };
-}
 
 export interface TurnUsage {
   input?: number;
@@ -173,9 +148,7 @@ export function streamError(type: string, message: string, before: Step[] = []):
   };
 }
 
-export class AnthropicFake {
-  readonly requests: RecordedRequest[] = [];
-  private readonly queue: Script[] = [];
+export class AnthropicFake extends ScriptServer<Step, Script> {
   models: { id: string; display_name: string }[] = [
     { id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5' },
     { id: 'claude-haiku-4-5', display_name: 'Claude Haiku 4.5' },
@@ -183,114 +156,53 @@ export class AnthropicFake {
   /** Models listed after a `has_more` page, to prove the client pages. */
   moreModels: { id: string; display_name: string }[] = [];
   fallback: Script = textTurn(['(no scripted turn)']);
-  private readonly server = createServer((req, res) => void this.handle(req, res));
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
+  protected frame(step: Step): string {
+    const { event, data } = step as { event: string; data: unknown };
+    return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
   }
 
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  enqueue(...scripts: Script[]): void {
-    this.queue.push(...scripts);
-  }
-
-  reset(): void {
-    this.queue.length = 0;
-    this.requests.length = 0;
-  }
-
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const recorded: RecordedRequest = {
-      method: req.method ?? '',
-      path: req.url ?? '',
-      headers: { ...req.headers },
-      rawBody,
-      body: rawBody ? JSON.parse(rawBody) : undefined,
-      aborted: false,
-      finished: false,
-    };
-    this.requests.push(recorded);
+  protected async route(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') {
       const after = new URL(req.url ?? '', 'http://x').searchParams.get('after_id');
       const page = after ? this.moreModels : this.models;
       const data = page.map((m) => ({ type: 'model', created_at: '2025-09-29T00:00:00Z', ...m }));
-      recorded.finished = true;
-      return this.json(res, 200, {
-        data,
-        has_more: !after && this.moreModels.length > 0,
-        first_id: data[0]?.id ?? null,
-        last_id: data.at(-1)?.id ?? null,
-      });
+      return this.json(
+        res,
+        recorded,
+        200,
+        {
+          data,
+          has_more: !after && this.moreModels.length > 0,
+          first_id: data[0]?.id ?? null,
+          last_id: data.at(-1)?.id ?? null,
+        },
+        ID,
+      );
     }
     if (req.method !== 'POST' || path !== '/v1/messages') {
-      recorded.finished = true;
-      return this.json(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'Not found' } });
+      return this.json(
+        res,
+        recorded,
+        404,
+        { type: 'error', error: { type: 'not_found_error', message: 'Not found' } },
+        ID,
+      );
     }
-    const script = this.queue.shift() ?? this.fallback;
+    const script = this.nextScript();
     if (script.httpError) {
       const { status, type, message, headers } = script.httpError;
-      recorded.finished = true;
-      return this.json(res, status, { type: 'error', error: { type, message } }, headers);
+      return this.json(
+        res,
+        recorded,
+        status,
+        { type: 'error', error: { type, message } },
+        { ...ID, ...headers },
+      );
     }
-    res.on('close', () => {
-      if (!recorded.finished) recorded.aborted = true;
-    });
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      'request-id': 'req_fake',
-    });
-    for (const step of script.steps) {
-      if (res.destroyed || recorded.aborted) return;
-      switch (step.kind) {
-        case 'delay':
-          await new Promise((r) => setTimeout(r, step.ms));
-          break;
-        case 'gate':
-          await step.open;
-          break;
-        case 'event':
-          res.write(`event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
-          break;
-        case 'raw':
-          res.write(step.bytes);
-          break;
-        case 'cut':
-          recorded.finished = true;
-          res.socket?.destroy();
-          return;
-        case 'hang':
-          return;
-      }
-    }
-    recorded.finished = true;
-    res.end();
-  }
-
-  private json(
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ): void {
-    res.writeHead(status, { 'content-type': 'application/json', 'request-id': 'req_fake', ...headers });
-    res.end(JSON.stringify(body));
+    await this.play(res, recorded, script.steps, ID);
   }
 }
+
+const ID = { 'request-id': 'req_fake' };

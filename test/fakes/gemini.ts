@@ -9,18 +9,12 @@
  * in dist/node/node.d.ts) and its stream parser (`processStreamResponse`: events split on blank
  * lines, a `data:` object with an `error` whose code is 4xx/5xx becomes an `ApiError`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ControlStep, type RecordedRequest, ScriptServer } from './script-server';
 
-export type Step =
-  | { kind: 'response'; data: unknown }
-  /** Raw bytes, for a line split mid-way (even inside a character). */
-  | { kind: 'raw'; bytes: string | Buffer }
-  | { kind: 'delay'; ms: number }
-  /** Waits until the test opens the gate: proves a delta reached the caller before the next was sent. */
-  | { kind: 'gate'; open: Promise<void> }
-  | { kind: 'cut' }
-  | { kind: 'hang' };
+export { delay, gate, split, type RecordedRequest } from './script-server';
+
+export type Step = { kind: 'response'; data: unknown } | ControlStep;
 
 export interface GoogleErrorBody {
   code: number;
@@ -32,25 +26,6 @@ export interface GoogleErrorBody {
 export interface Script {
   httpError?: GoogleErrorBody;
   steps: Step[];
-}
-
-export interface RecordedRequest {
-  method: string;
-  /** Path and query, as sent. */
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  rawBody: string;
-  body: any;
-  aborted: boolean;
-  finished: boolean;
-}
-
-export const delay = (ms: number): Step => ({ kind: 'delay', ms });
-
-export function gate(): { step: Step; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { step: { kind: 'gate', open: opened }, open };
 }
 
 export interface Usage {
@@ -120,9 +95,7 @@ export function httpError(code: number, status: string, message: string, details
   return { httpError: { code, status, message, ...(details ? { details } : {}) }, steps: [] };
 }
 
-export class GeminiFake {
-  readonly requests: RecordedRequest[] = [];
-  private readonly queue: Script[] = [];
+export class GeminiFake extends ScriptServer<Step, Script> {
   models: { name: string; displayName: string; supportedGenerationMethods: string[] }[] = [
     {
       name: 'models/gemini-2.5-flash',
@@ -143,97 +116,43 @@ export class GeminiFake {
   /** Page size the fake answers with, to prove the client follows nextPageToken. */
   pageSize = 2;
   fallback: Script = textTurn(['(no scripted turn)']);
-  private readonly server = createServer((req, res) => void this.handle(req, res));
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
+  protected frame(step: Step): string {
+    // Google separates events with CRLF pairs.
+    return `data: ${JSON.stringify((step as { data: unknown }).data)}\r\n\r\n`;
   }
 
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  enqueue(...scripts: Script[]): void {
-    this.queue.push(...scripts);
-  }
-
-  reset(): void {
-    this.queue.length = 0;
-    this.requests.length = 0;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const recorded: RecordedRequest = {
-      method: req.method ?? '',
-      path: req.url ?? '',
-      headers: { ...req.headers },
-      rawBody,
-      body: rawBody ? JSON.parse(rawBody) : undefined,
-      aborted: false,
-      finished: false,
-    };
-    this.requests.push(recorded);
+  protected async route(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
     const url = new URL(req.url ?? '', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/v1beta/models') {
       const start = Number(url.searchParams.get('pageToken') ?? 0);
       const page = this.models.slice(start, start + this.pageSize);
       const next = start + this.pageSize < this.models.length ? String(start + this.pageSize) : undefined;
-      recorded.finished = true;
-      return this.json(res, 200, { models: page, ...(next ? { nextPageToken: next } : {}) });
+      return this.json(
+        res,
+        recorded,
+        200,
+        { models: page, ...(next ? { nextPageToken: next } : {}) },
+        JSON_UTF8,
+      );
     }
     const stream = /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/.exec(url.pathname);
     if (req.method !== 'POST' || !stream || url.searchParams.get('alt') !== 'sse') {
-      recorded.finished = true;
-      return this.json(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
+      return this.json(
+        res,
+        recorded,
+        404,
+        {
+          error: { code: 404, message: 'Not found', status: 'NOT_FOUND' },
+        },
+        JSON_UTF8,
+      );
     }
-    const script = this.queue.shift() ?? this.fallback;
-    if (script.httpError) {
-      recorded.finished = true;
-      return this.json(res, script.httpError.code, { error: script.httpError });
-    }
-    res.on('close', () => {
-      if (!recorded.finished) recorded.aborted = true;
-    });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-goog-request-id': 'req-fake' });
-    for (const step of script.steps) {
-      if (res.destroyed || recorded.aborted) return;
-      switch (step.kind) {
-        case 'delay':
-          await new Promise((r) => setTimeout(r, step.ms));
-          break;
-        case 'gate':
-          await step.open;
-          break;
-        case 'response':
-          // Google separates events with CRLF pairs.
-          res.write(`data: ${JSON.stringify(step.data)}\r\n\r\n`);
-          break;
-        case 'raw':
-          res.write(step.bytes);
-          break;
-        case 'cut':
-          recorded.finished = true;
-          res.socket?.destroy();
-          return;
-        case 'hang':
-          return;
-      }
-    }
-    recorded.finished = true;
-    res.end();
-  }
-
-  private json(res: ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
-    res.end(JSON.stringify(body));
+    const script = this.nextScript();
+    if (script.httpError)
+      return this.json(res, recorded, script.httpError.code, { error: script.httpError }, JSON_UTF8);
+    await this.play(res, recorded, script.steps, { 'x-goog-request-id': 'req-fake' });
   }
 }
+
+const JSON_UTF8 = { 'content-type': 'application/json; charset=UTF-8' };
