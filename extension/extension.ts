@@ -11,6 +11,7 @@ import { registerConnectToDeployment } from './deployment/register';
 import { registerExport } from './export/register';
 import { registerUsage } from './usage/register';
 import { registerStatus } from './status/register';
+import { registerModel } from './model/register';
 import { registerTemplateDiff } from './diff/template-diff';
 import { ConnectionManager } from './connection/manager';
 import { registerSessions } from './sessions/sessions-tree';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): CloudEngineerApi {
   registerExport(context, { connections, ...chat });
   registerUsage(context, { controller: chat.controller, sessions });
   registerStatus(context, connections);
+  registerModel(context, connections);
   registerTemplateDiff(context);
   return { chat: chat.controller, sessions, connections };
 }

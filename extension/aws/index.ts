@@ -7,6 +7,9 @@ export { createBackend } from '../../backend/src/core/bootstrap';
 export { loadConfig } from '../../backend/src/core/config';
 export { createLogger } from '../../backend/src/core/log';
 export { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
+// Select Model… lists through the adapters the agent uses (their SDKs load on the first listing).
+export { createModel } from '../../backend/src/core/model/providers';
+export { scrubbed } from '../../backend/src/core/model/errors';
 export { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 export { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 export { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';

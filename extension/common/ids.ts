@@ -19,6 +19,8 @@ export const COMMANDS = {
   sessionsLoadMore: 'cloudEngineer.sessions.loadMore',
   exportConversation: 'cloudEngineer.exportConversation',
   selectProfileAndRegion: 'cloudEngineer.selectProfileAndRegion',
+  setModelApiKey: 'cloudEngineer.setModelApiKey',
+  selectModel: 'cloudEngineer.selectModel',
 } as const;
 
 export const VIEWS = {

@@ -1,5 +1,6 @@
 /** Setting keys as constants, and one typed read of them. */
 import * as vscode from 'vscode';
+import { isModelProvider, type ModelProvider } from '../model/catalog';
 
 export const SECTION = 'cloudEngineer';
 
@@ -13,7 +14,10 @@ export const SETTINGS = {
   clientId: 'cognito.clientId',
   domain: 'cognito.domain',
   cognitoEndpoint: 'cognito.endpoint',
+  identityProvider: 'cognito.identityProvider',
   modelId: 'model.id',
+  modelProvider: 'model.provider',
+  modelBaseUrl: 'model.baseUrl',
   toolsMode: 'tools.mode',
   bedrockEndpoint: 'local.bedrockEndpoint',
   agentcoreEndpoint: 'agentcore.endpoint',
@@ -35,7 +39,13 @@ export interface Settings {
   clientId: string;
   domain: string;
   cognitoEndpoint: string;
+  /** The company identity provider the hosted UI goes straight to (`identity_provider`). */
+  identityProvider?: string;
   modelId: string;
+  /** Local mode: the model provider (the core's MODEL_PROVIDER). */
+  modelProvider: ModelProvider;
+  /** Local mode: the provider's endpoint (an OpenAI-compatible server's /v1); empty: the provider's own. */
+  modelBaseUrl: string;
   toolsMode: 'read-only' | 'approve-writes';
   bedrockEndpoint: string;
   /** Testing only: an AgentCore data-plane stand-in instead of AWS. */
@@ -58,7 +68,12 @@ export function readSettings(config = vscode.workspace.getConfiguration(SECTION)
     clientId: get(SETTINGS.clientId),
     domain: get(SETTINGS.domain),
     cognitoEndpoint: get(SETTINGS.cognitoEndpoint),
+    identityProvider: get(SETTINGS.identityProvider),
     modelId: get(SETTINGS.modelId),
+    modelProvider: isModelProvider(get(SETTINGS.modelProvider))
+      ? (get(SETTINGS.modelProvider) as ModelProvider)
+      : 'bedrock',
+    modelBaseUrl: get(SETTINGS.modelBaseUrl),
     toolsMode: (get(SETTINGS.toolsMode) || 'approve-writes') as Settings['toolsMode'],
     bedrockEndpoint: get(SETTINGS.bedrockEndpoint),
     agentcoreEndpoint: get(SETTINGS.agentcoreEndpoint),

@@ -1,6 +1,7 @@
 /** Settings to a connection. No `vscode` here: the rules are unit-tested. */
 import { loadAws } from '../aws/load';
 import type { Settings } from '../common/settings';
+import type { ModelProvider } from '../model/catalog';
 import {
   AgentCoreSigV4Connection,
   createAgentCoreBearerConnection,
@@ -14,11 +15,14 @@ export interface ConnectionDeps {
   storageDir: string;
   /** The signed-in user's access token, when a Cognito pool is configured. */
   token: () => Promise<string | undefined>;
+  /** Local mode: the provider's API key from SecretStorage (never a setting). */
+  modelApiKey?: (provider: ModelProvider) => Promise<string | undefined>;
   log?: (message: string) => void;
 }
 
 export function createConnection(settings: Settings, deps: ConnectionDeps): AgentConnection {
   const cognito = Boolean(settings.userPoolId && settings.clientId);
+  const modelApiKey = deps.modelApiKey;
   switch (settings.mode) {
     case 'local':
       return new LocalConnection({
@@ -26,6 +30,9 @@ export function createConnection(settings: Settings, deps: ConnectionDeps): Agen
         ...(settings.profile ? { profile: settings.profile } : {}),
         ...(settings.region ? { region: settings.region } : {}),
         ...(settings.modelId ? { modelId: settings.modelId } : {}),
+        provider: settings.modelProvider ?? 'bedrock',
+        ...(settings.modelBaseUrl ? { baseUrl: settings.modelBaseUrl } : {}),
+        ...(modelApiKey ? { apiKey: () => modelApiKey(settings.modelProvider ?? 'bedrock') } : {}),
         toolsMode: settings.toolsMode,
         ...(settings.bedrockEndpoint ? { bedrockEndpoint: settings.bedrockEndpoint } : {}),
         ...(settings.mcpServers?.length ? { mcpServers: settings.mcpServers } : {}),

@@ -1,7 +1,8 @@
 /**
  * Local mode: the backend's agent core runs in the extension host with the user's own AWS
  * credentials (the profile setting, else the default chain: environment, SSO, profiles). Nothing
- * deployed. The core and the AWS SDK load on the first request, not at activation.
+ * deployed. The core and the AWS SDK load on the first request, not at activation. The model is
+ * Bedrock's, or another provider's (cloudEngineer.model.provider) with its key from SecretStorage.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import {
@@ -14,6 +15,14 @@ import {
 import type { AgentService } from '../../backend/src/core/service';
 import { join } from 'node:path';
 import { loadAws } from '../aws/load';
+import {
+  baseUrlProblem,
+  isLoopbackUrl,
+  keyProblem,
+  needsKey,
+  PROVIDER_INFO,
+  type ModelProvider,
+} from '../model/catalog';
 import { ConnectionError, type AgentConnection, type JsonAction, type SetupProblem } from './types';
 
 export interface LocalConnectionOptions {
@@ -22,6 +31,17 @@ export interface LocalConnectionOptions {
   profile?: string;
   region?: string;
   modelId?: string;
+  /** The model provider (MODEL_PROVIDER); bedrock when absent. */
+  provider?: ModelProvider;
+  /** The provider's endpoint (MODEL_BASE_URL): an OpenAI-compatible server, a proxy. */
+  baseUrl?: string;
+  /**
+   * The provider's API key from SecretStorage (MODEL_API_KEY), read when the agent starts. Never
+   * logged, never in an error.
+   */
+  apiKey?: () => Promise<string | undefined>;
+  /** How long the preflight waits for a loopback server (Ollama) to answer. */
+  probeTimeoutMs?: number;
   toolsMode?: 'read-only' | 'approve-writes';
   /** Tests only: a Bedrock endpoint to use instead of AWS. */
   bedrockEndpoint?: string;
@@ -56,8 +76,14 @@ export class LocalConnection implements AgentConnection {
     return (result as { body: unknown }).body as ReplyOf<A>;
   }
 
-  /** Resolves the AWS credentials once, so missing ones show as a setup step before any question. */
+  /**
+   * What to fix before the first question: Bedrock's AWS credentials; another provider's key; a
+   * server on this machine (Ollama) that does not answer. Other providers need no AWS credentials
+   * to answer (the AWS tools still use them, and say so when they are missing).
+   */
   async preflight(): Promise<SetupProblem | undefined> {
+    const provider = this.options.provider ?? 'bedrock';
+    if (provider !== 'bedrock') return this.providerPreflight(provider);
     try {
       const aws = await loadAws();
       const credentials =
@@ -79,8 +105,70 @@ export class LocalConnection implements AgentConnection {
 
   dispose(): void {}
 
+  private async providerPreflight(provider: ModelProvider): Promise<SetupProblem | undefined> {
+    const baseUrl = this.options.baseUrl ?? '';
+    const urlProblem = baseUrlProblem(baseUrl);
+    if (urlProblem) return { code: 'not_configured', message: urlProblem };
+    if (needsKey(provider, baseUrl)) {
+      const problem = await this.keyProblem(provider);
+      if (problem) return { code: 'model_auth', message: problem.message };
+      return undefined;
+    }
+    // A server on this machine: is it running, and does it serve the model?
+    const models = await probeModels(baseUrl, this.options.probeTimeoutMs ?? 2500);
+    if (models === 'down')
+      return {
+        code: 'unreachable',
+        message: `Ollama (or the server at ${baseUrl}) is not running: start it with \`ollama serve\` (or start your server), then check again.`,
+      };
+    const modelId = this.options.modelId;
+    if (!modelId)
+      return {
+        code: 'not_configured',
+        message: `Pick the model the server at ${baseUrl} should use: run “Cloud Engineer: Select Model…”.`,
+      };
+    if (Array.isArray(models) && models.length && !models.includes(modelId))
+      return {
+        code: 'model_not_found',
+        message: `The server at ${baseUrl} has no model “${modelId}”: pull it (\`ollama pull ${modelId}\`) or pick another with “Cloud Engineer: Select Model…”.`,
+      };
+    return undefined;
+  }
+
+  /** The key, checked; a ConnectionError to show when it is missing or malformed. */
+  private async readKey(provider: ModelProvider): Promise<string | undefined> {
+    const problem = await this.keyProblem(provider);
+    if (problem) throw problem;
+    return (await this.options.apiKey?.())?.trim() || undefined;
+  }
+
+  private async keyProblem(provider: ModelProvider): Promise<ConnectionError | undefined> {
+    const baseUrl = this.options.baseUrl ?? '';
+    let key: string | undefined;
+    try {
+      key = (await this.options.apiKey?.())?.trim() || undefined;
+    } catch {
+      key = undefined;
+    }
+    const name = PROVIDER_INFO[provider].name;
+    if (!key && needsKey(provider, baseUrl))
+      return new ConnectionError(
+        'model_auth',
+        `No ${name} API key: run “Cloud Engineer: Set Model API Key…” to add one (it is kept in the editor's secret storage).`,
+      );
+    if (key && keyProblem(key))
+      return new ConnectionError(
+        'model_auth',
+        `The stored ${name} API key is malformed: set it again with “Cloud Engineer: Set Model API Key…”.`,
+      );
+    return undefined;
+  }
+
   private getService(): Promise<AgentService> {
-    return (this.service ??= this.createService());
+    const pending = (this.service ??= this.createService());
+    // A failed start is not kept: the next request tries again (the key was set meanwhile).
+    pending.catch(() => this.service === pending && (this.service = undefined));
+    return pending;
   }
 
   private async createService(): Promise<AgentService> {
@@ -91,9 +179,22 @@ export class LocalConnection implements AgentConnection {
       process.env.AWS_REGION ||
       process.env.AWS_DEFAULT_REGION ||
       'us-east-1';
+    const provider = this.options.provider ?? 'bedrock';
+    const baseUrl = this.options.baseUrl || undefined;
+    const urlProblem = baseUrlProblem(baseUrl ?? '');
+    if (urlProblem) throw new ConnectionError('not_configured', urlProblem);
+    if (provider === 'openai' && baseUrl && !this.options.modelId)
+      throw new ConnectionError(
+        'not_configured',
+        `Pick the model the server at ${baseUrl} should use: run “Cloud Engineer: Select Model…”.`,
+      );
+    const apiKey = provider === 'bedrock' ? undefined : await this.readKey(provider);
     const config = loadLocalConfig(aws, {
       AUTH_MODE: 'none',
       AWS_REGION: region,
+      MODEL_PROVIDER: provider,
+      MODEL_BASE_URL: baseUrl,
+      MODEL_API_KEY: apiKey,
       MODEL_ID: this.options.modelId,
       TOOLS_MODE: this.options.toolsMode,
       MEMORY_STORE: 'file',
@@ -129,6 +230,32 @@ function loadLocalConfig(aws: Awaited<ReturnType<typeof loadAws>>, env: Record<s
       'not_configured',
       `cloudEngineer.mcp.servers${detail.startsWith(':') ? '' : '['}${detail.replace(/^(\d+)/, '$1]')}`,
     );
+  }
+}
+
+/**
+ * The model ids a loopback OpenAI-compatible server lists at GET {baseUrl}/models (Ollama: the
+ * pulled models); 'down' when nothing answers; 'unknown' when it answers something else.
+ */
+async function probeModels(baseUrl: string, timeoutMs: number): Promise<string[] | 'down' | 'unknown'> {
+  if (!isLoopbackUrl(baseUrl)) return 'unknown';
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch {
+    return 'down';
+  }
+  try {
+    if (!response.ok) return 'unknown';
+    const body = (await response.json()) as { data?: { id?: unknown }[] };
+    return Array.isArray(body?.data)
+      ? body.data.map((m) => m?.id).filter((id): id is string => typeof id === 'string')
+      : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

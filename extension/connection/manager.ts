@@ -4,6 +4,7 @@ import type { CognitoAuthProvider } from '../auth/cognito-auth-provider';
 import { Disposable } from '../common/disposable';
 import { log } from '../common/log';
 import { affectsConnection, readSettings } from '../common/settings';
+import { secretName } from '../model/catalog';
 import { createConnection } from './factory';
 import type { AgentConnection, SetupProblem } from './types';
 
@@ -34,6 +35,7 @@ export class ConnectionManager extends Disposable {
     return (this.current ??= createConnection(readSettings(), {
       storageDir: this.context.globalStorageUri.fsPath,
       token: () => this.auth.accessToken(),
+      modelApiKey: (provider) => Promise.resolve(this.context.secrets.get(secretName(provider))),
       log: (line) => log().debug(line),
     }));
   }
@@ -61,6 +63,12 @@ export class ConnectionManager extends Disposable {
     const needsSignIn = this.auth.configured && !user;
     const offline = user && this.auth.offline ? ' (offline, retrying)' : '';
     return { text: user ? `${user} · ${where}${offline}` : where, signedIn: Boolean(user), needsSignIn };
+  }
+
+  /** Starts over with a new connection (a new model API key): the next request uses it. */
+  restart(): void {
+    this.reset();
+    this.changed.fire();
   }
 
   private reset(): void {
