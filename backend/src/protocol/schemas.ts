@@ -109,7 +109,7 @@ export const TurnToolCall = z.object({
   /** v1 extension: for a pending call, the account and region it will run in. */
   target: ApprovalTarget.optional(),
   /** v1 extension: who approved this call (it changed AWS under that person's approval). */
-  approvedBy: z.lazy(() => Approver).optional(),
+  approvedBy: Approver.optional(),
 });
 export type TurnToolCall = z.infer<typeof TurnToolCall>;
 
@@ -272,6 +272,8 @@ export const WhoamiReply = z.object({
   groups: z.array(z.string()).optional(),
   /** v1 extension: whether this caller may approve calls that change AWS (`APPROVER_GROUPS`). */
   canApprove: z.boolean().optional(),
+  /** v1 extension: the groups whose members may approve (APPROVER_GROUPS), when the backend sets them. */
+  approverGroups: z.array(z.string()).optional(),
 });
 
 export type ReplyOf<A extends Exclude<Action, 'chat'>> = {
@@ -342,6 +344,8 @@ export const StreamEvent = z.discriminatedUnion('type', [
     summary: z.string(),
     /** v1 extension: the whole result as the model read it, for the client's expanded view. */
     output: z.string().optional(),
+    /** v1 extension: who approved this call (a call that changed AWS under that person's approval). */
+    approvedBy: Approver.optional(),
   }),
   z.object({
     type: z.literal('approval_required'),
@@ -359,6 +363,8 @@ export const StreamEvent = z.discriminatedUnion('type', [
      * its absence (an older backend) as true.
      */
     canApprove: z.boolean().optional(),
+    /** v1 extension: with `canApprove: false`, the groups whose members may approve (APPROVER_GROUPS). */
+    approverGroups: z.array(z.string()).optional(),
   }),
   /**
    * v1 extension: the conversation outgrew the model's context; the turns before `keepFrom` now
