@@ -7,25 +7,37 @@ import tseslint from 'typescript-eslint';
 
 const group = (globs, message) => ({ group: globs, message });
 
-const MODEL_SDKS = [
-  '@anthropic-ai/sdk',
-  '@anthropic-ai/sdk/*',
-  'openai',
-  'openai/*',
-  '@google/genai',
-  '@google/genai/*',
-];
+// Each model provider's SDK, by the adapter that alone may import it (Bedrock's runtime client also
+// serves ApplyGuardrail, so the Bedrock guardrail imports it too).
+const PROVIDER_SDKS = {
+  'backend/src/core/model/bedrock.ts': ['@aws-sdk/client-bedrock-runtime'],
+  'backend/src/core/model/anthropic.ts': ['@anthropic-ai/sdk', '@anthropic-ai/sdk/*'],
+  'backend/src/core/model/openai.ts': ['openai', 'openai/*'],
+  'backend/src/core/model/gemini.ts': ['@google/genai', '@google/genai/*'],
+};
+const GUARDRAIL = 'backend/src/core/guardrails/bedrock-guardrail.ts';
+const ADAPTERS = Object.keys(PROVIDER_SDKS);
+const sdkGroup = (globs) =>
+  group(globs, "Only a provider's adapter (backend/src/core/model/<provider>.ts) imports its model SDK.");
+const SDK = sdkGroup(Object.values(PROVIDER_SDKS).flat());
+/** Every SDK but the ones this adapter owns. */
+const otherSdks = (file) =>
+  sdkGroup(
+    Object.entries(PROVIDER_SDKS)
+      .filter(([adapter]) => adapter !== file)
+      .flatMap(([, sdks]) => sdks),
+  );
 const NO_VSCODE = { name: 'vscode', message: 'Only extension/ imports vscode.' };
-const SDK = group(
-  MODEL_SDKS,
-  "Only a provider's adapter (backend/src/core/model/<provider>.ts) imports its model SDK.",
-);
 const HOSTS = group(['**/server/**', '**/lambda/**', '**/infra/**'], 'The agent core never imports a host.');
-const ADAPTERS = [
-  'backend/src/core/model/anthropic.ts',
-  'backend/src/core/model/openai.ts',
-  'backend/src/core/model/gemini.ts',
-];
+// The editor's two halves share code only through shared/ (neutral: no vscode, no DOM-only or Node-only APIs).
+const NOT_EXTENSION = group(
+  ['**/extension/**'],
+  'webview/ and shared/ never import extension/: move what both use into shared/.',
+);
+const NOT_WEBVIEW = group(
+  ['**/webview/**'],
+  'extension/ and shared/ never import webview/: move what both use into shared/.',
+);
 const layer = (files, paths, patterns, ignores = []) => ({
   files,
   ignores,
@@ -82,10 +94,17 @@ export default tseslint.config(
     },
   },
   // One block per layer: a later block's no-restricted-imports replaces an earlier one's.
-  layer(['webview/**', 'shared/**'], [NO_VSCODE], [SDK]),
-  layer(['extension/**'], [], [SDK]),
-  layer(['backend/src/core/**', 'backend/src/protocol/**'], [NO_VSCODE], [HOSTS, SDK], ADAPTERS),
-  layer(ADAPTERS, [NO_VSCODE], [HOSTS]),
+  layer(['webview/**'], [NO_VSCODE], [SDK, NOT_EXTENSION]),
+  layer(['shared/**'], [NO_VSCODE], [SDK, NOT_EXTENSION, NOT_WEBVIEW]),
+  layer(['extension/**'], [], [SDK, NOT_WEBVIEW]),
+  layer(
+    ['backend/src/core/**', 'backend/src/protocol/**'],
+    [NO_VSCODE],
+    [HOSTS, SDK],
+    [...ADAPTERS, GUARDRAIL],
+  ),
+  ...ADAPTERS.map((adapter) => layer([adapter], [NO_VSCODE], [HOSTS, otherSdks(adapter)])),
+  layer([GUARDRAIL], [NO_VSCODE], [HOSTS, otherSdks('backend/src/core/model/bedrock.ts')]),
   layer(['backend/src/server/**', 'backend/src/lambda/**', 'backend/infra/**'], [NO_VSCODE], [SDK]),
   {
     files: ['test/**', 'scripts/**', '**/*.mjs', '**/*.cjs'],

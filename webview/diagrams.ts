@@ -4,9 +4,9 @@
  * the page's nonce and its style attributes go through the CSSOM (which the policy allows), so
  * nothing is blocked, nothing is logged, and text is measured with the styles the image uses.
  */
-import { diagramTitle } from './diagram-file';
+import { diagramTitle } from '../shared/diagram-file';
 import { svgToPngBase64 } from './diagram-png';
-import type { ToExtension } from './protocol';
+import type { ToExtension } from '../shared/webview-protocol';
 
 type Mermaid = {
   initialize(config: Record<string, unknown>): void;

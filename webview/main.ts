@@ -8,9 +8,9 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { renderDiagrams } from './diagrams';
-import { ToWebview, type FixAction, type ToExtension } from './protocol';
-import { shortUsageLine, usageLine } from '../extension/usage/prices';
-import { applyEvent, emptyState, sessionUsage, type ConversationState } from './state';
+import { ToWebview, type FixAction, type ToExtension } from '../shared/webview-protocol';
+import { shortUsageLine, usageLine } from '../shared/prices';
+import { applyEvent, emptyState, sessionUsage, type ConversationState } from '../shared/conversation-state';
 import { button, div, ItemList, setUsagePrice } from './view';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };

@@ -8,11 +8,11 @@ import {
   messageLabel,
   prettyOutput,
 } from './cards';
-import type { Item } from './state';
+import type { Item } from '../shared/conversation-state';
 import { escapeHtml, renderMarkdown, toolLabel } from './render';
-import { usageLine, type Price } from '../extension/usage/prices';
+import { usageLine, type Price } from '../shared/prices';
 
-type Send = (message: import('./protocol').ToExtension) => void;
+type Send = (message: import('../shared/webview-protocol').ToExtension) => void;
 
 const STATUS_ICON: Record<string, string> = {
   running: 'loading codicon-modifier-spin',

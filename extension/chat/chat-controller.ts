@@ -16,8 +16,8 @@ import {
   openApprovals,
   turnsToItems,
   type ConversationState,
-} from '../../webview/state';
-import type { ToWebview } from '../../webview/protocol';
+} from '../../shared/conversation-state';
+import type { ToWebview } from '../../shared/webview-protocol';
 import { ConnectionError, type AgentConnection, type SetupProblem } from '../connection/types';
 
 type TurnRequest = Omit<ChatRequest, 'action'>;

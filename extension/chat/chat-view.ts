@@ -3,7 +3,7 @@
  * whenever the webview (re)loads, so hiding the view or reloading the window loses nothing.
  */
 import * as vscode from 'vscode';
-import { ToExtension, type ToWebview } from '../../webview/protocol';
+import { ToExtension, type ToWebview } from '../../shared/webview-protocol';
 import { Disposable } from '../common/disposable';
 import { COMMANDS, VIEWS } from '../common/ids';
 import { log } from '../common/log';

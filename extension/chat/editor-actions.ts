@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { diagramFileName } from '../../webview/diagram-file';
+import { diagramFileName } from '../../shared/diagram-file';
 
 /** Inserts at every cursor; with no editor open, a new document in the block's language. */
 export async function insertAtCursor(text: string, language?: string): Promise<void> {

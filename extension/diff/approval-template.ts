@@ -1,6 +1,6 @@
 /** The templates of a pending approval, as the extension's own copy of the conversation holds them. */
 import type { ApprovalDetails } from '../../backend/src/protocol';
-import type { ConversationState } from '../../webview/state';
+import type { ConversationState } from '../../shared/conversation-state';
 
 export function approvalTemplate(
   state: ConversationState,

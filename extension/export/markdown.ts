@@ -4,7 +4,7 @@
  * before it was stored, and nothing here reads anything else.
  */
 import type { Session, Turn, TurnToolCall } from '../../backend/src/protocol';
-import { usageLine } from '../usage/prices';
+import { usageLine } from '../../shared/prices';
 
 export interface ExportInput {
   session: Session;

@@ -6,7 +6,7 @@ import type { ChatController } from '../chat/chat-controller';
 import { COMMANDS } from '../common/ids';
 import type { ConnectionManager } from '../connection/manager';
 import { fetchWholeSession } from './fetch-session';
-import { exportFileName } from './file-name';
+import { exportFileName } from '../../shared/file-name';
 import { sessionToMarkdown } from './markdown';
 
 const OPEN = 'Open in Editor';

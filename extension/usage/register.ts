@@ -3,12 +3,12 @@
  * remembers each conversation's total for the Sessions tree's tooltip.
  */
 import * as vscode from 'vscode';
-import { sessionUsage } from '../../webview/state';
+import { sessionUsage } from '../../shared/conversation-state';
 import type { ChatController } from '../chat/chat-controller';
 import { readSettings, SECTION, SETTINGS } from '../common/settings';
 import type { SessionsTree } from '../sessions/sessions-tree';
 import { pricedModelId } from './model';
-import { priceFor, usageLine, type Price } from './prices';
+import { priceFor, usageLine, type Price } from '../../shared/prices';
 import { SessionUsage } from './session-usage';
 
 let known: SessionUsage | undefined;

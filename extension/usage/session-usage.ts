@@ -3,7 +3,7 @@
  * here), kept in a memento so the Sessions tree's tooltips survive a reload. Bounded: the most
  * recently seen sessions only. No `vscode`: unit-tested with a map-backed memento.
  */
-import type { Usage } from './prices';
+import type { Usage } from '../../shared/prices';
 
 export interface UsageMemento {
   get<T>(key: string): T | undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { StreamEvent } from '../../backend/src/protocol';
 import { passwordSignIn, refreshTokens } from '../../extension/auth/cognito';
 import { ChatController } from '../../extension/chat/chat-controller';
-import { openApprovals } from '../../webview/state';
+import { openApprovals } from '../../shared/conversation-state';
 import { HttpConnection } from '../../extension/connection/http-connection';
 import { LocalConnection } from '../../extension/connection/local-connection';
 import { ConnectionError } from '../../extension/connection/types';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChatRequest, StreamEvent } from '../../../../backend/src/protocol';
 import { ChatController } from '../../../../extension/chat/chat-controller';
 import { ConnectionError, type AgentConnection } from '../../../../extension/connection/types';
-import type { ToWebview } from '../../../../webview/protocol';
+import type { ToWebview } from '../../../../shared/webview-protocol';
 
 /** A connection that plays scripted turns and records what it was asked. */
 function scripted(turns: (StreamEvent[] | Error | 'hang')[]) {

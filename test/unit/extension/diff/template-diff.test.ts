@@ -8,7 +8,7 @@ import {
   templatePath,
 } from '../../../../extension/diff/template-uris';
 import { templateAsYaml } from '../../../../backend/src/core/tools/cloudformation/template-yaml';
-import { applyEvent, turnsToItems } from '../../../../webview/state';
+import { applyEvent, turnsToItems } from '../../../../shared/conversation-state';
 
 describe('template diff', () => {
   it('converts a JSON template to YAML with the same content, keys in order, long strings whole', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import type { Session, Turn } from '../../../../backend/src/protocol';
 import { fetchWholeSession } from '../../../../extension/export/fetch-session';
-import { exportFileName } from '../../../../extension/export/file-name';
+import { exportFileName } from '../../../../shared/file-name';
 import { closeOpenFence, code, fenced, sessionToMarkdown } from '../../../../extension/export/markdown';
 
 const session: Session = {

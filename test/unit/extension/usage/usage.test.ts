@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { StreamEvent } from '../../../../backend/src/protocol';
 import { DEFAULT_MODEL_ID } from '../../../../backend/src/core/config';
 import { pricedModelId } from '../../../../extension/usage/model';
-import { costOf, formatUsd, priceFor, shortUsageLine, usageLine } from '../../../../extension/usage/prices';
+import { costOf, formatUsd, priceFor, shortUsageLine, usageLine } from '../../../../shared/prices';
 import { MAX_REMEMBERED, SessionUsage } from '../../../../extension/usage/session-usage';
 import {
   applyEvent,
@@ -10,7 +10,7 @@ import {
   sessionUsage,
   turnsToItems,
   type ConversationState,
-} from '../../../../webview/state';
+} from '../../../../shared/conversation-state';
 
 describe('usage: price table', () => {
   it('prices current Claude and Nova inference profiles by substring', () => {

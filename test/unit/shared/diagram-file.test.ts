@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { diagramFileName, diagramTitle } from '../../../webview/diagram-file';
-import { ToExtension } from '../../../webview/protocol';
+import { diagramFileName, diagramTitle } from '../../../shared/diagram-file';
+import { ToExtension } from '../../../shared/webview-protocol';
 
 describe('Save Diagram… names and messages', () => {
   it('takes the title from front matter or a chart’s title line, else none', () => {

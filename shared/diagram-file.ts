@@ -4,7 +4,7 @@
  * and no `vscode`: the webview proposes the name, and the extension sanitizes it again on receipt.
  */
 
-import { safeFileName } from '../extension/export/file-name';
+import { safeFileName } from './file-name';
 
 export type DiagramFormat = 'svg' | 'png';
 

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { StreamEvent } from '../backend/src/protocol';
-import { ConversationState } from './state';
+import { ConversationState } from './conversation-state';
 
 /** What fixes an error, offered as a button on its banner. */
 export const FixAction = z.enum(['signIn', 'configure', 'showLogs', 'retry']);

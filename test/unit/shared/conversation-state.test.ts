@@ -7,7 +7,7 @@ import {
   emptyState,
   openApprovals,
   turnsToItems,
-} from '../../../webview/state';
+} from '../../../shared/conversation-state';
 
 const run = (events: StreamEvent[], from: ConversationState = { ...emptyState(), busy: true }) =>
   events.reduce(applyEvent, from);
