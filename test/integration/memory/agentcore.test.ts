@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { memoryActorId } from '../../../backend/src/core/memory/agentcore/event-log';
 import { AgentCoreMemoryStore } from '../../../backend/src/core/memory/agentcore/store';
 import { AgentCoreMemoryFake, FAKE_MEMORY_ID } from '../../fakes/agentcore-memory';
 import { startDynalite, type Dynalite } from '../../support/dynalite';
@@ -34,6 +35,8 @@ runConformance('agentcore', async () => {
     reopen: async () => open(),
     // Nothing listens on port 9 of loopback: every call fails to connect.
     broken: async () => open({ dynamodb: 'http://127.0.0.1:9', agentCore: 'http://127.0.0.1:9' }),
+    // The session's events as the service keeps them.
+    raw: async (actorId, sessionId) => JSON.stringify(fake.sessionEvents(memoryActorId(actorId), sessionId)),
     dispose: async () => {},
   };
 });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { UnavailableError, SessionChangedError } from '../../../backend/src/core/errors';
 import type { MemoryStore, StoredTurn } from '../../../backend/src/core/memory/types';
+import { registerModelEdgeCases } from './conformance-model';
 
 export interface ConformanceTarget {
   /** A fresh, empty store (per test). */
@@ -13,6 +14,8 @@ export interface ConformanceTarget {
   reopen(): Promise<MemoryStore>;
   /** A store whose backing storage fails (unreachable service, unusable folder, missing table). */
   broken(): Promise<MemoryStore>;
+  /** Everything stored for one session, as text in the backing storage's own form. */
+  raw(actorId: string, sessionId: string): Promise<string>;
   dispose(): Promise<void>;
 }
 
@@ -374,8 +377,14 @@ export function runConformance(name: string, makeStore: () => Promise<Conformanc
         () => broken.appendTurn('alice', 's1', turn('x', 1)),
         () => broken.renameSession('alice', 's1', 'x'),
         () => broken.deleteSession('alice', 's1'),
+        () => broken.getSummary('alice', 's1'),
+        () => broken.saveSummary('alice', 's1', { text: 't', keepFrom: 1, createdAt: at(0) }),
+        () => broken.addTokens('alice', '2026-01-01', 1),
+        () => broken.tokensUsed('alice', '2026-01-01'),
       ];
       for (const call of calls) await assert.rejects(call(), UnavailableError);
     });
+
+    registerModelEdgeCases(() => ({ target, store }));
   });
 }

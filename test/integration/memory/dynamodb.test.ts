@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { sessionKey } from '../../../backend/src/core/memory/dynamodb/items';
 import { DynamoMemoryStore } from '../../../backend/src/core/memory/dynamodb/store';
 import { startDynalite, type Dynalite } from '../../support/dynalite';
 import { runConformance } from './conformance';
@@ -26,6 +28,22 @@ runConformance('dynamodb', async () => {
     reopen: async () => open(),
     // Nothing listens on port 9 of loopback: every call fails to connect.
     broken: async () => open('http://127.0.0.1:9', false),
+    // The session's partition as stored, turn bytes decoded.
+    raw: async (actorId, sessionId) => {
+      const client = new DynamoDBClient({
+        endpoint: dynalite.endpoint,
+        region: dynalite.region,
+        credentials: dynalite.credentials,
+      });
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: sessionKey(actorId, sessionId) } },
+        }),
+      );
+      return Items.map((i) => (i.d?.B ? Buffer.from(i.d.B).toString('utf8') : JSON.stringify(i))).join('\n');
+    },
     dispose: async () => {},
   };
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileMemoryStore } from '../../../backend/src/core/memory/file-store';
@@ -14,6 +14,17 @@ runConformance('file', async () => {
       writeFileSync(join(dir, 'not-a-folder'), '');
       return new FileMemoryStore(join(dir, 'not-a-folder', 'memory'));
     },
+    // Every file of the store whose name holds the session id (its file, its summary).
+    raw: async (_actorId, sessionId) =>
+      (
+        readdirSync(join(dir, 'memory'), {
+          recursive: true,
+          withFileTypes: true,
+        }) as import('node:fs').Dirent[]
+      )
+        .filter((e) => e.isFile() && e.name.includes(sessionId))
+        .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'))
+        .join('\n'),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });
