@@ -253,15 +253,28 @@ export class CognitoAuthProvider
       vscode.Uri.parse(`${vscode.env.uriScheme}://${this.context.extension.id}/auth`),
     );
     const redirectUri = callback.toString(true);
+    let authorize: string;
+    try {
+      // Straight to the company's provider when the deployment has one.
+      authorize = authorizeUrl(
+        settings.domain,
+        options.clientId,
+        redirectUri,
+        pkce.challenge,
+        pkce.state,
+        settings.identityProvider,
+      );
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Sign-in failed: ${(error as Error).message}`);
+      return undefined;
+    }
     const code = new Promise<string>((resolve, reject) => {
       this.pendingCode = { state: pkce.state, resolve };
       setTimeout(() => reject(new Error('The hosted sign-in timed out.')), HOSTED_UI_TIMEOUT_MS).unref?.();
     });
-    await vscode.env.openExternal(
-      vscode.Uri.parse(
-        authorizeUrl(settings.domain, options.clientId, redirectUri, pkce.challenge, pkce.state),
-      ),
-    );
+    // A string, not `Uri.parse(…)`: a Uri's query is decoded and loosely re-encoded on the way to
+    // the browser (`%26` would become `&`); the editor opens a string exactly as built.
+    await vscode.env.openExternal(authorize as unknown as vscode.Uri);
     try {
       return await vscode.window.withProgress(
         {

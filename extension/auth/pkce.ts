@@ -1,5 +1,6 @@
 /** The hosted-UI authorization-code flow with PKCE (RFC 7636), minus the editor parts. */
 import { createHash, randomBytes } from 'node:crypto';
+import { identityProviderProblem } from './identity-provider';
 import { tokensFrom, type Tokens } from './tokens';
 
 export function createPkce(): { verifier: string; challenge: string; state: string } {
@@ -18,13 +19,27 @@ export function domainUrl(domain: string): URL {
   return url;
 }
 
+export class IdentityProviderError extends Error {
+  override readonly name = 'IdentityProviderError';
+}
+
+/**
+ * The hosted UI's authorize URL. With `identityProvider` Cognito skips its own page and sends the
+ * user straight to that company provider; the name is checked (it comes from a file or a setting)
+ * and, like every value, percent-encoded, so nothing in it can add or replace a parameter.
+ */
 export function authorizeUrl(
   domain: string,
   clientId: string,
   redirectUri: string,
   challenge: string,
   state: string,
+  identityProvider?: string,
 ): string {
+  const provider = identityProvider?.trim();
+  const problem = provider ? identityProviderProblem(provider) : undefined;
+  if (problem)
+    throw new IdentityProviderError(`cloudEngineer.cognito.identityProvider is not usable: ${problem}.`);
   const url = new URL('/oauth2/authorize', domainUrl(domain));
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -34,6 +49,7 @@ export function authorizeUrl(
     code_challenge_method: 'S256',
     state,
     scope: 'openid email profile',
+    ...(provider ? { identity_provider: provider } : {}),
   }).toString();
   return url.toString();
 }

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { DEPLOYMENT_OUTPUTS as KEYS } from '../../backend/infra/lib/outputs';
+import { identityProviderProblem } from '../auth/identity-provider';
 import type { SETTINGS } from '../common/settings';
 
 export { KEYS as DEPLOYMENT_OUTPUT_KEYS };
@@ -25,6 +26,8 @@ export interface Deployment {
   clientId: string;
   /** The hosted UI's host name, when the deployment has one. */
   domain?: string;
+  /** The one company identity provider the hosted UI goes straight to, when there is one. */
+  identityProvider?: string;
 }
 
 /**
@@ -54,6 +57,7 @@ const Outputs = z.object({
   [KEYS.userPoolId]: Text.regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'not a Cognito user pool id'),
   [KEYS.clientId]: Text.regex(/^[\w+]{1,128}$/, 'not a Cognito app client id'),
   [KEYS.domain]: Text.optional(),
+  [KEYS.identityProvider]: Text.optional(),
 });
 
 /** Every stack in the file whose outputs are a deployment's; stack names are the user's choice. */
@@ -112,12 +116,20 @@ function toDeployment(stackName: string, o: z.infer<typeof Outputs>): Deployment
   if (!userPoolId.startsWith(`${region}_`))
     throw new DeploymentOutputsError(`the user pool ${userPoolId} is not in ${region}`);
   const domain = o[KEYS.domain];
+  const identityProvider = o[KEYS.identityProvider];
+  if (identityProvider) {
+    const problem = identityProviderProblem(identityProvider);
+    if (problem) throw new DeploymentOutputsError(`${KEYS.identityProvider}: ${problem}`);
+    // Without a hosted UI there is no page to send the user to the provider from.
+    if (!domain) throw new DeploymentOutputsError(`${KEYS.identityProvider} needs ${KEYS.domain}`);
+  }
   const common = {
     stackName,
     region,
     userPoolId,
     clientId: o[KEYS.clientId],
     ...(domain ? { domain: hostedUiHost(domain) } : {}),
+    ...(identityProvider ? { identityProvider } : {}),
   };
   if (o[KEYS.mode] === 'agentcore') {
     const runtimeArn = o[KEYS.runtimeArn];
@@ -170,6 +182,7 @@ export function settingsFor(d: Deployment): [setting: keyof typeof SETTINGS, val
     ['userPoolId', d.userPoolId],
     ['clientId', d.clientId],
     ['domain', d.domain ?? ''],
+    ['identityProvider', d.identityProvider ?? ''],
   ];
 }
 

@@ -1,5 +1,6 @@
 /** The Connect to Deployment… command: `connectToDeployment` with the editor's pickers and settings. */
 import * as vscode from 'vscode';
+import { displayText } from '../common/display-text';
 import { COMMANDS } from '../common/ids';
 import { SECTION, SETTINGS } from '../common/settings';
 import { connectToDeployment, type ConnectUi, type SettingsTarget } from './connect';
@@ -89,8 +90,11 @@ function editorUi(): ConnectUi<vscode.Uri> {
       return choice === 'Use This Domain';
     },
     async offerSignIn(deployment) {
+      const through = deployment.identityProvider
+        ? ` Sign-in goes through ${displayText(deployment.identityProvider, 40)}.`
+        : '';
       const choice = await vscode.window.showInformationMessage(
-        `Cloud Engineer is connected to ${deployment.stackName}: ${describeDeployment(deployment)}.`,
+        `Cloud Engineer is connected to ${deployment.stackName}: ${describeDeployment(deployment)}.${through}`,
         'Sign In',
       );
       return choice === 'Sign In';

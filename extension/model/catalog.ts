@@ -7,8 +7,9 @@
  */
 import { isLoopbackUrl } from '../../backend/src/core/model/loopback';
 import { DEFAULT_MODEL_ID } from '../../backend/src/core/model-id';
+import { displayText } from '../common/display-text';
 
-export { isLoopbackUrl };
+export { displayText, isLoopbackUrl };
 
 export const MODEL_PROVIDERS = ['bedrock', 'anthropic', 'openai', 'gemini'] as const;
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
@@ -154,15 +155,4 @@ export function usableModelId(id: unknown): string | undefined {
   const trimmed = id.trim();
   if (!trimmed || trimmed.length > 256 || !KEY_SHAPE.test(trimmed)) return undefined;
   return trimmed;
-}
-
-/** A provider's display name, fit for a quick pick: control, bidi and zero-width characters removed, capped. */
-export function displayText(text: unknown, max = 80): string {
-  if (typeof text !== 'string') return '';
-  const clean = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, ' ')
-    .replace(/\$\(/g, '$ (') // no codicon syntax from a server
-    .replace(/\s+/g, ' ')
-    .trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

@@ -74,6 +74,7 @@ describe('Connect to Deployment: the command’s flow', () => {
     assert.deepEqual(run.updates.map(([s]) => s).sort(), [
       'clientId',
       'domain',
+      'identityProvider',
       'mode',
       'region',
       'runtimeArn',

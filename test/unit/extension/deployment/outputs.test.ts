@@ -50,6 +50,7 @@ describe('Connect to Deployment: the CDK outputs file', () => {
       userPoolId: 'eu-west-1_AbCdEf123',
       clientId: '1example23456789abcdef',
       domain: 'cloud-engineer-123.auth.eu-west-1.amazoncognito.com',
+      identityProvider: '',
     });
     assert.deepEqual(Object.fromEntries(settingsFor(l!)), {
       mode: 'http',
@@ -59,7 +60,48 @@ describe('Connect to Deployment: the CDK outputs file', () => {
       userPoolId: 'eu-west-1_ZyXwV987',
       clientId: '2example',
       domain: '',
+      identityProvider: '',
     });
+  });
+
+  it('sends sign-in straight to the one company identity provider the deployment names', () => {
+    const [d] = parseDeploymentOutputs(file({ A: { ...agentcore, [K.identityProvider]: ' CompanySSO ' } }));
+    assert.equal(d!.identityProvider, 'CompanySSO');
+    assert.equal(Object.fromEntries(settingsFor(d!)).identityProvider, 'CompanySSO');
+    // Unicode names are Cognito's to allow.
+    const [u] = parseDeploymentOutputs(file({ A: { ...agentcore, [K.identityProvider]: 'Sociedad-Ñ' } }));
+    assert.equal(u!.identityProvider, 'Sociedad-Ñ');
+  });
+
+  it('refuses an identity provider name that could change the sign-in URL or hide text', () => {
+    for (const name of [
+      'Okta&redirect_uri=https://evil.example.com',
+      '&redirect_uri=x',
+      'Ok\nta',
+      'Ok\r\nLocation: x',
+      'Company SSO',
+      'Okta\u202e',
+      'Ok\u200bta',
+      'Company_SSO',
+      '_Okta',
+      'x'.repeat(33),
+      'ab',
+      'Okta#frag',
+      'Okta%0a',
+    ]) {
+      assert.throws(
+        () => parseDeploymentOutputs(file({ S: { ...agentcore, [K.identityProvider]: name } })),
+        /not usable: S: IdentityProviderName/,
+        JSON.stringify(name),
+      );
+    }
+    assert.throws(
+      () =>
+        parseDeploymentOutputs(
+          file({ S: { ...agentcore, [K.domain]: undefined, [K.identityProvider]: 'CompanySSO' } }),
+        ),
+      /IdentityProviderName needs CognitoDomain/,
+    );
   });
 
   it('accepts the hosted UI domain with a scheme and keeps the host name', () => {
