@@ -21,6 +21,7 @@ export const COMMANDS = {
   selectProfileAndRegion: 'cloudEngineer.selectProfileAndRegion',
   setModelApiKey: 'cloudEngineer.setModelApiKey',
   selectModel: 'cloudEngineer.selectModel',
+  account: 'cloudEngineer.account',
 } as const;
 
 export const VIEWS = {
