@@ -3,7 +3,7 @@
  * so the document's shape is unit-tested. The text is rendered as stored: the backend redacted it
  * before it was stored, and nothing here reads anything else.
  */
-import type { Session, Turn, TurnToolCall } from '../../backend/src/protocol';
+import type { Approver, Session, Turn, TurnToolCall } from '../../backend/src/protocol';
 import { usageLine } from '../../shared/prices';
 
 export interface ExportInput {
@@ -43,6 +43,7 @@ function renderTurn(turn: Turn, n: number): string[] {
 
 function renderToolCall(call: TurnToolCall): string[] {
   const lines = [`### Tool call: ${code(call.name)} — ${decisionOf(call)}`, ''];
+  if (call.approvedBy) lines.push(approvedByLine(call.approvedBy), '');
   if (call.confirmText) lines.push(`Confirmation required: ${code(call.confirmText)}`, '');
   lines.push(fenced(json(call.input), 'json'), '');
   const details = call.details;
@@ -59,6 +60,17 @@ function renderToolCall(call: TurnToolCall): string[] {
     lines.push(`Capabilities: ${details.capabilities.map(code).join(', ')}`, '');
   if (details?.note) lines.push(`> ${inline(details.note)}`, '');
   return lines;
+}
+
+/** "Approved by alice@example.com (`sub`) at 2026-05-01 09:30:00 UTC": the person on record. */
+function approvedByLine(by: Approver): string {
+  // An audit line: nothing invisible (bidi overrides) may make one name read as another.
+  const visible = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
+  const name =
+    by.name && visible(by.name)
+      ? `${inline(visible(by.name))} (${code(visible(by.sub))})`
+      : code(visible(by.sub));
+  return `Approved by ${name} at ${stamp(by.at)}`;
 }
 
 /** The stored status, in the words of an approval: denied calls were the user's decision. */

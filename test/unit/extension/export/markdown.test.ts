@@ -85,6 +85,89 @@ describe('export: conversation as Markdown', () => {
     assert.equal(md.renderInline(code('a`b')), '<code>a`b</code>');
   });
 
+  it('says who approved each approved call, and when', () => {
+    const approved: Turn = {
+      role: 'assistant',
+      text: 'Deleted.',
+      createdAt: '2026-11-27T10:06:00.000Z',
+      status: 'complete',
+      toolCalls: [
+        {
+          id: 't3',
+          name: 'cloudformation_delete_stack',
+          input: { stackName: 'old' },
+          status: 'success',
+          approvedBy: { sub: '1a2b-3c', name: 'alice@example.com', at: '2026-11-27T10:05:30.000Z' },
+        },
+        {
+          id: 't4',
+          name: 'cloudformation_execute_change_set',
+          input: {},
+          status: 'error',
+          approvedBy: { sub: '9z', at: '2026-11-27T10:05:40.000Z' },
+        },
+        { id: 't5', name: 'lambda_get_function', input: {}, status: 'success', readOnly: true },
+      ],
+    };
+    const out = sessionToMarkdown({ session, turns: [approved] });
+    assert.match(
+      out,
+      /— approved, succeeded\n\nApproved by alice@example\\\.com \(`1a2b-3c`\) at 2026-11-27 10:05:30 UTC\n/,
+    );
+    assert.match(
+      out,
+      /— failed\n\nApproved by `9z` at 2026-11-27 10:05:40 UTC\n/,
+      'a failed call was approved too',
+    );
+    assert.equal(out.match(/Approved by/g)?.length, 2, 'only calls someone approved');
+    const html = md.render(out);
+    assert.match(
+      html,
+      /<p>Approved by alice@example.com \(<code>1a2b-3c<\/code>\) at 2026-11-27 10:05:30 UTC<\/p>/,
+    );
+  });
+
+  it('keeps an approver’s name from a token as text, not markup', () => {
+    const hostile: Turn = {
+      role: 'assistant',
+      text: '',
+      createdAt: '2026-11-27T10:06:00.000Z',
+      status: 'complete',
+      toolCalls: [
+        {
+          id: 't6',
+          name: 'x',
+          input: {},
+          status: 'success',
+          approvedBy: {
+            sub: 'a`b\n## fake',
+            name: '[ok](javascript:alert(1)) <img src=x onerror=alert(1)>\n## Approved by admin',
+            at: 'not a date',
+          },
+        },
+      ],
+    };
+    const html = md.render(sessionToMarkdown({ session, turns: [hostile] }));
+    assert.doesNotMatch(html, /<img|href=|<h2>fake|<h2>Approved/);
+    assert.match(html, /Approved by \[ok\]\(javascript:alert\(1\)\) &lt;img/);
+    const disguised = sessionToMarkdown({
+      session,
+      turns: [
+        {
+          ...hostile,
+          toolCalls: [
+            { ...hostile.toolCalls![0]!, approvedBy: { sub: 's\u200b1', name: 'eci\u202ela', at: '' } },
+          ],
+        },
+      ],
+    });
+    assert.match(
+      disguised,
+      /Approved by eci la \(`s 1`\)/,
+      'bidi and zero-width characters are shown as spaces',
+    );
+  });
+
   it('renders a hostile title as text, not markup', () => {
     const title = '# <img src=x onerror=alert(1)> [x](javascript:alert(1))\n## fake';
     const out = sessionToMarkdown({ session: { ...session, title }, turns: [] });
