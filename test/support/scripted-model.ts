@@ -56,3 +56,45 @@ export const toolUses = (calls: { id: string; name: string; json?: string }[]): 
 ];
 
 export const stopOnly = (reason: StopReason): ModelEvent[] => [{ type: 'stop', reason }];
+
+/** What a request weighs here: system, note, tools and messages as JSON, in characters. */
+export const requestChars = (r: ModelRequest): number =>
+  r.system.length +
+  (r.systemNote?.length ?? 0) +
+  JSON.stringify(r.tools).length +
+  JSON.stringify(r.messages).length;
+
+export interface WindowedModel extends ScriptedModel {
+  /** The requests refused as too long (they are in `requests` too). */
+  refused: ModelRequest[];
+}
+
+/**
+ * `model` behind a real context window: a request of more than `windowTokens` tokens, counted at
+ * `charsPerToken` characters a token, is refused as too long before anything streams, as providers
+ * refuse it. Answers report the input tokens counted that way, as providers report them.
+ */
+export function withWindow(model: ScriptedModel, windowTokens: number, charsPerToken = 4): WindowedModel {
+  const refused: ModelRequest[] = [];
+  return {
+    provider: model.provider,
+    modelId: model.modelId,
+    requests: model.requests,
+    refused,
+    async *stream(request, signal) {
+      const tokens = Math.ceil(requestChars(request) / charsPerToken);
+      if (tokens > windowTokens) {
+        const copy = structuredClone(request);
+        model.requests.push(copy);
+        refused.push(copy);
+        throw new ModelError(
+          'context_too_long',
+          model.provider,
+          `The conversation is too long for the model. prompt is too long: ${tokens} tokens > ${windowTokens} maximum`,
+        );
+      }
+      for await (const event of model.stream(request, signal))
+        yield event.type === 'usage' ? { ...event, usage: { ...event.usage, inputTokens: tokens } } : event;
+    },
+  };
+}

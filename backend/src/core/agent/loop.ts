@@ -41,6 +41,11 @@ export interface AgentTurnOptions {
    * turn); `harder` after the model refused the context as too long.
    */
   fitContext?: (messages: Message[], harder: boolean) => Message[];
+  /**
+   * Told the messages of every request the model refused as too long (the retry's too), so the
+   * estimate learns the model's real limit before the next fit.
+   */
+  contextRefused?: (messages: Message[]) => void;
   /** Told what each answered request held and what it cost (to calibrate the token estimate). */
   observeCall?: (messages: Message[], usage: Usage) => void;
   /** Checks every tool result before the model reads it. */
@@ -54,6 +59,8 @@ export interface AgentTurnOptions {
   };
   /** False when the caller may not approve (APPROVER_GROUPS): the cards say so. Default true. */
   canApprove?: boolean;
+  /** APPROVER_GROUPS, named on the cards of a caller who may not approve. */
+  approverGroups?: readonly string[];
   /** A record to continue (a resumed approval already holds the decided calls); else a new one. */
   record?: TurnRecord;
 }
@@ -122,6 +129,7 @@ export async function* runAgentTurn(options: AgentTurnOptions): AsyncGenerator<S
           maxOutputChars: options.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars,
           record,
           canApprove: options.canApprove ?? true,
+          ...(options.approverGroups ? { approverGroups: options.approverGroups } : {}),
           ...(options.toolGuard ? { guard: options.toolGuard } : {}),
         });
         if (outcome.toolResults.length > 0) {
@@ -297,13 +305,9 @@ async function* streamModelStep(
       return step;
     } catch (error) {
       const modelError = asModelError(options.model, error);
-      if (
-        !streamed &&
-        !step.streamedSomething &&
-        modelError.kind === 'context_too_long' &&
-        options.fitContext &&
-        !compactedOnce
-      ) {
+      const refused = !streamed && !step.streamedSomething && modelError.kind === 'context_too_long';
+      if (refused) options.contextRefused?.(request.messages);
+      if (refused && options.fitContext && !compactedOnce) {
         compactedOnce = harder = true;
         continue;
       }

@@ -113,6 +113,7 @@ async function* runChat(
         fitContext: fitWithinTurn(deps.contextTokens, fixed, estimator),
         observeCall: (messages, usage) =>
           estimator.observe(fixed + messagesChars(messages), usage.inputTokens),
+        contextRefused: (messages) => estimator.refused(fixed + messagesChars(messages)),
         toolGuard,
         telemetry,
         record,

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MAX_TOOL_OUTPUT_CHARS } from '../../../../backend/src/core/agent/loop';
+import { fitWithinTurn, messagesChars, TokenEstimator } from '../../../../backend/src/core/chat/context';
 import { LOCAL_ACTOR } from '../../../../backend/src/core/auth/authenticator';
 import { FileMemoryStore } from '../../../../backend/src/core/memory/file-store';
 import { ModelError } from '../../../../backend/src/core/model/errors';
-import type { ModelRequest } from '../../../../backend/src/core/model/types';
+import type { Message, ModelRequest } from '../../../../backend/src/core/model/types';
 import { ToolRegistry } from '../../../../backend/src/core/tools/registry';
 import { defineTool } from '../../../../backend/src/core/tools/types';
 import { chat, inProcessService } from '../../../support/in-process';
-import { scripted, text, toolUse } from '../../../support/scripted-model';
+import { requestChars, scripted, text, toolUse, withWindow } from '../../../support/scripted-model';
 
 const BUDGET = 16_000;
 const isSummaryCall = (r: ModelRequest) => r.tools.length === 0 && /condense a conversation/.test(r.system);
@@ -128,5 +129,162 @@ describe('conversations that never outgrow the model', function () {
     assert.ok(result.text.length <= MAX_TOOL_OUTPUT_CHARS + 200, `${result.text.length} chars`);
     assert.match(result.text, /\[truncated: /);
     assert.ok(tokensOf(model.requests[1]!) <= BUDGET);
+  });
+
+  describe('a model that refuses the context as too long', () => {
+    const FIXED = 2_000;
+    const say = (role: Message['role'], t: string): Message => ({
+      role,
+      content: [{ type: 'text', text: t }],
+    });
+    /** `n` earlier turns of 6 KB questions and short answers, then the new question. */
+    const conversation = (n: number): Message[] => [
+      ...Array.from({ length: n }, (_, i) => [
+        say('user', message(i)),
+        say('assistant', `answer ${i}`),
+      ]).flat(),
+      say('user', message(n)),
+    ];
+    const weight = (m: Message[]) => FIXED + messagesChars(m);
+    const alternates = (m: Message[]) =>
+      m[0]!.role === 'user' && m.every((x, i) => i === 0 || x.role !== m[i - 1]!.role);
+
+    it('retries without the oldest turns, down to the question, and stays under the refused size after', () => {
+      const estimator = new TokenEstimator();
+      const fit = fitWithinTurn(40_000, FIXED, estimator);
+      const history = conversation(12);
+      // Within the configured budget by the estimate: sent whole.
+      assert.equal(fit(history, false), history);
+      const refused = weight(history);
+
+      // As the loop does: told of the refusal, then asked for a harder fit.
+      estimator.refused(refused);
+      const retry = fit(history, true);
+      assert.ok(weight(retry) <= refused * 0.8 * 0.5, `retry weighs ${weight(retry)} of ${refused}`);
+      assert.ok(alternates(retry));
+      assert.deepEqual(retry.at(-1), history.at(-1), 'the question is whole');
+      assert.match(JSON.stringify(retry[0]), /earlier messages of this conversation are left out/);
+      const kept = JSON.stringify(retry);
+      assert.ok(!kept.includes(message(0)) && kept.includes(message(11)), 'the oldest went first');
+
+      // The estimate learned: the turn's next call, and the next turn's, aim below what was refused.
+      assert.ok(estimator.limit(40_000) < 40_000);
+      const next = fit([...history, say('assistant', 'more'), say('user', message(13))], false);
+      assert.ok(weight(next) <= refused * 0.8, `next call weighs ${weight(next)}`);
+      const nextTurn = fitWithinTurn(40_000, FIXED, estimator)(conversation(14), false);
+      assert.ok(weight(nextTurn) <= refused * 0.8, `next turn weighs ${weight(nextTurn)}`);
+      assert.deepEqual(nextTurn.at(-1), say('user', message(14)));
+    });
+
+    it('keeps the summary and the current turn’s calls, and drops results whose calls went', () => {
+      const estimator = new TokenEstimator();
+      const fit = fitWithinTurn(40_000, FIXED, estimator);
+      const summary =
+        '[Summary of the earlier conversation, written for you; the newest turns follow in full]\nS3 work.';
+      const history: Message[] = [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: summary },
+            { type: 'text', text: message(0) },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'toolUse', toolUseId: 'old', name: 'aws_read', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'toolResult', toolUseId: 'old', status: 'success', text: 'r'.repeat(150) },
+            { type: 'text', text: message(1) },
+          ],
+        },
+        say('assistant', 'answer 1'),
+        ...conversation(8).slice(2),
+      ];
+      // The current turn: the question, a call and its result.
+      history.push(
+        { role: 'assistant', content: [{ type: 'toolUse', toolUseId: 'now', name: 'aws_read', input: {} }] },
+        {
+          role: 'user',
+          content: [{ type: 'toolResult', toolUseId: 'now', status: 'success', text: 'fresh' }],
+        },
+      );
+      estimator.refused(weight(fit(history, false)));
+      const retry = fit(history, true);
+      assert.ok(alternates(retry));
+      assert.equal((retry[0]!.content[0] as { text: string }).text, summary, 'the summary stays');
+      assert.ok(!JSON.stringify(retry).includes('"old"'), 'no result without its call');
+      assert.deepEqual(retry.slice(-3), history.slice(-3), 'the current turn is whole');
+    });
+
+    it('never leaves out the question itself, however large', () => {
+      const fit = fitWithinTurn(1_000, 0, new TokenEstimator());
+      const history = [say('user', 'q'.repeat(50_000))];
+      assert.deepEqual(fit(history, true), history);
+    });
+
+    it('a conversation the model refuses goes on: one refusal, answered, and the next turns fit', async () => {
+      // Configured for a big window, served by a model whose real window is 12,000 tokens.
+      const model = withWindow(
+        scripted([], () => text('noted')),
+        12_000,
+      );
+      const agent = inProcessService({ model, contextTokens: 40_000 });
+      let sessionId: string | undefined;
+      const refusedAt: number[] = [];
+      const summaries: number[] = [];
+      for (let i = 0; i < 14; i++) {
+        const before = model.refused.length;
+        const out = await chat(agent, LOCAL_ACTOR, {
+          message: message(i),
+          ...(sessionId ? { sessionId } : {}),
+        });
+        sessionId = out.sessionId;
+        assert.deepEqual(out.events.at(-1), { type: 'done', stopReason: 'end_turn' }, `turn ${i}`);
+        if (model.refused.length > before) refusedAt.push(i);
+        if (out.events.some((e) => e.type === 'summary')) summaries.push(i);
+      }
+      assert.equal(refusedAt.length, 1, `refused in turns ${refusedAt}`);
+      assert.equal(model.refused.length, 1, 'refused once, never again');
+      assert.ok(summaries.length > 0 && summaries[0]! > refusedAt[0]!, `summarized in turns ${summaries}`);
+      const answered = model.requests.filter((r) => !isSummaryCall(r) && !model.refused.includes(r));
+      const asked = answered.filter((r) => requestChars(r) <= 12_000 * 4);
+      assert.equal(asked.length, 14, 'every turn was answered');
+      for (const [i, r] of answered.entries()) assert.ok(lastUserText(r).endsWith(message(i)), `turn ${i}`);
+      // The retry of the refused turn left the oldest messages out and said so.
+      assert.match(JSON.stringify(answered[refusedAt[0]!]!.messages), /left out here to fit/);
+    });
+  });
+
+  describe('the token estimate', () => {
+    it('starts at 4 characters a token and calibrates from the provider’s counts, never lighter', () => {
+      const e = new TokenEstimator();
+      assert.equal(e.estimate(4_000), 1_000);
+      e.observe(3_000, 1_000); // 3 characters a token: denser than the table
+      assert.equal(e.estimate(3_000), 1_000);
+      e.observe(2_000, 1_000); // blended, not replaced: (3 * 3 + 2) / 4
+      assert.equal(e.estimate(2_750), 1_000);
+      for (let i = 0; i < 50; i++) e.observe(100_000, 1_000); // a count too light to believe
+      assert.equal(e.estimate(4_000), 1_000, 'never under 4 characters a token');
+      for (let i = 0; i < 50; i++) e.observe(100, 1_000); // absurdly dense: bounded
+      assert.equal(e.estimate(1_500), 1_000);
+      e.observe(0, 10);
+      e.observe(10, 0);
+      e.observe(-5, -5);
+      assert.equal(e.estimate(1_500), 1_000, 'nothing learned from empty figures');
+    });
+
+    it('keeps a refusal in characters, so calibrating afterwards does not count it twice', () => {
+      const e = new TokenEstimator();
+      assert.equal(e.limit(50_000), 50_000);
+      e.refused(40_000);
+      assert.equal(e.limit(50_000), 8_000, '80 % of 40,000 characters at 4 a token');
+      assert.equal(e.limit(5_000), 5_000, 'never above the configured budget');
+      e.observe(2_000, 1_000);
+      assert.equal(e.limit(50_000), 16_000, 'the same 32,000 characters at 2 a token');
+      e.refused(100_000);
+      assert.equal(e.limit(50_000), 16_000, 'a larger refusal never raises the ceiling');
+      e.refused(10);
+      assert.equal(e.limit(50_000), 4_000, 'a floor: system and tools always go');
+    });
   });
 });
