@@ -389,7 +389,6 @@ export const StreamEvent = z.discriminatedUnion('type', [
   }),
 ]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
-export type StreamEventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
 
 // ---- Errors ----
 
