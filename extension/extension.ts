@@ -10,6 +10,8 @@ import { registerConfigure } from './configure';
 import { registerConnectToDeployment } from './deployment/register';
 import { registerExport } from './export/register';
 import { registerUsage } from './usage/register';
+import { SessionCosts } from './usage/session-costs';
+import { SessionUsage } from './usage/session-usage';
 import { registerStatus } from './status/register';
 import { registerModel } from './model/register';
 import { registerTemplateDiff } from './diff/template-diff';
@@ -29,13 +31,15 @@ export function activate(context: vscode.ExtensionContext): CloudEngineerApi {
   const connections = new ConnectionManager(context, auth);
   context.subscriptions.push(connections);
   const chat = registerChat(context, connections);
-  const sessions = registerSessions(context, { connections, ...chat });
+  // One instance, handed to the tree that shows each session's cost and to the wiring that prices it.
+  const costs = new SessionCosts(new SessionUsage(context.globalState));
+  const sessions = registerSessions(context, { connections, costs, ...chat });
   registerRunTask(context, { connections, ...chat });
   registerAccount(context, auth, connections);
   registerConfigure(context, auth);
   registerConnectToDeployment(context);
   registerExport(context, { connections, ...chat });
-  registerUsage(context, { controller: chat.controller, sessions });
+  registerUsage(context, { controller: chat.controller, costs, redraw: () => sessions.redraw() });
   registerStatus(context, connections);
   registerModel(context, connections);
   registerTemplateDiff(context);

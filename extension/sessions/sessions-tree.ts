@@ -8,7 +8,7 @@ import { COMMANDS, CONTEXT_KEYS, VIEWS } from '../common/ids';
 import { log } from '../common/log';
 import type { ConnectionManager } from '../connection/manager';
 import { ConnectionError } from '../connection/types';
-import { sessionUsageLine } from '../usage/register';
+import type { SessionCostLines, SessionCostSource } from '../usage/session-costs';
 import { exchangesLabel, groupSessions, relativeTime, type Group } from './grouping';
 import { SessionsModel } from './sessions-model';
 
@@ -24,7 +24,10 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   readonly model: SessionsModel;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly connections: ConnectionManager) {
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly costs: SessionCostSource,
+  ) {
     super();
     this.model = new SessionsModel((request) =>
       this.connections.get().invoke({ action: 'listSessions', ...request }),
@@ -55,11 +58,11 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         const s = node.session;
         const item = new vscode.TreeItem(s.title, vscode.TreeItemCollapsibleState.None);
         item.id = `session:${s.sessionId}`;
-        item.description = `${exchangesLabel(s.turnCount)} · ${relativeTime(s.updatedAt, new Date())}`;
-        const usage = sessionUsageLine(s.sessionId);
-        item.tooltip = new vscode.MarkdownString(
-          `**${escapeMd(s.title)}**\n\n${exchangesLabel(s.turnCount)} · updated ${new Date(s.updatedAt).toLocaleString()}${s.taskId ? `\n\ntask: \`${s.taskId}\`` : ''}${usage ? `\n\n${escapeMd(usage)}` : ''}`,
-        );
+        const cost = this.costs.describe(s);
+        item.description = [exchangesLabel(s.turnCount), relativeTime(s.updatedAt, new Date()), cost?.short]
+          .filter(Boolean)
+          .join(' · ');
+        item.tooltip = new vscode.MarkdownString(sessionTooltip(s, cost));
         item.iconPath = new vscode.ThemeIcon(s.taskId ? 'checklist' : 'comment-discussion');
         item.contextValue = 'session';
         item.command = { command: COMMANDS.sessionsResume, title: 'Resume', arguments: [node] };
@@ -118,11 +121,33 @@ function escapeMd(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
+/** Title, exchanges and time, the task, and what the session cost (and by which model). */
+function sessionTooltip(s: Session, cost: SessionCostLines | undefined): string {
+  const lines = [
+    `**${escapeMd(s.title)}**`,
+    `${exchangesLabel(s.turnCount)} · updated ${new Date(s.updatedAt).toLocaleString()}`,
+    ...(s.taskId ? [`task: ${escapeMd(s.taskId)}`] : []),
+    ...(cost
+      ? [
+          `${escapeMd(cost.line)}${cost.model ? ` · ${escapeMd(cost.model)}` : ''}${
+            cost.source === 'window' ? ' (as this window saw it)' : ''
+          }`,
+        ]
+      : []),
+  ];
+  return lines.join('\n\n');
+}
+
 export function registerSessions(
   context: vscode.ExtensionContext,
-  deps: { connections: ConnectionManager; controller: ChatController; view: ChatView },
+  deps: {
+    connections: ConnectionManager;
+    controller: ChatController;
+    view: ChatView;
+    costs: SessionCostSource;
+  },
 ): SessionsTree {
-  const tree = new SessionsTree(deps.connections);
+  const tree = new SessionsTree(deps.connections, deps.costs);
   const treeView = vscode.window.createTreeView(VIEWS.sessions, {
     treeDataProvider: tree,
     showCollapseAll: true,
@@ -192,6 +217,7 @@ export function registerSessions(
       try {
         await deps.connections.get().invoke({ action: 'deleteSession', sessionId: session.sessionId });
         deps.controller.forget(session.sessionId);
+        deps.costs.forget(session.sessionId);
         tree.refresh();
       } catch (error) {
         report(error);

@@ -1,30 +1,19 @@
 /**
  * What the agent costs: prices the model in use for the chat (per answer and per conversation), and
- * remembers each conversation's total for the Sessions tree's tooltip.
+ * keeps each conversation's total that this window sees, for the Sessions tree (whose own source is
+ * the backend's `Session.usage`; the totals seen here stand in for an older backend).
  */
 import * as vscode from 'vscode';
 import { sessionUsage } from '../../shared/conversation-state';
 import type { ChatController } from '../chat/chat-controller';
 import { readSettings, SECTION, SETTINGS } from '../common/settings';
-import type { SessionsTree } from '../sessions/sessions-tree';
 import { pricedModelId } from './model';
-import { priceFor, usageLine, type Price } from '../../shared/prices';
-import { SessionUsage } from './session-usage';
-
-let known: SessionUsage | undefined;
-let currentPrice: Price | undefined;
-
-/** "1,234 in · 567 out tokens · ~$0.012" for a session this window has seen, else undefined. */
-export function sessionUsageLine(sessionId: string): string | undefined {
-  const usage = known?.get(sessionId);
-  return usage ? usageLine(usage, currentPrice) : undefined;
-}
+import type { SessionCosts } from './session-costs';
 
 export function registerUsage(
   context: vscode.ExtensionContext,
-  deps: { controller: ChatController; sessions: SessionsTree },
+  deps: { controller: ChatController; costs: SessionCosts; redraw: () => void },
 ): void {
-  known = new SessionUsage(context.globalState);
   const updatePrice = () => {
     const config = vscode.workspace.getConfiguration(SECTION);
     const settings = readSettings(config);
@@ -32,9 +21,10 @@ export function registerUsage(
       ...settings,
       usageModelId: config.get<string>(SETTINGS.usageModelId) ?? '',
     });
-    currentPrice = priceFor(modelId, config.get<unknown>(SETTINGS.usagePrices));
-    deps.controller.setPrice(currentPrice);
-    deps.sessions.redraw();
+    const overrides = config.get<unknown>(SETTINGS.usagePrices);
+    deps.controller.setPricing(modelId, overrides);
+    deps.costs.setPricing(modelId, overrides);
+    deps.redraw();
   };
   updatePrice();
   context.subscriptions.push(
@@ -43,7 +33,7 @@ export function registerUsage(
     }),
     deps.controller.onDidChangeSession(({ sessionId }) => {
       const total = sessionUsage(deps.controller.snapshot);
-      if (sessionId && total && known?.remember(sessionId, total)) deps.sessions.redraw();
+      if (sessionId && total && deps.costs.remember(sessionId, total)) deps.redraw();
     }),
   );
 }
