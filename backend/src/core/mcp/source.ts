@@ -61,7 +61,9 @@ export class McpToolSource implements TurnToolSource {
     if (cached) return cached;
     const seen = new Set<string>();
     const tools: Tool<any>[] = [];
-    for (const tool of remote as Parameters<typeof mcpTool>[1][]) {
+    // By name, not as listed: a server that reorders its list must not change the request's
+    // bytes, which would break the provider's prompt cache at the tool list.
+    for (const tool of [...(remote as Parameters<typeof mcpTool>[1][])].sort(byName)) {
       if (typeof tool?.name !== 'string' || tool.name === '') continue;
       const name = exposedToolName(connection.name, tool.name);
       if (seen.has(name) || JSON.stringify(tool.inputSchema ?? {}).length > MAX_SCHEMA_CHARS) {
@@ -77,4 +79,11 @@ export class McpToolSource implements TurnToolSource {
     this.adapted.set(remote, tools);
     return tools;
   }
+}
+
+/** Code-unit order: the same on every machine and locale. */
+function byName(a: { name?: unknown }, b: { name?: unknown }): number {
+  const x = String(a?.name ?? '');
+  const y = String(b?.name ?? '');
+  return x < y ? -1 : x > y ? 1 : 0;
 }

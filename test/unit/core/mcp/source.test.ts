@@ -70,6 +70,25 @@ describe('MCP tool source (a real MCP server in-process)', () => {
     await s.close();
   });
 
+  it('offers a server’s tools by name, however it orders its list, so the prompt cache holds', async () => {
+    const s = source({ listTtlMs: 0 });
+    const first = namesOf((await s.forTurn(new AbortController().signal)).tools);
+    assert.deepEqual(first, [...first].sort());
+    fake.tools.reverse();
+    try {
+      const again = (await s.forTurn(new AbortController().signal)).tools;
+      assert.equal(fake.listCount, 2, 'listed anew');
+      assert.deepEqual(namesOf(again), first);
+      assert.equal(
+        JSON.stringify(again.toolSpecs()),
+        JSON.stringify((await s.forTurn(new AbortController().signal)).tools.toolSpecs()),
+      );
+    } finally {
+      fake.tools.reverse();
+      await s.close();
+    }
+  });
+
   it("a preset's known lookups run unasked without the hint; its other tools still ask", async () => {
     const s = new McpToolSource(
       new ToolRegistry([]),
