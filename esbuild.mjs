@@ -13,6 +13,7 @@ const watch = args.includes('--watch');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1]).split(',') : undefined;
 
+/** The extension runs in the Node that VS Code ships (Node 20 in VS Code 1.90, the oldest we support). */
 const node = {
   platform: 'node',
   target: 'node20',
@@ -25,6 +26,7 @@ const node = {
 /** Bundled CommonJS dependencies still call `require` for Node built-ins; ESM has none of its own. */
 const backendEsm = {
   ...node,
+  target: 'node22', // the container image and the Lambda runtime
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { checkNode, ensureDependencies, root, run } from './lib.mjs';
 
-checkNode();
+await checkNode();
 ensureDependencies();
 run(process.execPath, ['esbuild.mjs', '--only', 'server']);
 

@@ -3,7 +3,7 @@
 // pass through: `npm run bench -- --quick`, `-- --only scale`, `-- --soak-seconds 120`.
 import { checkNode, ensureDependencies, run } from './lib.mjs';
 
-checkNode();
+await checkNode();
 ensureDependencies();
 const { provision } = await import('./provision.mjs');
 const codeServer = provision();

@@ -59,7 +59,7 @@ function checkDocker() {
 }
 
 if (!shape && rest[0] && !rest[0].startsWith('-')) usage(`Unknown shape ${rest[0]}.`);
-checkNode();
+await checkNode();
 ensureDependencies();
 switch (command) {
   case 'deploy': {

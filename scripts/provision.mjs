@@ -1,14 +1,20 @@
 // Provisions what the end-to-end tests need, idempotently: Debian packages (installed when run as
 // root, otherwise named) and code-server, which ships VS Code and installs offline from npm.
-// Prints the code-server binary path on its last line when run directly.
+// Prints the code-server launcher's path on its last line when run directly.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cacheDir, nodeEnv, provisionNode22 } from './node22.mjs';
 
-/** code-server 4.100.x is the last line whose postinstall accepts Node 20 (VS Code 1.100.3). */
-export const CODE_SERVER_VERSION = '4.100.3';
+/**
+ * code-server 4.117.x is the newest line on Node 22 (VS Code 1.117); its postinstall and native
+ * modules want exactly that major (4.133 and later want Node 24).
+ */
+export const CODE_SERVER_VERSION = '4.117.0';
+/** What its VS Code's @vscode/ripgrep (lib/vscode/package.json) fetches in its postinstall. */
+const RIPGREP = { packageVersion: '1.17.1', rgVersion: 'v15.0.1' };
 const APT_PACKAGES = [
   'chromium',
   'ripgrep',
@@ -18,9 +24,10 @@ const APT_PACKAGES = [
   'libsecret-1-dev',
   'pkg-config',
 ];
-const cacheDir = process.env.CLOUD_ENGINEER_CACHE ?? join(homedir(), '.cache', 'cloud-engineer');
 export const codeServerDir = join(cacheDir, `code-server-${CODE_SERVER_VERSION}`);
-export const codeServerBin = join(codeServerDir, 'node_modules', '.bin', 'code-server');
+const entry = join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** A launcher that runs code-server on the Node 22 it was installed with, whatever Node is on PATH. */
+export const codeServerBin = join(codeServerDir, 'code-server');
 
 function missingPackages() {
   return APT_PACKAGES.filter(
@@ -48,19 +55,33 @@ export function provisionDebianPackages() {
   });
 }
 
+/** Code-server's native modules are built for one Node major: 22 (this one, or the cached one). */
+function node22() {
+  return process.versions.node.split('.')[0] === '22' ? process.execPath : provisionNode22();
+}
+
+function writeLauncher(node) {
+  const quote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const script = `#!/bin/sh\nexec ${quote(node)} ${quote(entry)} "$@"\n`;
+  if (existsSync(codeServerBin) && readFileSync(codeServerBin, 'utf8') === script) return;
+  writeFileSync(codeServerBin, script, { mode: 0o755 });
+}
+
 export function provisionCodeServer() {
-  if (existsSync(codeServerBin)) return codeServerBin;
+  const node = node22();
+  if (existsSync(entry) && existsSync(codeServerBin)) {
+    writeLauncher(node);
+    return codeServerBin;
+  }
   mkdirSync(codeServerDir, { recursive: true });
   // @vscode/ripgrep's postinstall downloads rg unless its cache folder already holds the archive.
   const rg = spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).stdout.trim();
-  for (const version of ['1.15.9', '1.15.11', '1.15.14', '1.16.0', '1.17.0']) {
-    const dir = join('/tmp', `vscode-ripgrep-cache-${version}`);
-    mkdirSync(dir, { recursive: true });
-    for (const v of ['13.0.0-10', '13.0.0-13', '14.1.1-1']) {
-      const archive = join(dir, `ripgrep-v${v}-x86_64-unknown-linux-musl.tar.gz`);
-      if (!existsSync(archive)) execFileSync('tar', ['czf', archive, '-C', rg.replace(/\/rg$/, ''), 'rg']);
-    }
-  }
+  if (!rg) throw new Error('ripgrep (rg) is missing: install the Debian package ripgrep');
+  const rgCache = join(tmpdir(), `vscode-ripgrep-cache-${RIPGREP.packageVersion}`);
+  const target = process.arch === 'arm64' ? 'aarch64-unknown-linux-musl' : 'x86_64-unknown-linux-musl';
+  const archive = join(rgCache, `ripgrep-${RIPGREP.rgVersion}-${target}.tar.gz`);
+  mkdirSync(rgCache, { recursive: true });
+  if (!existsSync(archive)) execFileSync('tar', ['czf', archive, '-C', rg.replace(/\/rg$/, ''), 'rg']);
   if (!existsSync(join(codeServerDir, 'package.json')))
     writeFileSync(join(codeServerDir, 'package.json'), '{"private":true}\n');
   console.log(
@@ -72,10 +93,12 @@ export function provisionCodeServer() {
     {
       cwd: codeServerDir,
       stdio: 'inherit',
-      env: { ...process.env, npm_config_yes: 'true' }, // node-pty's postinstall runs npx
+      // Its postinstall reads Node's major from npm's user agent: npm must run on Node 22.
+      env: { ...nodeEnv(node), npm_config_yes: 'true' }, // node-pty's postinstall runs npx
     },
   );
-  if (!existsSync(codeServerBin)) throw new Error(`code-server did not install: ${codeServerBin} is missing`);
+  if (!existsSync(entry)) throw new Error(`code-server did not install: ${entry} is missing`);
+  writeLauncher(node);
   return codeServerBin;
 }
 

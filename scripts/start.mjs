@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { checkNode, ensureDependencies, root, run } from './lib.mjs';
 
-checkNode();
+await checkNode();
 ensureDependencies();
 run('npm', ['run', '--silent', 'package']);
 const vsix = join(root, 'dist', 'cloud-engineer.vsix');

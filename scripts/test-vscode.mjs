@@ -4,8 +4,9 @@
 import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
 import { join } from 'node:path';
-import { ensureDependencies, root, run } from './lib.mjs';
+import { checkNode, ensureDependencies, root, run } from './lib.mjs';
 
+await checkNode();
 ensureDependencies();
 run(process.execPath, ['esbuild.mjs']);
 await esbuild.build({

@@ -4,7 +4,7 @@
 // summary line. `npm test -- --no-e2e` leaves out the end-to-end suite (never in CI).
 import { checkNode, ensureDependencies, run, runCapture } from './lib.mjs';
 
-checkNode();
+await checkNode();
 ensureDependencies();
 const e2e = !process.argv.includes('--no-e2e') || process.env.CI === 'true';
 let codeServer;

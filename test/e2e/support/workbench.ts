@@ -1,5 +1,5 @@
 /**
- * Real VS Code in a browser: code-server (VS Code 1.100) with the packaged .vsix installed, driven
+ * Real VS Code in a browser: code-server (VS Code 1.117) with the packaged .vsix installed, driven
  * by Playwright in Debian's Chromium. The workbench, the extension host and the webview are the
  * real ones; nothing of the editor is mocked.
  */
@@ -117,6 +117,7 @@ export class Workbench {
       .first()
       .waitFor({ timeout: 15_000 });
     await this.page.keyboard.press('Enter');
+    await this.taken(`>${title}`);
   }
 
   /** Answers the open input box (or picks the quick-pick row with this text). */
@@ -130,6 +131,25 @@ export class Workbench {
       await input.fill(text);
     }
     await this.page.keyboard.press('Enter');
+    await this.taken(text);
+  }
+
+  /**
+   * Waits until the quick input has let go of `value`: hidden, or showing the next prompt. The
+   * widget stays up with the old value until the extension host has answered, and an answer typed
+   * meanwhile would land in it. A value it keeps (a rejected input) ends the wait after 10 s.
+   */
+  private async taken(value: string): Promise<void> {
+    await this.page
+      .waitForFunction(
+        (v) => {
+          const input = document.querySelector<HTMLInputElement>('.quick-input-widget input');
+          return !input || input.offsetParent === null || input.value !== v;
+        },
+        value,
+        { timeout: 10_000 },
+      )
+      .catch(() => {});
   }
 
   /** Opens the context menu of `target` and runs its entry `label`. */
