@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_MODEL_ID } from '../../src/core/config';
+import { PROVIDER_IDS } from '../../src/core/model/providers';
 import { SHAPES, type Shape } from './outputs';
 
 const csv = z
@@ -61,7 +62,8 @@ const providerName = (name: string) =>
       `${name} is reserved by Cognito`,
     );
 
-export const MODEL_PROVIDERS = ['bedrock', 'anthropic', 'openai', 'gemini'] as const;
+/** The backend's providers (its registry), so a new provider needs no change here. */
+export const MODEL_PROVIDERS = PROVIDER_IDS;
 const BEDROCK_MODEL_ID = /^[a-z0-9.:-]+$/i;
 /** Other providers' ids (`gpt-4.1`, `llama3.1:8b`, `meta-llama/Llama-3.1-8B-Instruct`). */
 const MODEL_ID = /^[A-Za-z0-9][\w.:/@+-]{0,255}$/;

@@ -11,7 +11,13 @@ import type {
   SystemContentBlock,
   Tool as ConverseTool,
 } from '@aws-sdk/client-bedrock-runtime';
-import { isConnectionFailure, ModelError, scrubbed, type ModelErrorKind } from './errors';
+import {
+  isConnectionFailure,
+  ModelError,
+  scrubbed,
+  unexpectedModelError,
+  type ModelErrorKind,
+} from './errors';
 import type { ContentBlock, Message, Model, ModelEvent, ModelRequest, StopReason, ToolSpec } from './types';
 import type { ModelOptions } from './options';
 
@@ -277,8 +283,5 @@ export function bedrockError(error: unknown): ModelError {
       'No usable AWS credentials for Bedrock: sign in to AWS (profile, SSO or environment) and retry.',
     );
   if (isConnectionFailure(error)) return make('unavailable', 'Could not reach the Bedrock endpoint.');
-  return new ModelError('internal', 'bedrock', 'The Bedrock call failed unexpectedly.', {
-    cause: error,
-    retryNow: false,
-  });
+  return unexpectedModelError('bedrock', error);
 }

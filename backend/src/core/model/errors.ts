@@ -89,10 +89,15 @@ export function failureOf(error: ModelError): ModelFailure {
 
 /** Anything an adapter did not classify: a bug or an SDK surprise, never its raw message. */
 export function unexpectedModelError(provider: ProviderId, cause: unknown): ModelError {
-  return new ModelError('internal', provider, `The ${providerLabel(provider)} call failed unexpectedly.`, {
-    cause,
-    retryNow: false,
-  });
+  return new ModelError(
+    'internal',
+    provider,
+    `The model call (${providerLabel(provider)}) failed unexpectedly.`,
+    {
+      cause,
+      retryNow: false,
+    },
+  );
 }
 
 /**
@@ -132,9 +137,17 @@ export function isConnectionFailure(error: unknown): boolean {
   );
 }
 
-/** Names without importing the registry (which loads the adapters that import this module). */
-function providerLabel(provider: ProviderId): string {
-  return { bedrock: 'Bedrock', anthropic: 'Anthropic', openai: 'OpenAI-compatible', gemini: 'Gemini' }[
-    provider
-  ];
+/**
+ * What a person reads for each provider, told by the registry (providers.ts `PROVIDERS`) as it
+ * loads: this module cannot import it, as the registry loads the adapters, which import this one.
+ */
+const names = new Map<string, string>();
+
+export function nameProviders(entries: Readonly<Record<string, { name: string }>>): void {
+  for (const [id, entry] of Object.entries(entries)) names.set(id, entry.name);
+}
+
+/** The provider's name from the registry; its id when only an adapter was loaded. */
+export function providerLabel(provider: ProviderId): string {
+  return names.get(provider) ?? provider;
 }

@@ -4,6 +4,7 @@
  * its test.
  */
 import { DEFAULT_MODEL_ID } from '../model-id';
+import { nameProviders } from './errors';
 import { isLoopbackUrl } from './loopback';
 import type { ModelOptions } from './options';
 import type { Model } from './types';
@@ -47,7 +48,9 @@ export const PROVIDERS = {
 } satisfies Record<string, ProviderEntry>;
 
 export type ProviderId = keyof typeof PROVIDERS;
-export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
+/** Every provider id, in the registry's order: what MODEL_PROVIDER and the CDK app accept. */
+export const PROVIDER_IDS = Object.keys(PROVIDERS) as [ProviderId, ...ProviderId[]];
+nameProviders(PROVIDERS);
 
 export function providerName(id: ProviderId): string {
   return PROVIDERS[id].name;
