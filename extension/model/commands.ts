@@ -7,6 +7,7 @@
 import {
   baseUrlProblem,
   displayText,
+  effectiveModelId,
   keyProblem,
   MODEL_PROVIDERS,
   needsKey,
@@ -138,7 +139,8 @@ export async function selectModel(ui: ModelUi, list: ListModels = listModels): P
       ? await ui.secrets.get(secretName(provider))
       : undefined;
     const models = await list({ provider, baseUrl: settings.modelBaseUrl, apiKey, signal: abort.signal });
-    listed = toPicks(models, settings.modelId);
+    // The model in use is marked, the provider's default included.
+    listed = toPicks(models, effectiveModelId(provider, settings.modelId, settings.modelBaseUrl) ?? '');
     if (models.problem) ui.log(`select model: ${models.problem}`);
     return placeholderFor(models);
   })().catch(() => 'pick a model or type its id');

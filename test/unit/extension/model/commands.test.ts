@@ -210,7 +210,11 @@ describe('Select Model…', () => {
     await selectModel(ui); // the real listing: no key, so no request
     const session = record.sessions[0]!;
     assert.match(session.placeholder, /No Google Gemini API key yet.*Built-in list: pick a model/);
-    assert.ok(session.items.some((i) => i.modelId === 'gemini-2.5-flash'));
+    assert.deepEqual(
+      session.items.filter((i) => i.detail === '$(check) current').map((i) => i.modelId),
+      ['gemini-2.5-flash'],
+      'the provider’s default is the model in use',
+    );
     assert.deepEqual(record.updates, [], 'cancelled: nothing written');
   });
 
