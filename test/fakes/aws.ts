@@ -17,6 +17,8 @@ export interface FakeStack {
   name: string;
   status: string;
   description?: string;
+  /** The stack's own tags, as DescribeStacks lists them. */
+  tags?: { key: string; value: string }[];
 }
 
 export class AwsFake {
@@ -96,6 +98,9 @@ export class AwsFake {
           `<Stacks><member><StackName>${stack.name}</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/${stack.name}/1</StackId>` +
             `<StackStatus>${stack.status}</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime>` +
             (stack.description ? `<Description>${xml(stack.description)}</Description>` : '') +
+            (stack.tags
+              ? `<Tags>${stack.tags.map((t) => `<member><Key>${xml(t.key)}</Key><Value>${xml(t.value)}</Value></member>`).join('')}</Tags>`
+              : '') +
             `</member></Stacks>`,
         );
       }

@@ -86,13 +86,17 @@ describe('approvals: no change to AWS without an approval of that exact call', f
     const { status, events } = await stack.chat({ sessionId, approvals: approval });
     assert.equal(status, 200);
     assert.deepEqual(types(events), ['session', 'tool_result', 'text', 'usage', 'done']);
-    assert.deepEqual(events[1], {
+    const { approvedBy, ...result } = events[1] as Extract<(typeof events)[number], { type: 'tool_result' }>;
+    assert.deepEqual(result, {
       type: 'tool_result',
       id: 'tu-del-3',
       name: 'cloudformation_delete_stack',
       status: 'success',
       summary: '{"stackName":"old-stack","deleteStarted":true}',
     });
+    // The one local user approved it: on record as `local`, at the time of the decision.
+    assert.equal(approvedBy?.sub, 'local');
+    assert.match(approvedBy?.at ?? '', /^\d{4}-\d\d-\d\dT/);
     assert.deepEqual(
       stack.aws.calledWith('DeleteStack').map((p) => p.StackName),
       ['old-stack'],

@@ -24,7 +24,8 @@ describe('Cognito auth and per-user sessions (cognito-local)', function () {
     assert.equal(me.status, 200);
     assert.deepEqual(me.json, {
       actorId: aliceSub,
-      username: aliceSub,
+      // The token's username is the pool's generated id; the pool's verified e-mail names the person.
+      username: 'alice@example.com',
       authMode: 'cognito',
       groups: [],
       canApprove: true,

@@ -9,8 +9,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readEventStream, type StreamEvent } from '../../backend/src/protocol';
-import { BedrockFake, textTurn } from '../fakes/bedrock';
-import { CognitoLocal, resignToken, tamperSignature } from '../support/cognito';
+import { AwsFake } from '../fakes/aws';
+import { BedrockFake, textTurn, toolTurn } from '../fakes/bedrock';
+import { claimsOf, CognitoLocal, resignToken, tamperSignature } from '../support/cognito';
 import { Child, freePort } from '../support/process';
 
 const BACKEND = resolve(__dirname, '../../backend');
@@ -249,9 +250,14 @@ describe('the container’s server, run from the image’s files with the image�
 
   it('applies ALLOWED_GROUPS and APPROVER_GROUPS from the token the runtime forwards', async () => {
     await cognito.createGroup('engineers');
+    await cognito.createGroup('approvers');
     const member = await cognito.createUser('member@example.com');
     await cognito.addToGroup(member, 'engineers');
     const memberToken = (await cognito.signIn(member)).AccessToken;
+    // An approver outside ALLOWED_GROUPS: ALLOWED_GROUPS alone decides who may use the agent.
+    const approverOnly = await cognito.createUser('approver-only@example.com');
+    await cognito.addToGroup(approverOnly, 'approvers');
+    const approverOnlyToken = (await cognito.signIn(approverOnly)).AccessToken;
     const port = await freePort();
     const grouped = start({ ALLOWED_GROUPS: 'engineers', APPROVER_GROUPS: 'approvers' }, port);
     try {
@@ -265,17 +271,111 @@ describe('the container’s server, run from the image’s files with the image�
       const outsider = await call(`Bearer ${token}`);
       assert.equal(outsider.status, 403);
       assert.match(((await outsider.json()) as { error: { message: string } }).error.message, /"engineers"/);
+      const approverOutside = await call(`Bearer ${approverOnlyToken}`);
+      assert.equal(approverOutside.status, 403);
       const inside = await call(`Bearer ${memberToken}`);
       assert.equal(inside.status, 200);
       assert.deepEqual(await inside.json(), {
-        actorId: JSON.parse(Buffer.from(memberToken.split('.')[1]!, 'base64url').toString()).sub,
-        username: JSON.parse(Buffer.from(memberToken.split('.')[1]!, 'base64url').toString()).username,
+        actorId: claimsOf(memberToken).sub,
+        username: 'member@example.com',
         authMode: 'cognito',
         groups: ['engineers'],
         canApprove: false,
+        approverGroups: ['approvers'],
       });
     } finally {
       await grouped.stop();
+    }
+  });
+
+  it('lets only an approver approve a change: a viewer gets 403 and nothing reaches AWS; the approver is on record', async () => {
+    const aws = await new AwsFake().start();
+    await cognito.createGroup('c-users');
+    await cognito.createGroup('c-approvers');
+    const viewer = await cognito.createUser('c-viewer@example.com');
+    const approver = await cognito.createUser('c-approver@example.com');
+    await cognito.addToGroup(viewer, 'c-users');
+    await cognito.addToGroup(approver, 'c-approvers');
+    const viewerToken = (await cognito.signIn(viewer)).AccessToken;
+    const approverToken = (await cognito.signIn(approver)).AccessToken;
+    const port = await freePort();
+    const grouped = start(
+      {
+        ALLOWED_GROUPS: 'c-users,c-approvers',
+        APPROVER_GROUPS: 'c-approvers',
+        AWS_ENDPOINT_URL: aws.url,
+      },
+      port,
+    );
+    const chat = async (body: unknown, token: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}/invocations`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          [SESSION_HEADER]: `cloud-engineer-runtime-session--${'d'.repeat(36)}`,
+        },
+        body: JSON.stringify({ action: 'chat', ...(body as object) }),
+      });
+      if (response.status !== 200)
+        return { status: response.status, json: (await response.json()) as any, events: [] };
+      const events: StreamEvent[] = [];
+      for await (const e of readEventStream(response.body!)) events.push(e);
+      return { status: 200, json: undefined, events };
+    };
+    const plan = async (token: string, id: string) => {
+      bedrock.enqueue(
+        toolTurn([
+          {
+            id,
+            name: 'cloudformation_plan_change',
+            input: { stackName: 'web', templateBody: 'Resources: {}' },
+          },
+        ]),
+      );
+      const { events } = await chat({ message: 'plan web' }, token);
+      const card = events.find((e) => e.type === 'approval_required') as Extract<
+        StreamEvent,
+        { type: 'approval_required' }
+      >;
+      return { sessionId: (events[0] as { sessionId: string }).sessionId, card };
+    };
+    try {
+      await grouped.waitFor(/"msg":"listening"/);
+      const viewed = await plan(viewerToken, 'tu-cv');
+      assert.equal(viewed.card.canApprove, false);
+      assert.deepEqual(viewed.card.approverGroups, ['c-approvers']);
+      const refused = await chat(
+        { sessionId: viewed.sessionId, approvals: [{ toolUseId: 'tu-cv', decision: 'approve' }] },
+        viewerToken,
+      );
+      assert.equal(refused.status, 403);
+      assert.equal(refused.json.error.code, 'forbidden');
+      assert.match(refused.json.error.message, /"c-approvers"/);
+      assert.deepEqual(aws.calledWith('CreateChangeSet'), []);
+
+      const asked = await plan(approverToken, 'tu-ca');
+      assert.equal(asked.card.canApprove, true);
+      bedrock.enqueue(textTurn(['Planned.']));
+      const approved = await chat(
+        { sessionId: asked.sessionId, approvals: [{ toolUseId: 'tu-ca', decision: 'approve' }] },
+        approverToken,
+      );
+      assert.equal(approved.status, 200);
+      const result = approved.events.find((e) => e.type === 'tool_result') as Extract<
+        StreamEvent,
+        { type: 'tool_result' }
+      >;
+      assert.deepEqual(
+        [result.status, result.approvedBy?.sub, result.approvedBy?.name],
+        ['success', claimsOf(approverToken).sub, 'c-approver@example.com'],
+      );
+      const created = aws.calledWith('CreateChangeSet');
+      assert.equal(created.length, 1);
+      assert.equal(created[0]!['Tags.member.1.Value'], 'c-approver@example.com');
+    } finally {
+      await grouped.stop();
+      await aws.stop();
     }
   });
 

@@ -26,10 +26,12 @@ import {
 
 /** Read-only verbs; anything else must be on the allowed-write list below. */
 const READ_VERB =
-  /^(Describe|Get|List|Lookup|Search|BatchGet|Retrieve|Query|Select|Filter|View|Generate(CredentialReport)?$|StartQuery$|StopQuery$|ValidateTemplate$|BatchCheckLayerAvailability$)/;
+  /^(Describe|Get|List|Lookup|Search|BatchGet|Retrieve|Query|Select|Filter|View|Generate(CredentialReport)?$|StartQuery$|StopQuery$|ValidateTemplate$|BatchCheckLayerAvailability$|AdminGetUser$)/;
 /** The only writes the agent may make: the change path, the model, memory and telemetry. */
 const ALLOWED_WRITES = new Set([
   'cloudformation:CreateChangeSet',
+  // The approver's tag on the change set and the stack (CreateChangeSet with Tags needs it).
+  'cloudformation:TagResource',
   'cloudformation:ExecuteChangeSet',
   'cloudformation:DeleteChangeSet',
   'cloudformation:DeleteStack',
@@ -286,6 +288,21 @@ for (const shape of SHAPES) {
       assert.ok(actionsOf(deny).includes('cloudformation:DeleteStack'));
       const denied = str(deny.Resource);
       assert.ok(denied.includes(`:stack/${s.stack.stackName}/*`) && denied.includes(':stack/CDKToolkit/*'));
+    });
+
+    it('may tag the stacks it changes (the approver’s tag) where it may change them, never untag', () => {
+      const change = allows(s).find(({ statement }) =>
+        actionsOf(statement).includes('cloudformation:CreateChangeSet'),
+      )!.statement;
+      assert.ok(
+        actionsOf(change).includes('cloudformation:TagResource'),
+        'TagResource beside CreateChangeSet',
+      );
+      for (const r of resourcesOfStatement(change)) assert.match(str(r), /:cloudformation:/);
+      const deny = identityStatements(s).find(({ statement }) => statement.Effect === 'Deny')!.statement;
+      assert.ok(actionsOf(deny).includes('cloudformation:TagResource'), 'not on its own stack or CDKToolkit');
+      const granted = allows(s).flatMap(({ statement }) => actionsOf(statement));
+      assert.ok(!granted.includes('cloudformation:UntagResource'));
     });
   });
 }

@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { readInfraConfig } from '../../backend/infra/lib/config';
 import { DEPLOYMENT_OUTPUTS, SHAPES } from '../../backend/infra/lib/outputs';
-import { hostEnv, resourcesOf, synth, type Synthesized } from './infra-synth';
+import {
+  actionsOf,
+  hostEnv,
+  hostRoleId,
+  identityStatements,
+  resourcesOf,
+  roleStatements,
+  synth,
+  toolsRoleId,
+  type Synthesized,
+} from './infra-synth';
 
 const TIMEOUT = 180_000;
 const OIDC = {
@@ -61,6 +71,29 @@ for (const shape of SHAPES) {
         hostEnv(synth(shape, { openAccess: 'false' })).ALLOWED_GROUPS,
         hostEnv(synth(shape)).ALLOWED_GROUPS,
       );
+    });
+
+    it('lets the host read a user of its own pool (the approver’s e-mail), and nothing else of Cognito', () => {
+      const s = synth(shape);
+      const poolArn = { 'Fn::GetAtt': [only(s, 'AWS::Cognito::UserPool').id, 'Arn'] };
+      const cognitoGrants = identityStatements(s).filter(({ statement }) =>
+        actionsOf(statement).some((a) => a.startsWith('cognito-idp:')),
+      );
+      assert.equal(cognitoGrants.length, 1);
+      const [{ statement }] = cognitoGrants;
+      assert.equal(statement!.Effect, 'Allow');
+      assert.deepEqual(actionsOf(statement!), ['cognito-idp:AdminGetUser']);
+      assert.deepEqual(statement!.Resource, poolArn);
+      assert.ok(roleStatements(s, hostRoleId(s)).includes(statement!), 'on the host role');
+      assert.ok(!roleStatements(s, toolsRoleId(s)).includes(statement!), 'never on the tools role');
+    });
+
+    it('keeps a verified e-mail until a new one is verified: it names the approver', () => {
+      synth(shape).template.hasResourceProperties('AWS::Cognito::UserPool', {
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      });
     });
   });
 }

@@ -16,8 +16,9 @@ import {
   type StreamingRuntime,
 } from '../../backend/src/lambda/handler';
 import { SseParser, type StreamEvent } from '../../backend/src/protocol';
-import { BedrockFake, delay, textTurn } from '../fakes/bedrock';
-import { CognitoLocal } from '../support/cognito';
+import { AwsFake } from '../fakes/aws';
+import { BedrockFake, delay, textTurn, toolTurn } from '../fakes/bedrock';
+import { claimsOf, CognitoLocal } from '../support/cognito';
 
 /** Lambda's streaming runtime API, as the Node.js runtime provides it on `awslambda`. */
 function runtimeShim() {
@@ -169,6 +170,7 @@ describe('Lambda host (Function URL, response streaming)', () => {
 describe('Lambda applies the groups of the verified token', function () {
   this.timeout(60_000);
   const bedrock = new BedrockFake();
+  const aws = new AwsFake();
   const cognito = new CognitoLocal();
   let handler: any;
   let metas: { statusCode: number; headers: Record<string, string> }[];
@@ -180,9 +182,11 @@ describe('Lambda applies the groups of the verified token', function () {
   });
   const savedEnv = { ...process.env };
   before(async () => {
-    await Promise.all([bedrock.start(), cognito.start()]);
+    await Promise.all([bedrock.start(), aws.start(), cognito.start()]);
     process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    // The tools' AWS calls reach the fake; the user pool's API is reached at its issuer.
+    process.env.AWS_ENDPOINT_URL = aws.url;
     const config = loadLambdaConfig({
       AUTH_MODE: 'cognito',
       COGNITO_USER_POOL_ID: cognito.userPoolId,
@@ -200,11 +204,94 @@ describe('Lambda applies the groups of the verified token', function () {
   });
   after(async () => {
     process.env = savedEnv;
-    await Promise.all([bedrock.stop(), cognito.stop()]);
+    await Promise.all([bedrock.stop(), aws.stop(), cognito.stop()]);
+  });
+
+  const events = (body: string) => new SseParser().push(body);
+  type Card = Extract<StreamEvent, { type: 'approval_required' }>;
+  type Result = Extract<StreamEvent, { type: 'tool_result' }>;
+
+  it('lets only an approver approve: 403 naming the group, nothing reaches AWS; the approver is on record', async () => {
+    await cognito.createGroup('engineers').catch(() => {});
+    await cognito.createGroup('approvers');
+    const viewer = await cognito.createUser('lambda-viewer@example.com');
+    const approver = await cognito.createUser('lambda-approver@example.com');
+    const approverOnly = await cognito.createUser('lambda-approver-only@example.com');
+    await cognito.addToGroup(viewer, 'engineers');
+    await cognito.addToGroup(approver, 'engineers');
+    await cognito.addToGroup(approver, 'approvers');
+    await cognito.addToGroup(approverOnly, 'approvers');
+    const [viewerToken, approverToken, approverOnlyToken] = await Promise.all(
+      [viewer, approver, approverOnly].map(async (u) => (await cognito.signIn(u)).AccessToken),
+    );
+
+    // ALLOWED_GROUPS alone decides who may use the agent: an approver outside it is refused.
+    await call(handler, post({ action: 'whoami' }, approverOnlyToken));
+    assert.equal(metas.at(-1)!.statusCode, 403);
+
+    const plan = async (token: string, id: string) => {
+      bedrock.enqueue(
+        toolTurn([
+          {
+            id,
+            name: 'cloudformation_plan_change',
+            input: { stackName: 'web', templateBody: 'Resources: {}' },
+          },
+        ]),
+      );
+      const out = events((await call(handler, post({ action: 'chat', message: 'plan web' }, token))).body);
+      return {
+        sessionId: (out[0] as { sessionId: string }).sessionId,
+        card: out.find((e): e is Card => e.type === 'approval_required')!,
+      };
+    };
+    const viewed = await plan(viewerToken, 'tu-lv');
+    assert.equal(viewed.card.canApprove, false);
+    assert.deepEqual(viewed.card.approverGroups, ['approvers']);
+    const refused = await call(
+      handler,
+      post(
+        {
+          action: 'chat',
+          sessionId: viewed.sessionId,
+          approvals: [{ toolUseId: 'tu-lv', decision: 'approve' }],
+        },
+        viewerToken,
+      ),
+    );
+    assert.equal(metas.at(-1)!.statusCode, 403);
+    assert.equal(JSON.parse(refused.body).error.code, 'forbidden');
+    assert.match(JSON.parse(refused.body).error.message, /"approvers"/);
+    assert.deepEqual(aws.calledWith('CreateChangeSet'), []);
+
+    const asked = await plan(approverToken, 'tu-la');
+    assert.equal(asked.card.canApprove, true);
+    bedrock.enqueue(textTurn(['Planned.']));
+    const approved = events(
+      (
+        await call(
+          handler,
+          post(
+            {
+              action: 'chat',
+              sessionId: asked.sessionId,
+              approvals: [{ toolUseId: 'tu-la', decision: 'approve' }],
+            },
+            approverToken,
+          ),
+        )
+      ).body,
+    );
+    const result = approved.find((e): e is Result => e.type === 'tool_result')!;
+    assert.deepEqual(
+      [result.status, result.approvedBy?.sub, result.approvedBy?.name],
+      ['success', claimsOf(approverToken).sub, 'lambda-approver@example.com'],
+    );
+    assert.equal(aws.calledWith('CreateChangeSet').length, 1);
   });
 
   it('refuses a user outside ALLOWED_GROUPS with 403 and tells a member whether they may approve', async () => {
-    await cognito.createGroup('engineers');
+    await cognito.createGroup('engineers').catch(() => {});
     const outsider = await cognito.createUser('lambda-outsider@example.com');
     const member = await cognito.createUser('lambda-member@example.com');
     await cognito.addToGroup(member, 'engineers');
@@ -216,7 +303,10 @@ describe('Lambda applies the groups of the verified token', function () {
     assert.equal(JSON.parse(refused.body).error.code, 'forbidden');
     const who = await call(handler, post({ action: 'whoami' }, (await cognito.signIn(member)).AccessToken));
     assert.equal(metas.at(-1)!.statusCode, 200);
-    assert.deepEqual([JSON.parse(who.body).groups, JSON.parse(who.body).canApprove], [['engineers'], false]);
+    assert.deepEqual(
+      [JSON.parse(who.body).groups, JSON.parse(who.body).canApprove, JSON.parse(who.body).approverGroups],
+      [['engineers'], false, ['approvers']],
+    );
   });
 });
 

@@ -4,7 +4,7 @@
  * under another issuer, badly signed; each re-signed with cognito-local's own key where needed so
  * only the one property under test is wrong.
  */
-import { createSign } from 'node:crypto';
+import { createHmac, createPublicKey, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,12 +50,24 @@ export class CognitoLocal {
     await this.child?.stop();
   }
 
-  async createUser(email: string, password = 'Passw0rd!long'): Promise<TestUser> {
+  /**
+   * As the README's administrator does: the e-mail verified (`verified: false`, as after a user
+   * changed it and has not confirmed the code yet). The pool signs in by e-mail, so Cognito (and
+   * cognito-local) give the user a generated username: the token's `username` is not the e-mail.
+   */
+  async createUser(
+    email: string,
+    password = 'Passw0rd!long',
+    { verified = true }: { verified?: boolean } = {},
+  ): Promise<TestUser> {
     await this.call('AdminCreateUser', {
       UserPoolId: this.userPoolId,
       Username: email,
       MessageAction: 'SUPPRESS',
-      UserAttributes: [{ Name: 'email', Value: email }],
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: String(verified) },
+      ],
     });
     await this.call('AdminSetUserPassword', {
       UserPoolId: this.userPoolId,
@@ -76,6 +88,15 @@ export class CognitoLocal {
       UserPoolId: this.userPoolId,
       Username: user.email,
       GroupName: group,
+    });
+  }
+
+  /** AdminUpdateUserAttributes: what an administrator (or a federated sign-in) writes. */
+  async setAttributes(user: TestUser, attributes: Record<string, string>): Promise<void> {
+    await this.call('AdminUpdateUserAttributes', {
+      UserPoolId: this.userPoolId,
+      Username: user.email,
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
     });
   }
 
@@ -132,4 +153,48 @@ export function tamperSignature(token: string): string {
   const [header, payload, signature] = token.split('.');
   const flipped = signature!.startsWith('A') ? `B${signature!.slice(1)}` : `A${signature!.slice(1)}`;
   return `${header}.${payload}.${flipped}`;
+}
+
+/** A token's claims, unverified: what a test compares the backend's answers with. */
+export function claimsOf(token: string): Record<string, any> {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+}
+
+let attacker: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+
+/** An RSA key pair of the attacker's own: never in the pool's JWKS. */
+export function attackerKey(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return (attacker ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
+}
+
+/**
+ * A token an attacker can make without the pool's key: the claims of a real token, changed, under
+ * a header of their choosing, signed with their own RSA key (RS256), HMAC keyed with `hmacKey`
+ * (HS256, the algorithm-confusion attack), or not at all (`alg: none`).
+ */
+export function forgeToken(
+  token: string,
+  change: (claims: Record<string, unknown>) => void,
+  header: Record<string, unknown>,
+  options: { hmacKey?: string | Buffer } = {},
+): string {
+  const claims = claimsOf(token);
+  change(claims);
+  const body = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  if (header.alg === 'none') return `${body}.`;
+  const signature =
+    header.alg === 'HS256'
+      ? createHmac('sha256', options.hmacKey ?? '')
+          .update(body)
+          .digest()
+      : createSign('RSA-SHA256').update(body).sign(attackerKey().privateKey);
+  return `${body}.${signature.toString('base64url')}`;
+}
+
+/** cognito-local's public key as PEM text, for the algorithm-confusion attack (its HMAC secret). */
+export function poolPublicKeyPem(): string {
+  const { jwk } = JSON.parse(
+    readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.public.json'), 'utf8'),
+  );
+  return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
 }

@@ -53,6 +53,8 @@ export class Auth extends Construct {
           }
         : {}),
       autoVerify: { email: true },
+      // A changed e-mail counts once verified: until then the verified one stays (it names the approver).
+      keepOriginal: { email: true },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,

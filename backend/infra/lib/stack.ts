@@ -125,6 +125,8 @@ export class BackendStack extends Stack {
       principal.addToPrincipalPolicy(statement);
     // GetSecretValue (and DescribeSecret) on the key's secret alone.
     model.secret?.grantRead(principal);
+    // The approver's e-mail for the record (the access token's username is a generated id): this pool only.
+    auth.userPool.grant(principal, 'cognito-idp:AdminGetUser');
     const toolsRole = new ToolsRole(this, 'Tools', {
       trustedBy: [principal],
       statements: toolStatements(this, { toolsMode: config.toolsMode }),

@@ -123,9 +123,14 @@ export const COST_READ_ACTIONS = [
   'ce:GetTags',
 ] as const;
 
-/** The approved change path (plan, execute, delete), each call approved in the editor first. */
+/**
+ * The approved change path (plan, execute, delete), each call approved in the editor first. A change
+ * set carries the approver's tag (`cloud-engineer:approved-by`): CreateChangeSet with tags also needs
+ * TagResource on the stack. Never UntagResource: the stack's own tags are always kept.
+ */
 export const CHANGE_ACTIONS = [
   'cloudformation:CreateChangeSet',
+  'cloudformation:TagResource',
   'cloudformation:ExecuteChangeSet',
   'cloudformation:DeleteChangeSet',
   'cloudformation:DeleteStack',

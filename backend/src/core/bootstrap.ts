@@ -2,6 +2,7 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { DEFAULT_MAX_TOKENS } from './agent/loop';
 import { createCognitoAuthenticator, noAuth, type Authenticator } from './auth/authenticator';
+import { cognitoUserNames, poolRegion } from './auth/user-names';
 import { defaultContextTokens } from './chat/context-window';
 import { newSessionId } from './chat/prepare';
 import { ConfigError, type BackendConfig } from './config';
@@ -120,6 +121,14 @@ export function createBackend(config: BackendConfig, log: Logger, overrides: Bac
           clientId: config.auth.clientId,
           ...(config.auth.issuer ? { issuer: config.auth.issuer } : {}),
           ...(config.auth.jwksUri ? { jwksUri: config.auth.jwksUri } : {}),
+          userNames: cognitoUserNames({
+            userPoolId: config.auth.userPoolId,
+            region: poolRegion(config.auth.userPoolId) ?? config.region,
+            // A pool's API lives at its issuer's origin (Cognito's and an emulator's alike).
+            ...(config.auth.issuer ? { endpoint: new URL(config.auth.issuer).origin } : {}),
+            ...aws,
+            onError: (error) => log.warn('AdminGetUser failed; the token username is recorded', { error }),
+          }),
         }));
   return { service, auth };
 }

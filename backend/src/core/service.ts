@@ -12,7 +12,7 @@ import {
 } from '../protocol';
 import { ReadGate, releasing, StreamSlots } from './agent/actor-limits';
 import type { Actor } from './auth/authenticator';
-import { canApprove, ensureAllowed } from './auth/groups';
+import { approverGroups, canApprove, ensureAllowed } from './auth/groups';
 import { prepareChat } from './chat/prepare';
 import { streamChat } from './chat/run';
 import type { ServiceDeps } from './deps';
@@ -116,14 +116,20 @@ export class AgentService {
       }
       case 'listTasks':
         return json('listTasks', { tasks: this.deps.tasks.map(publicTask) });
-      case 'whoami':
+      case 'whoami': {
+        // The person's e-mail where the pool holds it: the token's username is a generated id.
+        const username = actor.name ?? actor.username;
+        const approvers = approverGroups(actor, this.deps.groups);
         return json('whoami', {
           actorId,
-          ...(actor.username ? { username: actor.username } : {}),
+          ...(username ? { username } : {}),
           authMode: actor.authMode,
           ...(actor.groups ? { groups: actor.groups } : {}),
-          canApprove: canApprove(actor, this.deps.groups),
+          // TOOLS_MODE=read-only wins over groups: nothing can be approved.
+          canApprove: this.deps.tools.mode !== 'read-only' && canApprove(actor, this.deps.groups),
+          ...(approvers ? { approverGroups: approvers } : {}),
         });
+      }
     }
   }
 }

@@ -41,6 +41,8 @@ export interface RunOptions {
   record: TurnRecord;
   /** Whether this caller may approve what waits (APPROVER_GROUPS); default true. */
   canApprove?: boolean;
+  /** APPROVER_GROUPS, named on a card this caller may not approve: whom to ask. */
+  approverGroups?: readonly string[];
   guard?: ToolOutputGuard;
 }
 
@@ -123,6 +125,9 @@ export async function* runToolCalls(
         ...(details.has(use.toolUseId) ? { details: details.get(use.toolUseId) } : {}),
         target: targets.get(use.toolUseId)!,
         canApprove: options.canApprove ?? true,
+        ...(options.canApprove === false && options.approverGroups?.length
+          ? { approverGroups: [...options.approverGroups] }
+          : {}),
       };
     }
     return { toolResults: [], waitingForApproval: true };
@@ -189,6 +194,7 @@ export function* reportToolResult(
     status: outcome.status,
     summary: outcome.summary,
     ...(outcome.text !== outcome.summary ? { output: outcome.text } : {}),
+    ...(approvedBy ? { approvedBy } : {}),
   };
   // Providers know success and error; a denial reads to the model as an error it must not retry.
   // Output, an error's text included, is marked as data for the model, so instructions inside it

@@ -20,10 +20,14 @@ import {
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { ConfigError } from '../config';
 import { UnauthorizedError, UnavailableError } from '../errors';
+import type { UserNameLookup } from './user-names';
 
 export interface Actor {
   actorId: string;
+  /** The access token's `username` (with e-mail sign-in, a generated id). */
   username?: string;
+  /** The person's name for the record: the pool's e-mail for them (user-names.ts), when it can be read. */
+  name?: string;
   authMode: 'cognito' | 'none';
   /** The verified access token's `cognito:groups`: what ALLOWED_GROUPS and APPROVER_GROUPS test. */
   groups?: readonly string[];
@@ -45,6 +49,8 @@ export interface CognitoAuthOptions {
   jwksUri?: string;
   /** For tests: a fetcher for a loopback http JWKS (the library only fetches over https). */
   fetchJson?: (uri: string) => Promise<unknown>;
+  /** Looks up the person's name (the token's username is an id); absent or failing: the username. */
+  userNames?: UserNameLookup;
 }
 
 export function createCognitoAuthenticator(options: CognitoAuthOptions): Authenticator {
@@ -65,9 +71,12 @@ export function createCognitoAuthenticator(options: CognitoAuthOptions): Authent
       if (typeof payload.sub !== 'string' || payload.sub === '')
         throw new UnauthorizedError('token has no subject');
       const groups = payload['cognito:groups'];
+      const username = typeof payload.username === 'string' ? payload.username : undefined;
+      const name = username ? await options.userNames?.(username, payload.sub) : undefined;
       return {
         actorId: payload.sub,
-        ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
+        ...(username ? { username } : {}),
+        ...(name ? { name } : {}),
         authMode: 'cognito',
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
       };

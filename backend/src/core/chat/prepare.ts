@@ -166,11 +166,9 @@ async function prepareApprovals(
   const session = await deps.memory.appendTurn(actor.actorId, request.sessionId, turn, {
     expectedTurnCount: found.session.turnCount,
   });
-  const approver: Approver = {
-    sub: actor.actorId,
-    ...(actor.username ? { name: actor.username } : {}),
-    at: now,
-  };
+  // The person's e-mail where the pool holds it; the token's username is a generated id.
+  const name = actor.name ?? actor.username;
+  const approver: Approver = { sub: actor.actorId, ...(name ? { name } : {}), at: now };
   return {
     session,
     created: false,

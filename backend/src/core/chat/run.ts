@@ -118,6 +118,7 @@ async function* runChat(
         telemetry,
         record,
         canApprove: canApprove(actor, deps.groups),
+        ...(deps.groups?.approvers ? { approverGroups: deps.groups.approvers } : {}),
         ...(deps.retry ? { retry: deps.retry } : {}),
       });
       yield* guardOutput(redactOutput(agent, redactor), output, record);

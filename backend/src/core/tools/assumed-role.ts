@@ -7,6 +7,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Approver } from '../../protocol';
 import type { Actor } from '../auth/authenticator';
+import { personName } from '../auth/user-names';
 
 export const USER_TAG = 'cloud-engineer:user';
 export const APPROVER_TAG = 'cloud-engineer:approver';
@@ -55,7 +56,7 @@ export function createToolCredentials(options: AssumedRoleOptions): ToolCredenti
     }));
 
   const assume = async (actor: Actor, approver: Approver | undefined): Promise<AwsCredentialIdentity> => {
-    const name = actor.username ?? actor.actorId;
+    const name = personName(actor);
     const { send, AssumeRoleCommand } = await client();
     const reply = await send(
       new AssumeRoleCommand({

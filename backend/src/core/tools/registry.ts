@@ -48,7 +48,7 @@ export class ToolRegistry {
 
   constructor(
     tools: readonly Tool<any>[],
-    private readonly mode: ToolsMode = 'approve-writes',
+    readonly mode: ToolsMode = 'approve-writes',
   ) {
     this.byName = new Map(
       tools.filter((t) => mode === 'approve-writes' || t.readOnly).map((t) => [t.name, t]),

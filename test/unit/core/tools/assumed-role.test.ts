@@ -81,6 +81,25 @@ describe('tools in a role assumed for the person (TOOLS_ROLE_ARN)', () => {
     assert.equal(aws.calledWith('AssumeRole').length, 1);
   });
 
+  it('names the person by the e-mail the pool holds, not the token’s generated username', async () => {
+    const forUser = createToolCredentials({ roleArn: ROLE, region: 'us-east-1', credentials: host });
+    const carol: Actor = {
+      actorId: 'sub-carol',
+      username: '7f9e2c4a-0b1d-4e5f-8a9b-0c1d2e3f4a5b',
+      name: 'carol@example.com',
+      authMode: 'cognito',
+      groups: [],
+    };
+    await forUser(carol, { sub: 'sub-carol', name: 'carol@example.com', at: '2026-12-06T00:00:00Z' })();
+    const [call] = aws.calledWith('AssumeRole');
+    assert.equal(call!['SourceIdentity'], 'carol@example.com');
+    assert.equal(call!['RoleSessionName'], 'carol@example.com');
+    assert.equal(call!['Tags.member.1.Value'], 'carol@example.com');
+    // Without a name from the pool, the token's username is what there is.
+    await forUser({ ...carol, actorId: 'sub-dave', name: undefined } as Actor)();
+    assert.equal(aws.calledWith('AssumeRole')[1]!['SourceIdentity'], carol.username);
+  });
+
   it('makes any name fit what STS allows', () => {
     assert.equal(stsIdentity('Jane Doe <jane@example.com>'), 'Jane-Doe--jane@example.com-');
     assert.equal(stsIdentity('aws:admin'), 'u-aws-admin');

@@ -146,17 +146,22 @@ function approverName(context: ToolContext): string {
   return context.approver ? tagValue(context.approver.name ?? context.approver.sub) : '';
 }
 
+/** CloudFormation's limit on a stack's tags. */
+const MAX_STACK_TAGS = 50;
+
 /**
  * The stack's tags with the approver's: tags given to a change set replace the stack's, so the
- * existing ones are kept (a new stack has none).
+ * existing ones are kept (a new stack has none). A stack already at the limit keeps its own tags;
+ * the description still names the approver.
  */
-function withApproverTag(
+export function withApproverTag(
   existing: { Key?: string; Value?: string }[] | undefined,
   context: ToolContext,
 ): { Key: string; Value: string }[] {
   const kept = (existing ?? []).flatMap((t) =>
     t.Key && t.Key !== APPROVED_BY_TAG ? [{ Key: t.Key, Value: t.Value ?? '' }] : [],
   );
+  if (kept.length >= MAX_STACK_TAGS) return kept;
   return [...kept, { Key: APPROVED_BY_TAG, Value: approverName(context) }];
 }
 
