@@ -40,10 +40,28 @@ export interface RecordedRequest {
 export const ev = (eventType: string, payload: unknown): Step => ({ kind: 'event', eventType, payload });
 export const delay = (ms: number): Step => ({ kind: 'delay', ms });
 
+/**
+ * Converse's closing metadata: `usage` is [input, output, cache read, cache write]; Converse counts
+ * cached input apart from `inputTokens`.
+ */
+function metadata([inputTokens, outputTokens, cacheRead, cacheWrite]: Usage): Step {
+  return ev('metadata', {
+    usage: {
+      inputTokens,
+      outputTokens,
+      totalTokens: inputTokens + outputTokens + (cacheRead ?? 0) + (cacheWrite ?? 0),
+      ...(cacheRead !== undefined ? { cacheReadInputTokens: cacheRead } : {}),
+      ...(cacheWrite !== undefined ? { cacheWriteInputTokens: cacheWrite } : {}),
+    },
+    metrics: { latencyMs: 5 },
+  });
+}
+type Usage = [number, number, number?, number?];
+
 /** A complete text answer, streamed as the given deltas. */
 export function textTurn(
   deltas: string[],
-  options: { stopReason?: string; gapMs?: number; usage?: [number, number] } = {},
+  options: { stopReason?: string; gapMs?: number; usage?: Usage } = {},
 ): Script {
   const steps: Step[] = [ev('messageStart', { role: 'assistant' })];
   for (const text of deltas) {
@@ -54,18 +72,16 @@ export function textTurn(
     ev('contentBlockStop', { contentBlockIndex: 0 }),
     ev('messageStop', { stopReason: options.stopReason ?? 'end_turn' }),
   );
-  const [inputTokens, outputTokens] = options.usage ?? [12, deltas.length];
-  steps.push(
-    ev('metadata', {
-      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
-      metrics: { latencyMs: 5 },
-    }),
-  );
+  steps.push(metadata(options.usage ?? [12, deltas.length]));
   return { steps };
 }
 
 /** A turn that asks for tools; each input is streamed as partial JSON in a few pieces. */
-export function toolTurn(calls: { id: string; name: string; input: unknown }[], preamble?: string): Script {
+export function toolTurn(
+  calls: { id: string; name: string; input: unknown }[],
+  preamble?: string,
+  options: { usage?: Usage } = {},
+): Script {
   const steps: Step[] = [ev('messageStart', { role: 'assistant' })];
   let index = 0;
   if (preamble) {
@@ -95,13 +111,7 @@ export function toolTurn(calls: { id: string; name: string; input: unknown }[], 
     steps.push(ev('contentBlockStop', { contentBlockIndex: index }));
     index++;
   }
-  steps.push(
-    ev('messageStop', { stopReason: 'tool_use' }),
-    ev('metadata', {
-      usage: { inputTokens: 20, outputTokens: 8, totalTokens: 28 },
-      metrics: { latencyMs: 5 },
-    }),
-  );
+  steps.push(ev('messageStop', { stopReason: 'tool_use' }), metadata(options.usage ?? [20, 8]));
   return { steps };
 }
 

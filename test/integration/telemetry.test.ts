@@ -76,4 +76,59 @@ describe('telemetry through the server (METRICS=emf, OTEL_EXPORTER_OTLP_ENDPOINT
     assert.equal(tool.attributes['outcome'], 'success');
     assert.ok(!JSON.stringify(receiver.bodies).includes('jane'), 'no message text in spans');
   });
+
+  it('records the prompt cache: tokens read and written, per turn and per model call', async () => {
+    stack.bedrock.enqueue(
+      // The first call writes the prefix to the cache, the second reads it back.
+      toolTurn([{ id: 'tu-c1', name: 'get_caller_identity', input: {} }], undefined, {
+        usage: [100, 8, 0, 4000],
+      }),
+      textTurn(['Cached.'], { usage: [150, 3, 4000, 120] }),
+    );
+    const { events } = await stack.chat({ message: 'who am I, cheaply?' });
+    const usage = events.find((e) => e.type === 'usage');
+    assert.deepEqual(usage && { ...usage, modelId: undefined }, {
+      type: 'usage',
+      inputTokens: 8370,
+      outputTokens: 11,
+      cacheReadTokens: 4000,
+      cacheWriteTokens: 4120,
+      modelId: undefined,
+    });
+    const sessionId = (events[0] as { sessionId: string }).sessionId;
+
+    const turn = await eventually(() => {
+      const line = emfLines().find((l) => METRIC.turns in l && l[METRIC.inputTokens] === 8370);
+      assert.ok(line, 'the turn’s metric line');
+      return line;
+    });
+    assert.equal(turn[METRIC.cacheReadTokens], 4000);
+    assert.equal(turn[METRIC.cacheWriteTokens], 4120);
+    const declared = turn._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name);
+    assert.ok(declared.includes(METRIC.cacheReadTokens) && declared.includes(METRIC.cacheWriteTokens));
+
+    const calls = await eventually(() => {
+      const root = receiver
+        .spans()
+        .find((s) => s.name === 'chat turn' && s.attributes['session.id'] === sessionId);
+      assert.ok(root);
+      const children = receiver
+        .spans()
+        .filter((s) => s.parentSpanId === root.spanId && s.name === 'model call');
+      assert.equal(children.length, 2);
+      return children;
+    });
+    assert.deepEqual(
+      calls
+        .map((s) => [
+          s.attributes['gen_ai.usage.cache_read_input_tokens'],
+          s.attributes['gen_ai.usage.cache_creation_input_tokens'],
+        ])
+        .sort((a, b) => Number(a[0] ?? 0) - Number(b[0] ?? 0)),
+      [
+        [undefined, 4000],
+        [4000, 120],
+      ],
+    );
+  });
 });
