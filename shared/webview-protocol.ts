@@ -6,8 +6,19 @@ import * as z from 'zod';
 import { StreamEvent } from '../backend/src/protocol';
 import { ConversationState } from './conversation-state';
 
-/** What fixes an error, offered as a button on its banner. */
-export const FixAction = z.enum(['signIn', 'configure', 'showLogs', 'retry']);
+/**
+ * What fixes an error or a setup problem, offered as a button on its banner or setup step:
+ * `checkSetup` runs the setup check again (a server started meanwhile).
+ */
+export const FixAction = z.enum([
+  'signIn',
+  'configure',
+  'showLogs',
+  'retry',
+  'setModelApiKey',
+  'selectModel',
+  'checkSetup',
+]);
 export type FixAction = z.infer<typeof FixAction>;
 
 export const ToWebview = z.discriminatedUnion('type', [
@@ -39,6 +50,8 @@ export const ToExtension = z.discriminatedUnion('type', [
     confirmText: z.string().max(300).optional(),
   }),
   z.object({ type: z.literal('copy'), text: z.string().max(1024 * 1024) }),
+  /** Copy Call on an approval card: the extension copies the call from its own state, not the view's text. */
+  z.object({ type: z.literal('copyCall'), toolUseId: z.string().min(1).max(200) }),
   z.object({
     type: z.literal('insert'),
     text: z.string().max(1024 * 1024),

@@ -9,9 +9,16 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { renderDiagrams } from './diagrams';
 import { ToWebview, type FixAction, type ToExtension } from '../shared/webview-protocol';
-import { shortUsageLine, usageLine } from '../shared/prices';
-import { applyEvent, emptyState, sessionUsage, type ConversationState } from '../shared/conversation-state';
-import { button, div, ItemList, setUsagePrice } from './view';
+import { inputBreakdown, shortUsageText, tokensText, withCost } from '../shared/prices';
+import {
+  applyEvent,
+  emptyState,
+  sessionCost,
+  sessionUsage,
+  type ConversationState,
+} from '../shared/conversation-state';
+import { codeSpans, quotaText, SETUP_STEPS } from './labels';
+import { button, div, ItemList, setUsagePricing } from './view';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -22,10 +29,17 @@ const FIX_LABELS: Record<FixAction, [string, string]> = {
   configure: ['Configure Backend', 'settings-gear'],
   retry: ['Retry', 'refresh'],
   showLogs: ['Show Logs', 'output'],
+  setModelApiKey: ['Set Model API Key…', 'key'],
+  selectModel: ['Select Model…', 'list-selection'],
+  checkSetup: ['Check Again', 'refresh'],
 };
 
 let state: ConversationState = emptyState();
 let frame = 0;
+/** Check Again was pressed and its answer (a new state) has not come yet. */
+let checking = false;
+/** Repaints the banner when a spent budget renews (Retry appears then). */
+let renewalTimer: ReturnType<typeof setTimeout> | undefined;
 
 const app = document.getElementById('app')!;
 // The title has the line to itself; who is signed in where is the status bar's to show.
@@ -34,8 +48,8 @@ const title = div('title');
 title.setAttribute('role', 'heading');
 title.setAttribute('aria-level', '1');
 // What the conversation shown has cost so far, quietly, when its answers know their usage.
-const sessionCost = div('session-usage');
-header.append(title, sessionCost);
+const conversationCost = div('session-usage');
+header.append(title, conversationCost);
 const log = div('messages');
 log.setAttribute('role', 'log');
 log.setAttribute('aria-live', 'polite');
@@ -136,15 +150,19 @@ function paint() {
   title.title = title.textContent;
   welcome.hidden = state.items.length > 0;
   paintSetup();
-  if (setUsagePrice(state.price)) {
+  if (setUsagePricing(state.pricing)) {
     // Another model or price: every usage line shown is redrawn.
     log.replaceChildren();
     items = new ItemList(log, send);
   }
   const total = sessionUsage(state);
-  sessionCost.hidden = !total;
-  sessionCost.textContent = total ? shortUsageLine(total, state.price) : '';
-  sessionCost.title = total ? `This conversation: ${usageLine(total, state.price)}` : '';
+  // Each answer at its own model's price; tokens only when any answer's price is unknown.
+  const cost = total ? sessionCost(state) : undefined;
+  conversationCost.hidden = !total;
+  conversationCost.textContent = total ? shortUsageText(total, cost) : '';
+  conversationCost.title = total
+    ? `This conversation: ${withCost(tokensText(total), cost)}\n${inputBreakdown(total)}`
+    : '';
   const changed = items.render(state.items);
   sendButton.hidden = state.busy;
   stopButton.hidden = !state.busy;
@@ -159,27 +177,70 @@ function paint() {
 
 function paintSetup() {
   setup.hidden = !state.setup;
-  if (!state.setup || setup.dataset.message === state.setup.message) return;
-  setup.dataset.message = state.setup.message;
-  const text = div('setup-text');
-  text.innerHTML = '<span class="codicon codicon-key" aria-hidden="true"></span>';
-  text.append(document.createTextNode(state.setup.message));
-  const configure = button('Configure Backend', 'settings-gear', 'primary');
-  configure.addEventListener('click', () => send({ type: 'fix', action: 'configure' }));
-  setup.replaceChildren(text, configure);
+  if (!state.setup) return;
+  const key = `${state.setup.kind}\n${state.setup.message}`;
+  if (setup.dataset.key !== key) {
+    setup.dataset.key = key;
+    const step = SETUP_STEPS[state.setup.kind];
+    const text = div('setup-text');
+    text.innerHTML = `<span class="codicon codicon-${step.icon}" aria-hidden="true"></span>`;
+    const message = document.createElement('span');
+    // `ollama serve` and the like read as commands.
+    for (const part of codeSpans(state.setup.message)) {
+      if (!part.code) message.append(document.createTextNode(part.text));
+      else message.append(Object.assign(document.createElement('code'), { textContent: part.text }));
+    }
+    text.append(message);
+    const actions = div('setup-actions');
+    step.actions.forEach(({ label, icon, action }, i) => {
+      const b = button(label, icon, i === 0 ? 'primary' : 'secondary');
+      b.dataset.action = action;
+      b.addEventListener('click', () => {
+        if (action === 'checkSetup') {
+          checking = true;
+          paintSetup();
+        }
+        send({ type: 'fix', action });
+      });
+      actions.append(b);
+    });
+    setup.replaceChildren(text, actions);
+  }
+  const again = setup.querySelector<HTMLButtonElement>('[data-action="checkSetup"]');
+  if (again) {
+    again.disabled = checking;
+    again.textContent = checking ? 'Checking…' : 'Check Again';
+  }
 }
 
 function paintBanner() {
   banner.hidden = !state.error;
   banner.replaceChildren();
+  clearTimeout(renewalTimer);
   if (!state.error) return;
+  const error = state.error;
+  const renewsAt = error.renewsAt ? new Date(error.renewsAt) : undefined;
+  const renewed = renewsAt !== undefined && Date.now() >= renewsAt.getTime();
+  if (renewsAt && !renewed)
+    renewalTimer = setTimeout(schedule, Math.min(renewsAt.getTime() - Date.now() + 500, 2 ** 31 - 1));
   const text = div('error-text');
-  text.innerHTML = '<span class="codicon codicon-error" aria-hidden="true"></span>';
-  text.append(document.createTextNode(state.error.message));
+  text.innerHTML = `<span class="codicon codicon-${renewsAt ? 'watch' : 'error'}" aria-hidden="true"></span>`;
+  const words = div('error-words');
+  if (renewsAt) {
+    // A spent budget: when it renews, in the user's own time; the backend's own words below.
+    banner.classList.add('quota');
+    words.append(div('error-headline', quotaText(renewsAt, new Date())), div('error-detail', error.message));
+  } else {
+    banner.classList.remove('quota');
+    words.textContent = error.message;
+  }
+  text.append(words);
   const actions = div('error-actions');
-  for (const action of state.error.actions) {
+  const offered =
+    renewed && !error.actions.includes('retry') ? (['retry', ...error.actions] as const) : error.actions;
+  for (const action of offered) {
     const [label, icon] = FIX_LABELS[action];
-    const b = button(label, icon, action === state.error.actions[0] ? 'primary' : 'secondary');
+    const b = button(label, icon, action === offered[0] ? 'primary' : 'secondary');
     b.addEventListener('click', () => send({ type: 'fix', action }));
     actions.append(b);
   }
@@ -200,6 +261,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   switch (message.type) {
     case 'state':
       state = message.state;
+      checking = false;
       break;
     case 'event':
       state = applyEvent(state, message.event);

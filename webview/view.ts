@@ -1,18 +1,12 @@
 /** DOM for the conversation's items. Each builder returns one element; the list reuses unchanged ones. */
-import {
-  approvalDetailsHtml,
-  approvalInput,
-  approvalTargetHtml,
-  approvalTargetText,
-  fullInput,
-  messageLabel,
-  prettyOutput,
-} from './cards';
-import type { Item } from '../shared/conversation-state';
+import type { ConversationState, Item, ItemOf } from '../shared/conversation-state';
+import { approvalCard, approvedByLine } from './approval-card';
+import { fullInput, messageLabel, prettyOutput } from './cards';
+import { details, div, statusText, type Send } from './dom';
+import { SUMMARY_LABEL, summaryNote, usageParts } from './labels';
 import { escapeHtml, renderMarkdown, toolLabel } from './render';
-import { usageLine, type Price } from '../shared/prices';
 
-type Send = (message: import('../shared/webview-protocol').ToExtension) => void;
+export { button, div } from './dom';
 
 const STATUS_ICON: Record<string, string> = {
   running: 'loading codicon-modifier-spin',
@@ -48,6 +42,7 @@ export function itemElement(item: Item, send: Send): HTMLElement {
       const head = div('tool-head');
       head.innerHTML = `<span class="codicon codicon-${STATUS_ICON[item.status] ?? 'tools'}" aria-hidden="true"></span><span class="tool-name">${escapeHtml(label)}</span><span class="tool-status">${escapeHtml(status)}</span>`;
       el.append(head);
+      if (item.approvedBy) el.append(approvedByLine(item.approvedBy));
       const input = fullInput(item.input);
       if (input && input !== '{}') el.append(details('Input', input, { send, language: 'json' }));
       // One line of summary; the whole result, pretty-printed, when expanded.
@@ -64,142 +59,24 @@ export function itemElement(item: Item, send: Send): HTMLElement {
       el.innerHTML = `<span class="codicon codicon-${item.action === 'blocked' ? 'shield' : 'eye-closed'}" aria-hidden="true"></span><span>${escapeHtml(item.message)}</span>`;
       return el;
     }
+    case 'summary':
+      return summaryMarker(item);
   }
 }
 
-function approvalCard(item: Extract<Item, { kind: 'approval' }>, send: Send): HTMLElement {
-  const el = div(`approval-card${item.decision ? ` decided decided-${item.decision}` : ''}`);
-  el.dataset.toolId = item.id;
-  el.setAttribute('role', 'group');
-  el.setAttribute('aria-label', `Approval needed: ${toolLabel(item.name)}`);
-  const head = div('approval-head');
-  head.innerHTML = `<span class="codicon codicon-warning" aria-hidden="true"></span><span class="tool-name">${escapeHtml(toolLabel(item.name))}</span><span class="approval-badge">${item.decision === 'approve' ? 'approved' : item.decision === 'deny' ? 'denied' : 'needs approval'}</span>`;
-  el.append(head);
-  if (item.target) {
-    const where = div('approval-target');
-    where.innerHTML = approvalTargetHtml(item.target); // every value escaped
-    where.title = approvalTargetText(item.target);
-    el.append(where);
-  }
-  el.append(div('approval-reason', item.reason));
-  // Everything approved is on the card: the whole input in a scrolling box, and what it will do.
-  const input = approvalInput(item.input, item.details);
-  if (input) el.append(details('Exact call', input, { send, language: 'json', open: true }));
-  if (item.details) {
-    const what = div('approval-details');
-    what.innerHTML = approvalDetailsHtml(item.details); // every value escaped
-    const openDiff = what.querySelector('.open-diff');
-    openDiff?.addEventListener('click', () => send({ type: 'openDiff', toolUseId: item.id }));
-    el.append(what);
-  }
-  if (item.decision) {
-    const outcome =
-      item.decision === 'deny'
-        ? 'Denied'
-        : item.result
-          ? `Approved · ${statusText(item.result.status, false)}`
-          : 'Approved · running…';
-    el.append(div('approval-decision', outcome));
-    if (item.result && item.result.status !== 'denied') {
-      el.append(div('tool-summary one-line', item.result.summary));
-      const result = item.result.output ?? item.result.summary;
-      if (result) el.append(details('Result', prettyOutput(result), { send, language: 'json' }));
-    }
-    return el;
-  }
-  const actions = div('approval-actions');
-  let confirm: HTMLInputElement | undefined;
-  const approve = button('Approve', 'check', 'primary');
-  const approveNow = () =>
-    send({
-      type: 'decide',
-      toolUseId: item.id,
-      decision: 'approve',
-      ...(confirm ? { confirmText: confirm.value } : {}),
-    });
-  if (item.confirmText) {
-    // A visible label names the field (no placeholder standing in for it); Enter approves once it matches.
-    const id = `confirm-${item.id.replace(/[^\w-]/g, '_')}`;
-    const label = document.createElement('label');
-    label.className = 'confirm-label';
-    label.htmlFor = id;
-    label.append('Type ');
-    const code = document.createElement('code');
-    code.textContent = item.confirmText;
-    label.append(code, ' to approve');
-    confirm = document.createElement('vscode-textfield') as unknown as HTMLInputElement;
-    confirm.id = id;
-    confirm.className = 'confirm-input';
-    confirm.setAttribute('label', `Type ${item.confirmText} to approve`);
-    approve.disabled = true;
-    const matches = () => confirm!.value === item.confirmText;
-    confirm.addEventListener('input', () => (approve.disabled = !matches()));
-    confirm.addEventListener('keydown', (e: KeyboardEvent) => {
-      if (e.key !== 'Enter' || e.isComposing) return;
-      e.preventDefault();
-      if (matches()) approveNow();
-    });
-    el.append(label, confirm);
-  }
-  approve.addEventListener('click', approveNow);
-  const deny = button('Deny', 'close', 'secondary');
-  deny.addEventListener('click', () => send({ type: 'decide', toolUseId: item.id, decision: 'deny' }));
-  actions.append(approve, deny);
-  el.append(actions);
-  return el;
-}
-
-function statusText(status: string, readOnly: boolean): string {
-  if (status === 'pending') return readOnly ? 'waiting' : 'waiting for approval';
-  return { running: 'running…', success: 'done', error: 'failed', denied: 'denied' }[status] ?? status;
-}
-
-/** A `vscode-button` from @vscode-elements/elements (themed like the editor's own buttons). */
-export function button(
-  label: string,
-  icon: string,
-  kind: 'primary' | 'secondary' = 'secondary',
-): HTMLButtonElement {
-  const b = document.createElement('vscode-button') as unknown as HTMLButtonElement;
-  b.setAttribute('icon', icon);
-  if (kind === 'secondary') b.setAttribute('secondary', '');
-  b.textContent = label;
-  b.title = label;
-  return b;
-}
-
-/**
- * A collapsible block of text, whole: it scrolls inside its own box (never widening the list),
- * and Open in Editor shows it in a tab.
- */
-function details(
-  summary: string,
-  body: string,
-  options: { send: Send; language?: string; open?: boolean },
-): HTMLElement {
+/** Where the turns the model reads as a summary end: collapsed, opened to the summary itself. */
+function summaryMarker(item: ItemOf<'summary'>): HTMLElement {
   const el = document.createElement('details');
-  el.className = 'tool-input';
-  el.open = options.open ?? false;
-  const s = document.createElement('summary');
-  s.textContent = summary;
-  const pre = document.createElement('pre');
-  pre.tabIndex = 0; // a scrolling box is reachable by keyboard
-  pre.textContent = body;
-  const open = document.createElement('vscode-toolbar-button');
-  open.className = 'open-in-editor';
-  open.setAttribute('icon', 'go-to-file');
-  open.setAttribute('label', `Open ${summary} in Editor`);
-  open.title = 'Open in Editor';
-  open.addEventListener('click', (e) => {
-    e.preventDefault(); // the button sits in the summary: opening the text does not toggle the box
-    options.send({
-      type: 'openInEditor',
-      text: body,
-      ...(options.language ? { language: options.language } : {}),
-    });
-  });
-  s.append(open);
-  el.append(s, pre);
+  el.className = 'summary-marker';
+  const head = document.createElement('summary');
+  head.innerHTML = '<span class="codicon codicon-fold" aria-hidden="true"></span>';
+  head.append(document.createTextNode(SUMMARY_LABEL));
+  el.append(head, div('summary-note', summaryNote(item.text !== undefined)));
+  if (item.text) {
+    const body = div('summary-text markdown');
+    body.innerHTML = renderMarkdown(item.text); // escaped like any model text
+    el.append(body);
+  }
   return el;
 }
 
@@ -210,20 +87,23 @@ function article(className: string, label: string): HTMLElement {
   return el;
 }
 
-function answerClass(item: Extract<Item, { kind: 'assistant' }>): string {
+function answerClass(item: ItemOf<'assistant'>): string {
   return `message assistant${item.streaming ? ' streaming' : ''}${item.interrupted ? ' interrupted' : ''}${item.stopped ? ' stopped' : ''}`;
 }
 
-let usagePrice: Price | undefined;
-/** The price the usage lines use; true when it changed (the answers shown need repainting). */
-export function setUsagePrice(price: Price | undefined): boolean {
-  const changed = price?.input !== usagePrice?.input || price?.output !== usagePrice?.output;
-  usagePrice = price;
+let usagePricing: ConversationState['pricing'];
+let pricingKey = JSON.stringify(undefined);
+/** How the usage lines are priced; true when it changed (the answers shown need repainting). */
+export function setUsagePricing(pricing: ConversationState['pricing']): boolean {
+  const key = JSON.stringify(pricing);
+  const changed = key !== pricingKey;
+  usagePricing = pricing;
+  pricingKey = key;
   return changed;
 }
 
 /** "Stopped" on an answer the user stopped; a note on one an error cut short; then its usage, quietly. */
-function appendAnswerMarks(el: HTMLElement, item: Extract<Item, { kind: 'assistant' }>): void {
+function appendAnswerMarks(el: HTMLElement, item: ItemOf<'assistant'>): void {
   if (item.stopped && !el.querySelector('.stopped-mark')) {
     const mark = div('stopped-mark');
     mark.innerHTML = '<span class="codicon codicon-debug-stop" aria-hidden="true"></span>Stopped';
@@ -233,24 +113,26 @@ function appendAnswerMarks(el: HTMLElement, item: Extract<Item, { kind: 'assista
     el.append(div('interrupted-note', 'The answer was interrupted.'));
   el.querySelector('.usage-line')?.remove();
   if (item.usage) {
-    const line = div('usage-line', usageLine(item.usage, usagePrice));
-    line.title = usagePrice
-      ? 'Model tokens of this turn, and an estimated price'
-      : 'Model tokens of this turn';
+    const parts = usageParts(item.usage, usagePricing);
+    const line = div('usage-line');
+    line.append(span('usage-tokens', parts.tokens));
+    // Which model answered: its short name in the line (wrapping whole), its id in the tooltip.
+    if (parts.model) line.append(span('usage-model', ` · ${parts.model}`));
+    line.title = parts.title;
     el.append(line);
   }
+}
+
+function span(className: string, text: string): HTMLSpanElement {
+  const el = document.createElement('span');
+  el.className = className;
+  el.textContent = text;
+  return el;
 }
 
 function textBlock(text: string): HTMLElement {
   const el = div('text');
   el.textContent = text;
-  return el;
-}
-
-export function div(className: string, text?: string): HTMLDivElement {
-  const el = document.createElement('div');
-  el.className = className;
-  if (text !== undefined) el.textContent = text;
   return el;
 }
 
@@ -285,7 +167,7 @@ export class ItemList {
   }
 }
 
-function updateAnswer(el: HTMLElement, item: Extract<Item, { kind: 'assistant' }>): void {
+function updateAnswer(el: HTMLElement, item: ItemOf<'assistant'>): void {
   el.className = answerClass(item);
   el.setAttribute('aria-busy', String(item.streaming));
   el.querySelector('.markdown')!.innerHTML = renderMarkdown(item.text);

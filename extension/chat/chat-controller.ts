@@ -12,13 +12,18 @@ import {
 } from '../../backend/src/protocol';
 import {
   applyEvent,
+  callText,
   emptyState,
   openApprovals,
-  turnsToItems,
+  placeSummary,
+  quotaRenewsAt,
+  setupStepFor,
   type ConversationState,
 } from '../../shared/conversation-state';
+import { validOverrides } from '../../shared/prices';
 import type { ToWebview } from '../../shared/webview-protocol';
 import { ConnectionError, type AgentConnection, type SetupProblem } from '../connection/types';
+import { ApprovalRights, loadConversation } from './stored-session';
 
 type TurnRequest = Omit<ChatRequest, 'action'>;
 
@@ -28,6 +33,9 @@ export interface ChatControllerDeps {
   log?: (message: string) => void;
   /** A turn started or ended (the Stop keybinding applies only while one runs). */
   onBusy?: (busy: boolean) => void;
+  /** What to fix before the first question (local mode), checked again by the setup step's Check Again. */
+  preflight?: () => Promise<SetupProblem | undefined>;
+  now?: () => Date;
 }
 
 /** What changed about the open conversation: another one is open, or the open one moved on. */
@@ -49,6 +57,7 @@ export class ChatController {
   private readonly decisions = new Map<string, Approval>();
   private readonly listeners = new Set<(change: SessionChange) => void>();
   private announced: string | undefined;
+  private readonly rights = new ApprovalRights((message) => this.deps.log?.(message));
 
   constructor(private readonly deps: ChatControllerDeps) {}
 
@@ -79,10 +88,15 @@ export class ChatController {
     this.publish();
   }
 
-  /** The price of the model in use (USD per million tokens), or undefined when unknown: tokens only. */
-  setPrice(price: ConversationState['price']): void {
-    const { price: _old, ...rest } = this.state;
-    this.state = price ? { ...rest, price } : rest;
+  /**
+   * How answers are priced: by the model each one names, else `modelId` (the configured one);
+   * `overrides` is the `cloudEngineer.usage.prices` setting as written (its bad entries are dropped).
+   */
+  setPricing(modelId: string, overrides?: unknown): void {
+    this.state = {
+      ...this.state,
+      pricing: { modelId: modelId.trim(), overrides: validOverrides(overrides) },
+    };
     this.publish();
   }
 
@@ -96,16 +110,25 @@ export class ChatController {
   }
 
   /**
-   * A problem found before anything was sent (local mode without AWS credentials): the empty chat
-   * shows its setup step until a check finds it fixed.
+   * A problem found before anything was sent (local mode without AWS credentials, without the
+   * provider's key, with Ollama not running, with no model picked): the empty chat shows its setup
+   * step, with the action that fixes it, until a check finds it fixed.
    */
   showSetupProblem(problem: SetupProblem | undefined): void {
     const { setup: _setup, ...rest } = this.state;
-    this.state =
-      problem?.code === 'aws_credentials'
-        ? { ...rest, setup: { kind: 'awsCredentials', message: problem.message } }
-        : rest;
+    const kind = problem && setupStepFor(problem.code);
+    this.state = kind && problem ? { ...rest, setup: { kind, message: problem.message } } : rest;
     this.publish();
+  }
+
+  /** Runs the preflight again (the setup step's Check Again) and shows what it finds. */
+  async checkSetup(): Promise<void> {
+    if (!this.deps.preflight) return;
+    try {
+      this.showSetupProblem(await this.deps.preflight());
+    } catch (error) {
+      this.deps.log?.(`chat: the setup check failed: ${(error as Error).message}`);
+    }
   }
 
   /** Resolves when the turn has ended, however it ended. */
@@ -137,6 +160,8 @@ export class ChatController {
   decide(approval: Approval): Promise<void> {
     const card = openApprovals(this.state).find((a) => a.id === approval.toolUseId);
     if (!card || this.busy || !this.state.sessionId) return Promise.resolve();
+    // A card this user may not approve offers Deny only (the backend refuses the approval anyway).
+    if (approval.decision === 'approve' && card.canApprove === false) return Promise.resolve();
     this.decisions.set(approval.toolUseId, approval);
     this.state = {
       ...this.state,
@@ -151,6 +176,12 @@ export class ChatController {
 
   stop(): void {
     this.running?.abort();
+  }
+
+  /** The exact call of an approval card (tool and input as JSON), for Copy Call; undefined for none. */
+  callText(toolUseId: string): string | undefined {
+    const card = this.state.items.find((it) => it.kind === 'approval' && it.id === toolUseId);
+    return card?.kind === 'approval' ? callText(card) : undefined;
   }
 
   /** Runs the failed turn again in its place: the question stays once, the broken answer goes. */
@@ -178,20 +209,14 @@ export class ChatController {
     this.publish();
   }
 
-  /** Loads a stored conversation (every page of it) into the view. */
+  /** Loads a stored conversation (every page of it, its summary) into the view. */
   async resume(sessionId: string): Promise<void> {
     this.stop();
     try {
       const connection = this.deps.connection();
-      const first = await connection.invoke({ action: 'getSession', sessionId, limit: 500 });
-      const turns = [...first.turns];
-      for (let cursor = first.nextCursor; cursor;) {
-        const page = await connection.invoke({ action: 'getSession', sessionId, limit: 500, cursor });
-        turns.push(...page.turns);
-        cursor = page.nextCursor;
-      }
+      const stored = await loadConversation(connection, sessionId, this.rights);
       this.reset();
-      this.state = { ...this.state, sessionId, title: first.session.title, items: turnsToItems(turns) };
+      this.state = { ...this.state, ...stored, sessionId };
     } catch (error) {
       if (error instanceof ConnectionError && error.kind === 'not_found') {
         this.reset();
@@ -220,13 +245,19 @@ export class ChatController {
     this.state = { ...withoutError(this.state), busy: true };
     this.publish();
     this.deps.onBusy?.(true);
+    let started = false;
+    let summarized = false;
     try {
-      for await (const event of this.deps.connection().chat(request, controller.signal)) this.apply(event);
+      for await (const event of this.deps.connection().chat(request, controller.signal)) {
+        started ||= event.type === 'session';
+        summarized ||= event.type === 'summary';
+        this.apply(event);
+      }
     } catch (error) {
       if (controller.signal.aborted) {
         // stopped by the user: not an error
       } else if (isMissingSession(error, request)) this.startOverWithout(request);
-      else this.fail(error);
+      else this.fail(error, { started });
     } finally {
       this.running = undefined;
       if (controller.signal.aborted) this.apply({ type: 'done', stopReason: 'cancelled' });
@@ -234,6 +265,21 @@ export class ChatController {
       this.publish();
       this.deps.onBusy?.(false);
       this.announce({ stored: true });
+    }
+    if (summarized) await this.loadSummaryText();
+  }
+
+  /** The live `summary` event has no text: the stored summary has, for the marker's expanded view. */
+  private async loadSummaryText(): Promise<void> {
+    const sessionId = this.state.sessionId;
+    if (!sessionId) return;
+    try {
+      const { summary } = await this.deps.connection().invoke({ action: 'getSession', sessionId, limit: 1 });
+      if (!summary || this.state.sessionId !== sessionId) return;
+      this.state = { ...this.state, items: placeSummary(this.state.items, summary.keepFrom, summary.text) };
+      this.publish();
+    } catch (error) {
+      this.deps.log?.(`chat: could not read the conversation's summary: ${(error as Error).message}`);
     }
   }
 
@@ -276,18 +322,36 @@ export class ChatController {
     for (const listener of [...this.listeners]) listener({ sessionId, switched, stored });
   }
 
-  private fail(error: unknown): void {
+  /**
+   * Shows a failure the connection raised. Once a turn's stream had begun, whether the backend
+   * stored its answer is unknown, so are the numbers of later questions.
+   */
+  private fail(error: unknown, { started = false } = {}): void {
     const e =
       error instanceof ConnectionError
         ? error
         : new ConnectionError('internal', (error as Error)?.message ?? 'Unexpected error', { cause: error });
     this.deps.log?.(`chat failed: ${e.kind}: ${e.message}`);
-    this.state = applyEvent(this.state, {
+    const { storedTurns } = this.state;
+    const failed = applyEvent(this.state, {
       type: 'error',
       code: e.kind,
       message: e.message,
       retryable: e.retryable,
     });
+    const { storedTurns: _counted, ...rest } = failed;
+    this.state = {
+      ...rest,
+      ...(storedTurns !== undefined && !started ? { storedTurns } : {}),
+      ...(e.kind === 'quota_exceeded' && failed.error
+        ? {
+            error: {
+              ...failed.error,
+              renewsAt: quotaRenewsAt(this.deps.now?.() ?? new Date(), e.retryAfterSeconds).toISOString(),
+            },
+          }
+        : {}),
+    };
   }
 
   private push(item: ConversationState['items'][number]): void {
@@ -299,12 +363,12 @@ export class ChatController {
     this.decisions.clear();
     this.lastRequest = undefined;
     this.lastTurnStart = 0;
-    // The setup step and the model's price are about the connection, not the conversation: they stay.
-    const { setup, price } = this.state;
+    // The setup step and the pricing are about the connection, not the conversation: they stay.
+    const { setup, pricing } = this.state;
     this.state = {
       ...emptyState(this.state.connection),
       ...(setup ? { setup } : {}),
-      ...(price ? { price } : {}),
+      ...(pricing ? { pricing } : {}),
     };
   }
 

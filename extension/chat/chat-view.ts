@@ -13,11 +13,13 @@ import type { ChatController } from './chat-controller';
 import { insertAtCursor, openDiagram, openInEditor, saveDiagram } from './editor-actions';
 import { chatHtml } from './html';
 
-/** The command behind each fix a banner offers (retry is the controller's own). */
+/** The command behind each fix a banner or setup step offers (retry and the setup check are the controller's). */
 const FIX_COMMANDS = {
   signIn: COMMANDS.signIn,
   configure: COMMANDS.configureBackend,
   showLogs: COMMANDS.showLogs,
+  setModelApiKey: COMMANDS.setModelApiKey,
+  selectModel: COMMANDS.selectModel,
 } as const;
 
 export class ChatView extends Disposable implements vscode.WebviewViewProvider {
@@ -110,6 +112,15 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
       case 'copy':
         await vscode.env.clipboard.writeText(message.text);
         return void vscode.window.setStatusBarMessage('$(copy) Copied', 2000);
+      case 'copyCall': {
+        const call = this.controller.callText(message.toolUseId);
+        if (!call) return;
+        await vscode.env.clipboard.writeText(call);
+        return void vscode.window.setStatusBarMessage(
+          '$(copy) Copied the call: send it to an approver',
+          4000,
+        );
+      }
       case 'insert':
         return insertAtCursor(message.text, message.language);
       case 'openInEditor':
@@ -128,6 +139,7 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
         });
       case 'fix':
         if (message.action === 'retry') return this.controller.retry();
+        if (message.action === 'checkSetup') return this.controller.checkSetup();
         await vscode.commands.executeCommand(FIX_COMMANDS[message.action]);
         return;
     }

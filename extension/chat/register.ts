@@ -16,6 +16,7 @@ export function registerChat(context: vscode.ExtensionContext, connections: Conn
     post: (message) => view.post(message),
     log: (message) => log().info(message),
     onBusy: (busy) => void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.busy, busy),
+    preflight: () => connections.preflight(),
   });
   view.attach(controller);
   // The controller says which conversation is open; a reload (a new extension host) reopens it.
@@ -29,11 +30,9 @@ export function registerChat(context: vscode.ExtensionContext, connections: Conn
     void checkSetup();
   });
 
-  // Local mode needs AWS credentials: say so when the view opens, not after the first question.
-  const checkSetup = async () => {
-    const problem = await connections.preflight();
-    controller.showSetupProblem(problem);
-  };
+  // Local mode needs AWS credentials, a model key or a running server: say so when the view opens,
+  // not after the first question.
+  const checkSetup = () => controller.checkSetup();
   const onConnectionChanged = async () => {
     controller.connectionChanged((await connections.describe()).text);
     if (view.visible) await checkSetup();

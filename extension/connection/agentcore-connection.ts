@@ -198,7 +198,7 @@ export class AgentCoreSigV4Connection implements AgentConnection {
     if (status >= 400) {
       const parsed = ErrorBody.safeParse(JSON.parse((await collect(body)) || '{}'));
       throw new ConnectionError(
-        errorKindForStatus(status),
+        errorKindForStatus(status, parsed.success ? parsed.data.error.code : undefined),
         parsed.success ? parsed.data.error.message : `The runtime answered ${status}.`,
         { status },
       );
@@ -238,7 +238,11 @@ function sdkFailure(cause: unknown): ConnectionError {
     const message = contract.success
       ? contract.data.error.message
       : `The runtime answered ${status} (${name}).`;
-    return new ConnectionError(errorKindForStatus(status), message, { cause, status });
+    return new ConnectionError(
+      errorKindForStatus(status, contract.success ? contract.data.error.code : undefined),
+      message,
+      { cause, status },
+    );
   }
   return new ConnectionError('unreachable', `InvokeAgentRuntime failed (${name || 'network error'}).`, {
     cause,

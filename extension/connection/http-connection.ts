@@ -94,8 +94,10 @@ export class HttpConnection implements AgentConnection {
       );
     }
     const code = parsed.success ? parsed.data.error.code : undefined;
+    const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
     throw new ConnectionError(errorKindForStatus(response.status, code), message, {
       status: response.status,
+      ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
     });
   }
 }
@@ -121,6 +123,16 @@ export function invocationUrl(raw: string): URL {
   if ((url.pathname === '/' || url.pathname === '') && !url.hostname.includes('.lambda-url.'))
     url.pathname = '/invocations';
   return url;
+}
+
+/** `Retry-After` as seconds: delta-seconds, or an HTTP date from now; undefined when absent or malformed. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  // An HTTP date names its day and month ("Mon, 02 Mar 2026 00:00:00 GMT"); "-5" is not one.
+  const at = /^[A-Za-z]{3}, /.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((at - now) / 1000));
 }
 
 function isLoopback(host: string): boolean {

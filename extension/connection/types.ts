@@ -40,12 +40,15 @@ export class ConnectionError extends Error {
   constructor(
     readonly kind: ConnectionErrorKind,
     message: string,
-    options?: { cause?: unknown; status?: number },
+    options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.status = options?.status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
   readonly status: number | undefined;
+  /** The response's `Retry-After`, in seconds (a spent daily budget: until the next UTC day). */
+  readonly retryAfterSeconds: number | undefined;
   get retryable(): boolean {
     return isRetryable(this.kind);
   }

@@ -91,7 +91,7 @@ describe('next to the chat in real VS Code', function () {
     await workbench.page.keyboard.press('Enter');
     const line = chat.locator('.message.assistant .usage-line');
     await line.waitFor({ timeout: 60_000 });
-    assert.equal(await line.innerText(), '1,234 in · 567 out tokens · ~$0.012');
+    assert.equal(await line.innerText(), '1,234 in · 567 out · ~$0.012 · Claude Sonnet 4.5');
     assert.equal(await chat.locator('.header .session-usage').innerText(), '1.8k tokens · ~$0.012');
     await workbench.screenshot('usage-under-answer');
   });

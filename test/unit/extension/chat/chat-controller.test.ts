@@ -189,6 +189,7 @@ describe('ChatController', () => {
     assert.deepEqual(chat.snapshot.items[0], {
       kind: 'user',
       text: 'Run task: List EC2 instances and status (region: eu-west-1)',
+      turn: 0,
     });
   });
 
