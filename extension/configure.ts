@@ -8,7 +8,8 @@ const MODES: (vscode.QuickPickItem & { mode?: BackendMode })[] = [
   {
     label: '$(vm) Local',
     description: 'nothing deployed',
-    detail: 'The agent runs in VS Code with your AWS profile (Bedrock access needed).',
+    detail:
+      'The agent runs in VS Code with your AWS profile: Bedrock, or Anthropic, OpenAI, Gemini or Ollama (Select Model…).',
     mode: 'local',
   },
   {
@@ -88,6 +89,11 @@ async function configure(auth: CognitoAuthProvider): Promise<void> {
       'us-east-1_AbCdEfGhI',
     );
     if (pool === undefined) return;
+    if (pool.trim() !== current.userPoolId) {
+      // Another pool: its hosted UI and company provider are not the old pool's.
+      await set(SETTINGS.domain, '');
+      await set(SETTINGS.identityProvider, '');
+    }
     await set(SETTINGS.userPoolId, pool.trim());
     if (pool.trim()) {
       const client = await ask('Cognito app client id', current.clientId, '1example23456789');
