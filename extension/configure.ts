@@ -91,8 +91,8 @@ async function configure(auth: CognitoAuthProvider): Promise<void> {
     if (pool === undefined) return;
     if (pool.trim() !== current.userPoolId) {
       // Another pool: its hosted UI and company provider are not the old pool's.
-      await set(SETTINGS.domain, '');
-      await set(SETTINGS.identityProvider, '');
+      for (const key of [SETTINGS.domain, SETTINGS.identityProvider])
+        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
     }
     await set(SETTINGS.userPoolId, pool.trim());
     if (pool.trim()) {
