@@ -194,6 +194,8 @@ describe('Bedrock guardrail (GUARDRAIL_ID set)', function () {
       createdAt: got.json.turns[0].createdAt,
       status: 'blocked',
     });
+    assert.equal(got.json.session.title, 'Blocked message', 'the title made from it goes too');
+    assert.deepEqual((await stack.invoke({ action: 'listSessions', query: 'hateful' })).json.sessions, []);
 
     stack.bedrock.enqueue(textTurn(['Sure.']));
     await stack.chat({ sessionId, message: 'list my buckets' });

@@ -180,7 +180,7 @@ async function prepareApprovals(
   };
 }
 
-function titleFrom(message: string): string {
+export function titleFrom(message: string): string {
   const line = message.trim().split('\n')[0]!.replace(/\s+/g, ' ');
   return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line || 'New chat';
 }

@@ -21,7 +21,7 @@ import type { Message } from '../model/types';
 import { observeTurn } from '../telemetry/observe';
 import { noopTelemetry, type TurnTelemetry } from '../telemetry/types';
 import { buildContext, estimatorFor, fitWithinTurn, fixedChars, messagesChars } from './context';
-import type { PreparedChat } from './prepare';
+import { titleFrom, type PreparedChat } from './prepare';
 import { storeAnswer } from './store';
 
 /** The turn's events, observed for metrics and traces on their way out. */
@@ -181,13 +181,18 @@ async function* guardInput(
   if (verdict.action === 'none') return false;
   const { sessionId } = prepared.session;
   if (verdict.action === 'masked') {
-    await deps.memory
-      .amendTurn(actor.actorId, sessionId, prepared.userTurnIndex, {
+    try {
+      await deps.memory.amendTurn(actor.actorId, sessionId, prepared.userTurnIndex, {
         text: verdict.text,
         status: 'complete',
         messages: [{ role: 'user', content: [{ type: 'text', text: verdict.text }] }],
-      })
-      .catch((error) => deps.log.error('could not store the masked message', { error }));
+      });
+      // A title made from the message holds what was masked too.
+      if (prepared.created)
+        await deps.memory.renameSession(actor.actorId, sessionId, titleFrom(verdict.text));
+    } catch (error) {
+      deps.log.error('could not store the masked message', { error });
+    }
     yield guardrailEvent('input', verdict.categories, 'A Bedrock guardrail masked part of your message.');
     return false;
   }
@@ -266,6 +271,9 @@ async function markBlocked(deps: ServiceDeps, actor: Actor, prepared: PreparedCh
       status: 'blocked',
       messages: [],
     });
+    // A title made from the message would keep it.
+    if (prepared.created)
+      await deps.memory.renameSession(actor.actorId, prepared.session.sessionId, 'Blocked message');
   } catch (error) {
     // The stream still ends properly; the message stays stored as it was sent (already redacted).
     deps.log.error('could not mark the blocked message', { error });

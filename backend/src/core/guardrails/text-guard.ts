@@ -79,9 +79,12 @@ export class OutputGuardBuffer {
   }
 }
 
-/** The last line or sentence end in the buffer past half a batch, else all of it. */
+/**
+ * The last line or sentence end in the buffer past half a batch, else the last space (a word cut
+ * at the boundary is never shown in part), else all of it.
+ */
 function batchEnd(text: string): number {
-  for (const mark of ['\n', '. ', '! ', '? ']) {
+  for (const mark of ['\n', '. ', '! ', '? ', ' ']) {
     const at = text.lastIndexOf(mark);
     if (at >= OUTPUT_BATCH_CHARS / 2) return at + mark.length;
   }

@@ -53,6 +53,20 @@ describe('OutputGuardBuffer: the output guardrail over a stream', () => {
     }
   });
 
+  it('never shows part of a blocked word the batch boundary falls in', async () => {
+    // One word, no sentence end: the batch would be cut inside it.
+    const policyOfWord: TextGuard = async (text) =>
+      /forbidden/.test(text)
+        ? { action: 'blocked', text: '', categories: ['word:custom'] }
+        : { action: 'none', text, categories: [] };
+    const text = `${'word '.repeat((OUTPUT_BATCH_CHARS - 5) / 5)}forbidden ${filler(2000)}`;
+    for (const size of [1, 3, 7, 5000]) {
+      const { shown, buffer } = await stream(text.match(new RegExp(`.{1,${size}}`, 'gs'))!, policyOfWord);
+      assert.ok(buffer.blocked, `split every ${size} chars`);
+      assert.ok(!shown.includes('forb'), `no fragment shown, split every ${size} chars: …${shown.slice(-12)}`);
+    }
+  });
+
   it('masks within a batch and never re-shows text released before', async () => {
     const text = `${filler(900)}. write to jane@example.com today. ${filler(900)}`;
     const { shown } = await stream(text.match(/.{1,5}/gs)!, policy());
