@@ -33,6 +33,8 @@ export interface BackendOverrides {
   auth?: Authenticator;
   /** For the model, the tools and the guardrail; absent means the SDK's default chain. */
   credentials?: AwsCredentialIdentityProvider;
+  /** The clock (the daily token budget's day); absent means the system's. */
+  now?: () => Date;
 }
 
 export function createBackend(config: BackendConfig, log: Logger, overrides: BackendOverrides = {}): Backend {
@@ -109,7 +111,7 @@ export function createBackend(config: BackendConfig, log: Logger, overrides: Bac
       onError: (error) => log.warn('telemetry export failed', { error }),
     }),
     log,
-    now: () => new Date(),
+    now: overrides.now ?? (() => new Date()),
     newId: newSessionId,
   });
   const auth =
