@@ -51,4 +51,5 @@ export function nodeEnv(node, env = process.env) {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(dirname(provisionNode22()));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.log(dirname(provisionNode22()));

@@ -1,8 +1,8 @@
 // Provisions what the end-to-end tests need, idempotently: Debian packages (installed when run as
 // root, otherwise named) and code-server, which ships VS Code and installs offline from npm.
 // Prints the code-server launcher's path on its last line when run directly.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,12 +67,9 @@ function writeLauncher(node) {
   writeFileSync(codeServerBin, script, { mode: 0o755 });
 }
 
-export function provisionCodeServer() {
-  const node = node22();
-  if (existsSync(entry) && existsSync(codeServerBin)) {
-    writeLauncher(node);
-    return codeServerBin;
-  }
+/** Prepares code-server's install; undefined when it is installed already. */
+function codeServerInstall(node) {
+  if (existsSync(entry) && existsSync(codeServerBin)) return undefined;
   mkdirSync(codeServerDir, { recursive: true });
   // @vscode/ripgrep's postinstall downloads rg unless its cache folder already holds the archive.
   const rg = spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).stdout.trim();
@@ -84,22 +81,61 @@ export function provisionCodeServer() {
   if (!existsSync(archive)) execFileSync('tar', ['czf', archive, '-C', rg.replace(/\/rg$/, ''), 'rg']);
   if (!existsSync(join(codeServerDir, 'package.json')))
     writeFileSync(join(codeServerDir, 'package.json'), '{"private":true}\n');
-  console.log(
-    `Installing code-server ${CODE_SERVER_VERSION} into ${codeServerDir} (once; takes a few minutes)...`,
-  );
-  execFileSync(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--unsafe-perm', `code-server@${CODE_SERVER_VERSION}`],
-    {
+  return {
+    args: ['install', '--no-audit', '--no-fund', '--unsafe-perm', `code-server@${CODE_SERVER_VERSION}`],
+    options: {
       cwd: codeServerDir,
-      stdio: 'inherit',
       // Its postinstall reads Node's major from npm's user agent: npm must run on Node 22.
       env: { ...nodeEnv(node), npm_config_yes: 'true' }, // node-pty's postinstall runs npx
     },
-  );
+  };
+}
+
+function installed(node) {
   if (!existsSync(entry)) throw new Error(`code-server did not install: ${entry} is missing`);
   writeLauncher(node);
   return codeServerBin;
+}
+
+export function provisionCodeServer() {
+  const node = node22();
+  const install = codeServerInstall(node);
+  if (install) {
+    console.log(
+      `Installing code-server ${CODE_SERVER_VERSION} into ${codeServerDir} (once; takes a few minutes)...`,
+    );
+    execFileSync('npm', install.args, { ...install.options, stdio: 'inherit' });
+  }
+  return installed(node);
+}
+
+/**
+ * As provisionCodeServer, with the install running in the background (its output in a log file,
+ * printed should it fail), so that it overlaps the work before the end-to-end suite.
+ */
+export async function provisionCodeServerInBackground() {
+  const node = node22();
+  const install = codeServerInstall(node);
+  if (install) {
+    const log = join(codeServerDir, 'install.log');
+    console.log(`Installing code-server ${CODE_SERVER_VERSION} in the background (log: ${log})...`);
+    const started = Date.now();
+    const fd = openSync(log, 'w');
+    const child = spawn('npm', install.args, { ...install.options, stdio: ['ignore', fd, fd] });
+    const code = await new Promise((resolve) => {
+      child.on('exit', (status) => resolve(status ?? 1));
+      child.on('error', () => resolve(1));
+    });
+    closeSync(fd);
+    if (code !== 0) {
+      process.stderr.write(readFileSync(log, 'utf8').slice(-20_000));
+      throw new Error(`code-server did not install (npm exit ${code}); its log: ${log}`);
+    }
+    console.log(
+      `code-server ${CODE_SERVER_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s.`,
+    );
+  }
+  return installed(node);
 }
 
 export function provision() {
@@ -107,4 +143,4 @@ export function provision() {
   return provisionCodeServer();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(provision());
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) console.log(provision());
