@@ -1,21 +1,11 @@
 /**
- * Typed errors of the agent service. Each carries the contract's error code; `toErrorBody` is the
- * one place that turns any thrown value into a status and a body a client may see.
+ * The errors of a request: each carries one of the contract's HTTP codes and a message written for
+ * the client. `toErrorResponse` is the one place that turns any thrown value into the status, body
+ * and headers a host answers with.
  */
-import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FailureCode } from '../protocol';
+import { CloudEngineerError, type ErrorBody, type ErrorCode } from '../protocol';
 
-/**
- * The one base of the backend's errors a client can meet: a contract code, an HTTP status, and
- * whether the same request is worth sending again later. Request errors (`ServiceError`) and model
- * errors (`ModelError`, model/errors.ts) both extend it, so "retryable" is decided in one place per
- * kind and read the same way everywhere.
- */
-export abstract class CloudEngineerError extends Error {
-  abstract readonly code: ErrorCode | FailureCode;
-  abstract readonly status: number;
-  abstract readonly retryable: boolean;
-}
-
+/** An error whose message a client may read; its status and retryability come from its code. */
 export class ServiceError extends CloudEngineerError {
   constructor(
     readonly code: ErrorCode,
@@ -28,12 +18,6 @@ export class ServiceError extends CloudEngineerError {
   readonly retryAfterSeconds: number | undefined;
   override get name(): string {
     return this.constructor.name;
-  }
-  get status(): number {
-    return ERROR_STATUS[this.code];
-  }
-  get retryable(): boolean {
-    return this.code === 'throttled' || this.code === 'unavailable';
   }
 }
 
@@ -59,6 +43,11 @@ export class ForbiddenError extends ServiceError {
 export class NotFoundError extends ServiceError {
   constructor(message: string) {
     super('not_found', message);
+  }
+}
+export class MethodNotAllowedError extends ServiceError {
+  constructor(readonly allow: string) {
+    super('method_not_allowed', `use ${allow}`);
   }
 }
 /** A conditional write lost: the session moved on since the caller read it. */
@@ -109,5 +98,6 @@ export function toErrorResponse(error: unknown): {
   const known = error instanceof ServiceError ? error : new ServiceError('internal', 'internal error');
   const headers: Record<string, string> = {};
   if (known.retryAfterSeconds !== undefined) headers['retry-after'] = String(known.retryAfterSeconds);
+  if (known instanceof MethodNotAllowedError) headers.allow = known.allow;
   return { status: known.status, body: { error: { code: known.code, message: known.message } }, headers };
 }

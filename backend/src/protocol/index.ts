@@ -1,3 +1,4 @@
 export * from './schemas';
+export * from './failures';
 export * from './sse';
 export * from './task-run';

@@ -4,6 +4,7 @@
  * the contract.
  */
 import * as z from 'zod';
+import { FAILURE_CODES } from './failures';
 
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -287,35 +288,6 @@ export type ReplyOf<A extends Exclude<Action, 'chat'>> = {
 
 // ---- Chat stream events ----
 
-/**
- * Every `error.code` anyone meets, closed: the HTTP codes below, a failed model call's codes (the
- * stream's `error` event), and the two only a client produces (no backend set, backend not
- * reachable). The connections raise these and the chat banner maps each to its fix, so a new code
- * does not compile until it has one.
- */
-export const FAILURE_CODES = [
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'method_not_allowed',
-  'payload_too_large',
-  'throttled',
-  'quota_exceeded',
-  'internal',
-  'unavailable',
-  'aws_credentials',
-  'model_auth',
-  'model_access_denied',
-  'model_not_found',
-  'model_rejected',
-  'context_too_long',
-  'not_configured',
-  'unreachable',
-] as const;
-export const FailureCode = z.enum(FAILURE_CODES);
-export type FailureCode = z.infer<typeof FailureCode>;
-
 export const DONE_REASONS = [
   'end_turn',
   'max_tokens',
@@ -389,24 +361,3 @@ export const StreamEvent = z.discriminatedUnion('type', [
   }),
 ]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
-
-// ---- Errors ----
-
-export const ERROR_STATUS = {
-  invalid_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  throttled: 429,
-  quota_exceeded: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_STATUS;
-// Every HTTP code is one of the closed set (the compiler checks it).
-export const HTTP_FAILURE_CODES: readonly FailureCode[] = Object.keys(ERROR_STATUS) as ErrorCode[];
-
-export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-export type ErrorBody = z.infer<typeof ErrorBody>;

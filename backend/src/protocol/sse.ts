@@ -2,6 +2,7 @@
  * Server-sent-events framing of the chat stream: one `data: <json>` line and a blank line per
  * event. The parser is incremental so clients render each event the moment its bytes arrive.
  */
+import { CloudEngineerError } from './failures';
 import { StreamEvent } from './schemas';
 
 export function encodeEvent(event: StreamEvent): string {
@@ -9,8 +10,10 @@ export function encodeEvent(event: StreamEvent): string {
   return `data: ${JSON.stringify(event)}\n\n`;
 }
 
-export class SseProtocolError extends Error {
+/** A stream that breaks the framing: to its reader, the backend's answer never usably arrived. */
+export class SseProtocolError extends CloudEngineerError {
   override readonly name = 'SseProtocolError';
+  readonly code = 'unreachable';
 }
 
 /**

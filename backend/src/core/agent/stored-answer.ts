@@ -17,7 +17,7 @@ export const MAX_STORED_ANSWER_BYTES = 64 * 1024;
  * What is kept for replay holds no more personal data than what the user was shown. The input of a
  * call still waiting for approval is kept as the model wrote it: it is what runs once approved.
  */
-export function redactMessages(messages: Message[], pending: Set<string>): Message[] {
+export function redactMessages(messages: readonly Message[], pending: Set<string>): Message[] {
   return messages.map((m) => ({
     ...m,
     content: m.content.map((c): ContentBlock => {
@@ -57,6 +57,6 @@ export function boundAnswer(turn: StoredTurn): StoredTurn {
   return over > 0 ? { ...base, text: cut(base.text, Math.max(0, base.text.length - over - 64)) } : base;
 }
 
-export function hasToolBlocks(messages: Message[]): boolean {
+export function hasToolBlocks(messages: readonly Message[]): boolean {
   return messages.some((m) => m.content.some((c) => c.type === 'toolUse' || c.type === 'toolResult'));
 }

@@ -4,13 +4,12 @@
  * become error results the model reads, and the loop goes on. What the model wrote as a call's
  * input is shown and stored redacted; the tool runs with the original.
  */
-import type { ApprovalDetails, ApprovalTarget, Approver, StreamEvent } from '../../protocol';
+import type { ApprovalDetails, ApprovalTarget, Approver, StreamEvent, TurnToolCall } from '../../protocol';
 import { approvalTarget } from './approval-target';
 import { guardrailEvent } from '../guardrails/policy';
 import type { ToolRegistry } from '../tools/registry';
 import type { ToolContext } from '../tools/types';
 import type { ToolResultBlock } from '../model/types';
-import type { TurnRecord } from './turn-record';
 import { redactValue } from './redact-value';
 
 /** Calls of one model response that run; the model is told about the rest. */
@@ -38,7 +37,6 @@ export interface RunOptions {
   tools: ToolRegistry;
   context: ToolContext;
   maxOutputChars: number;
-  record: TurnRecord;
   /** Whether this caller may approve what waits (APPROVER_GROUPS); default true. */
   canApprove?: boolean;
   /** APPROVER_GROUPS, named on a card this caller may not approve: whom to ask. */
@@ -56,6 +54,8 @@ export function needsApproval(tools: ToolRegistry, name: string): boolean {
 }
 
 export interface ToolCallsOutcome {
+  /** The calls as the turn's record keeps them (pending ones while waiting for approval). */
+  toolCalls: TurnToolCall[];
   toolResults: ToolResultBlock[];
   waitingForApproval: boolean;
 }
@@ -98,9 +98,9 @@ export async function* runToolCalls(
     const details = await approvalDetails(mutating, options);
     const targets = new Map<string, ApprovalTarget>();
     for (const use of mutating) targets.set(use.toolUseId, await approvalTarget(use.input, options.context));
-    for (const use of uses) {
+    const toolCalls = uses.map((use): TurnToolCall => {
       const confirmText = confirmTextFor(options.tools, use);
-      options.record.toolCalls.push({
+      return {
         id: use.toolUseId,
         name: use.name,
         input: shownInput(use),
@@ -109,8 +109,8 @@ export async function* runToolCalls(
         ...(confirmText ? { confirmText } : {}),
         ...(details.has(use.toolUseId) ? { details: details.get(use.toolUseId) } : {}),
         ...(targets.has(use.toolUseId) ? { target: targets.get(use.toolUseId) } : {}),
-      });
-    }
+      };
+    });
     for (const use of mutating) {
       const confirmText = confirmTextFor(options.tools, use);
       yield {
@@ -130,16 +130,19 @@ export async function* runToolCalls(
           : {}),
       };
     }
-    return { toolResults: [], waitingForApproval: true };
+    return { toolCalls, toolResults: [], waitingForApproval: true };
   }
 
   const settled = await mapLimit(uses, TOOL_CONCURRENCY, (use) => executeToolUse(use, options));
+  const toolCalls: TurnToolCall[] = [];
   const toolResults: ToolResultBlock[] = [];
   for (const [i, use] of uses.entries()) {
-    toolResults.push(yield* reportToolResult(use, settled[i]!, options));
+    const { call, result } = yield* reportToolResult(use, settled[i]!);
+    toolCalls.push(call);
+    toolResults.push(result);
   }
   toolResults.push(...overflow);
-  return { toolResults, waitingForApproval: false };
+  return { toolCalls, toolResults, waitingForApproval: false };
 }
 
 /** The input as the client sees it and the store keeps it. */
@@ -172,20 +175,22 @@ export interface ToolOutcome {
   events?: StreamEvent[];
 }
 
-/** Records one outcome, yields its events, and returns the toolResult block the model reads. */
+/**
+ * Yields one outcome's events; returns the call as the turn's record keeps it and the toolResult
+ * block the model reads.
+ */
 export function* reportToolResult(
   use: PendingToolUse,
   outcome: ToolOutcome,
-  options: Pick<RunOptions, 'record'>,
   approvedBy?: Approver,
-): Generator<StreamEvent, ToolResultBlock> {
-  options.record.toolCalls.push({
+): Generator<StreamEvent, { call: TurnToolCall; result: ToolResultBlock }> {
+  const call: TurnToolCall = {
     id: use.toolUseId,
     name: use.name,
     input: shownInput(use),
     status: outcome.status,
     ...(approvedBy ? { approvedBy } : {}),
-  });
+  };
   yield* outcome.events ?? [];
   yield {
     type: 'tool_result',
@@ -201,7 +206,7 @@ export function* reportToolResult(
   // are not taken as the user's.
   const status = outcome.status === 'success' ? 'success' : 'error';
   const text = outcome.status === 'denied' ? outcome.text : `${DATA_MARK}\n${outcome.text}`;
-  return { type: 'toolResult', toolUseId: use.toolUseId, status, text };
+  return { call, result: { type: 'toolResult', toolUseId: use.toolUseId, status, text } };
 }
 
 /** What each call's approval card shows besides its input, from tools that can look it up. */

@@ -1,36 +1,59 @@
 /**
- * What one turn produced. `runAgentTurn` creates it and is its only writer while the turn runs;
- * the tool runners add the calls they ran; the caller stores it however the turn ended.
+ * What one turn produced. `runAgentTurn` (loop.ts) creates it and is its only writer; the tool
+ * runners hand it their calls as return values, and the caller reads it, read-only, once the turn
+ * ended however it ended.
  */
-import type { DoneReason, TurnToolCall } from '../../protocol';
-import type { ModelFailure } from '../model/errors';
-import type { Message, Usage } from '../model/types';
+import type { DoneReason, TurnToolCall, Usage } from '../../protocol';
+import type { Message } from '../model/types';
 
-export class TurnRecord {
-  /** The answer as shown to the user; the caller sets it from the text events it passed on. */
-  text = '';
-  toolCalls: TurnToolCall[] = [];
+export interface TurnRecord {
+  readonly toolCalls: readonly TurnToolCall[];
   /** The messages this turn added after the user's, in the neutral form, for faithful replay. */
-  messages: Message[] = [];
-  usage: Required<Usage> = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-  /** Input tokens of the turn's last model call: the conversation's real size, for the budget. */
-  lastInputTokens = 0;
-  stopReason: DoneReason | undefined;
-  failure: ModelFailure | undefined;
+  readonly messages: readonly Message[];
+  readonly usage: Readonly<Required<Usage>>;
+  /** Undefined while the turn runs, and when it failed. */
+  readonly stopReason: DoneReason | undefined;
   /** Bedrock's guardrail trace of the last model call, when a guardrail is configured. */
-  guardrailTrace: unknown;
+  readonly guardrailTrace: unknown;
+}
 
-  addUsage(usage: Usage): void {
-    this.usage.inputTokens += usage.inputTokens;
-    this.usage.outputTokens += usage.outputTokens;
-    this.usage.cacheReadTokens += usage.cacheReadTokens ?? 0;
-    this.usage.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
-    this.lastInputTokens = usage.inputTokens;
-  }
+/**
+ * What a turn produced before its first model call, which its record starts from: the decided calls
+ * of a resumed approval and their results, and the tokens of the summary call that fit the context.
+ */
+export interface TurnStart {
+  toolCalls?: readonly TurnToolCall[];
+  messages?: readonly Message[];
+  usage?: Usage;
+}
 
-  get hasUsage(): boolean {
-    return this.usage.inputTokens > 0 || this.usage.outputTokens > 0;
-  }
+/** A record of `start` alone: the turn failed before the agent ran. */
+export function startedRecord(start: TurnStart = {}): TurnRecord {
+  return {
+    toolCalls: [...(start.toolCalls ?? [])],
+    messages: [...(start.messages ?? [])],
+    usage: addTokens(noTokens(), start.usage),
+    stopReason: undefined,
+    guardrailTrace: undefined,
+  };
+}
+
+export function noTokens(): Required<Usage> {
+  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+}
+
+/** `total` plus `usage`, in place (a running sum within one turn). */
+export function addTokens(total: Required<Usage>, usage: Usage | undefined): Required<Usage> {
+  if (!usage) return total;
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
+  total.cacheReadTokens += usage.cacheReadTokens ?? 0;
+  total.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
+  return total;
+}
+
+export function hasUsage(record: TurnRecord): boolean {
+  return record.usage.inputTokens > 0 || record.usage.outputTokens > 0;
 }
 
 /** The usage as the stream and the store carry it: cache fields only when there were any. */

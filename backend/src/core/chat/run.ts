@@ -3,12 +3,18 @@
  * agent turn, and what the user sees (redacted, guarded). What the turn produced is stored however
  * it ends (done, error, cancelled, client gone).
  */
-import type { StreamEvent } from '../../protocol';
+import { isRetryable, type DoneReason, type StreamEvent } from '../../protocol';
 import { executeDecisions } from '../agent/approvals';
 import { callerAccount } from '../agent/approval-target';
-import { MAX_TOOL_OUTPUT_CHARS, ModelCallError, runAgentTurn } from '../agent/loop';
+import { MAX_TOOL_OUTPUT_CHARS, runAgentTurn, type AgentTurn } from '../agent/loop';
 import type { ToolOutputGuard } from '../agent/tool-calls';
-import { TurnRecord, reportedUsage } from '../agent/turn-record';
+import {
+  hasUsage,
+  reportedUsage,
+  startedRecord,
+  type TurnRecord,
+  type TurnStart,
+} from '../agent/turn-record';
 import type { Actor } from '../auth/authenticator';
 import { canApprove } from '../auth/groups';
 import type { ServiceDeps } from '../deps';
@@ -17,6 +23,7 @@ import { guardrailEvent, guardToolOutput } from '../guardrails/policy';
 import { StreamRedactor } from '../guardrails/stream-redactor';
 import { OutputGuardBuffer, type TextVerdict } from '../guardrails/text-guard';
 import { toolsForTurn, withNote } from '../mcp/turn-tools';
+import { ModelError } from '../model/errors';
 import type { Message } from '../model/types';
 import { observeTurn } from '../telemetry/observe';
 import { noopTelemetry, type TurnTelemetry } from '../telemetry/types';
@@ -37,7 +44,8 @@ export function streamChat(
     modelId: deps.model.modelId,
   });
   for (const d of prepared.decisions ?? [])
-    if (d.verdict !== 'read-only') turn.approval(d.verdict === 'approve' ? 'approved' : 'denied', d.use.name);
+    if (d.verdict === 'approve' || d.verdict === 'deny')
+      turn.approval(d.verdict === 'approve' ? 'approved' : 'denied', d.use.name);
   return observeTurn(turn, runChat(deps, actor, prepared, signal, turn));
 }
 
@@ -52,7 +60,12 @@ async function* runChat(
   yield { type: 'session', sessionId: session.sessionId, title: session.title, created: prepared.created };
   yield* prepared.notices;
 
-  const record = new TurnRecord();
+  // What the user saw of the answer, as the stream showed it (redacted, guarded): what is stored.
+  const shown: Shown = { text: '' };
+  // What the turn produced before the agent ran; the agent's record starts from it.
+  const start: TurnStart = {};
+  let agent: AgentTurn | undefined;
+  let stopped: DoneReason | undefined;
   const redactor = new StreamRedactor();
   const output = deps.textGuard ? new OutputGuardBuffer(deps.textGuard, signal) : undefined;
   const toolGuard = composeToolGuard(deps);
@@ -69,21 +82,22 @@ async function* runChat(
   try {
     if (deps.textGuard && prepared.modelText !== undefined) {
       inputBlocked = yield* guardInput(deps, actor, prepared, signal);
-      if (inputBlocked) record.stopReason = 'guardrail_intervened';
+      if (inputBlocked) stopped = 'guardrail_intervened';
     }
     if (!inputBlocked) {
       const turnTools = prepared.turnTools ?? (await toolsForTurn(deps, signal));
       const tail: Message[] = [];
       if (prepared.decisions) {
-        const results = yield* executeDecisions(prepared.decisions, {
+        const decided = yield* executeDecisions(prepared.decisions, {
           tools: turnTools.tools,
           context: { ...toolContext, signal },
           maxOutputChars: MAX_TOOL_OUTPUT_CHARS,
           guard: toolGuard,
-          record,
           ...(prepared.approver ? { approver: prepared.approver } : {}),
         });
-        tail.push(results);
+        start.toolCalls = decided.toolCalls;
+        start.messages = [decided.message];
+        tail.push(decided.message);
       }
       const system = deps.systemPrompt;
       const specs = turnTools.tools.toolSpecs();
@@ -98,10 +112,10 @@ async function* runChat(
         fixed,
         signal,
       );
-      if (context.usage) record.addUsage(context.usage);
+      if (context.usage) start.usage = context.usage;
       yield* context.events;
       const note = withNote('', turnTools).trim();
-      const agent = runAgentTurn({
+      agent = runAgentTurn({
         model: deps.model,
         system,
         ...(note ? { systemNote: note } : {}),
@@ -116,48 +130,52 @@ async function* runChat(
         contextRefused: (messages) => estimator.refused(fixed + messagesChars(messages)),
         toolGuard,
         telemetry,
-        record,
+        start,
         canApprove: canApprove(actor, deps.groups),
         ...(deps.groups?.approvers ? { approverGroups: deps.groups.approvers } : {}),
         ...(deps.retry ? { retry: deps.retry } : {}),
       });
-      yield* guardOutput(redactOutput(agent, redactor), output, record);
+      yield* guardOutput(redactOutput(agent.events, redactor), output, shown);
     }
   } catch (error) {
-    yield* show(redactor.flush(), record);
-    for (const verdict of (await output?.flush().catch(() => [])) ?? []) yield* release(verdict, record);
+    yield* show(redactor.flush(), shown);
+    for (const verdict of (await output?.flush().catch(() => [])) ?? []) yield* release(verdict, shown);
     failure = failureEvent(deps, error);
   }
+  // However the turn ended (done, failed, cut short by a guardrail), its record holds what it produced.
+  const record = agent?.record ?? startedRecord(start);
+  stopped ??= record.stopReason;
   if (output?.blocked) {
-    record.stopReason = 'guardrail_intervened';
+    stopped = 'guardrail_intervened';
     yield guardrailEvent(
       'output',
       output.blocked.categories.length ? output.blocked.categories : ['bedrock_guardrail'],
       'A Bedrock guardrail blocked the answer.',
       'blocked',
     );
-  } else if (record.stopReason === 'guardrail_intervened' && !inputBlocked) {
-    yield* reportIntervention(deps, actor, prepared, record);
+  } else if (stopped === 'guardrail_intervened' && !inputBlocked) {
+    yield* reportIntervention(deps, actor, prepared, record, shown);
   }
 
-  const interrupted = failure !== undefined || record.stopReason === 'cancelled';
-  await storeAnswer(deps, actor, session.sessionId, record, interrupted);
-  if (record.hasUsage) yield { type: 'usage', ...reportedUsage(record, deps.model.modelId) };
-  yield failure ?? { type: 'done', stopReason: record.stopReason ?? 'end_turn' };
+  const interrupted = failure !== undefined || stopped === 'cancelled';
+  await storeAnswer(deps, actor, session.sessionId, { record, text: shown.text, interrupted });
+  if (hasUsage(record)) yield { type: 'usage', ...reportedUsage(record, deps.model.modelId) };
+  yield failure ?? { type: 'done', stopReason: stopped ?? 'end_turn' };
+}
+
+/** The answer as the user saw it: the redacted, guarded stream. */
+interface Shown {
+  text: string;
 }
 
 function failureEvent(deps: ServiceDeps, error: unknown): StreamEvent {
-  if (error instanceof ModelCallError) {
-    deps.log.warn('model call failed', { code: error.failure.code, error: error.cause });
-    return {
-      type: 'error',
-      code: error.failure.code,
-      message: error.failure.message,
-      retryable: error.failure.retryable,
-    };
+  if (error instanceof ModelError) {
+    deps.log.warn('model call failed', { code: error.code, error: error.cause });
+    return { type: 'error', code: error.code, message: error.message, retryable: error.retryable };
   }
   deps.log.error('chat turn failed', { error });
-  return { type: 'error', code: 'internal', message: 'The turn failed unexpectedly.', retryable: true };
+  const code = 'internal';
+  return { type: 'error', code, message: 'The turn failed unexpectedly.', retryable: isRetryable(code) };
 }
 
 /**
@@ -228,37 +246,37 @@ async function* redactOutput(
 async function* guardOutput(
   events: AsyncGenerator<StreamEvent | { type: 'redacted'; text: string; categories: string[] }>,
   output: OutputGuardBuffer | undefined,
-  record: TurnRecord,
+  shown: Shown,
 ): AsyncGenerator<StreamEvent> {
   for await (const event of events) {
     if (event.type !== 'redacted') {
       // A tool call or any other event: what was held is checked and shown first.
-      for (const verdict of (await output?.flush()) ?? []) yield* release(verdict, record);
+      for (const verdict of (await output?.flush()) ?? []) yield* release(verdict, shown);
       if (output?.blocked) return;
       yield event;
       continue;
     }
     if (!output) {
-      yield* show(event, record);
+      yield* show(event, shown);
       continue;
     }
-    if (event.categories.length) yield* show({ text: '', categories: event.categories }, record);
-    for (const verdict of await output.push(event.text)) yield* release(verdict, record);
+    if (event.categories.length) yield* show({ text: '', categories: event.categories }, shown);
+    for (const verdict of await output.push(event.text)) yield* release(verdict, shown);
     if (output.blocked) return;
   }
-  for (const verdict of (await output?.flush()) ?? []) yield* release(verdict, record);
+  for (const verdict of (await output?.flush()) ?? []) yield* release(verdict, shown);
 }
 
-function* release(verdict: TextVerdict, record: TurnRecord): Generator<StreamEvent> {
+function* release(verdict: TextVerdict, shown: Shown): Generator<StreamEvent> {
   if (verdict.action === 'blocked') return;
-  yield* show({ text: verdict.text, categories: [] }, record);
+  yield* show({ text: verdict.text, categories: [] }, shown);
   if (verdict.action === 'masked')
     yield guardrailEvent('output', verdict.categories, 'A Bedrock guardrail masked part of the answer.');
 }
 
-/** What the user sees is what is stored: `record.text` is the redacted stream. */
-function* show(out: { text: string; categories: string[] }, record: TurnRecord): Generator<StreamEvent> {
-  record.text += out.text;
+/** What the user sees is what is stored. */
+function* show(out: { text: string; categories: string[] }, shown: Shown): Generator<StreamEvent> {
+  shown.text += out.text;
   if (out.text) yield { type: 'text', text: out.text };
   if (out.categories.length)
     yield guardrailEvent('output', out.categories, `Redacted ${out.categories.join(', ')} from the answer.`);
@@ -286,9 +304,10 @@ async function* reportIntervention(
   actor: Actor,
   prepared: PreparedChat,
   record: TurnRecord,
+  shown: Shown,
 ): AsyncGenerator<StreamEvent> {
   const verdict = traceVerdict(record.guardrailTrace);
-  const onInput = verdict.stage === 'input' || (record.guardrailTrace === undefined && record.text === '');
+  const onInput = verdict.stage === 'input' || (record.guardrailTrace === undefined && shown.text === '');
   if (onInput && !prepared.decisions) await markBlocked(deps, actor, prepared);
   yield guardrailEvent(
     onInput ? 'input' : 'output',

@@ -4,27 +4,33 @@
  * safe; the answer is what is lost.
  */
 import { boundAnswer, hasToolBlocks, redactMessages } from '../agent/stored-answer';
-import { reportedUsage, type TurnRecord } from '../agent/turn-record';
+import { hasUsage, reportedUsage, type TurnRecord } from '../agent/turn-record';
 import type { Actor } from '../auth/authenticator';
 import type { ServiceDeps } from '../deps';
 import { spendTokens } from './quota';
+
+/** What a turn leaves to store: its record, the answer as the user saw it, and whether it was cut short. */
+export interface Answer {
+  record: TurnRecord;
+  text: string;
+  interrupted: boolean;
+}
 
 export async function storeAnswer(
   deps: ServiceDeps,
   actor: Actor,
   sessionId: string,
-  record: TurnRecord,
-  interrupted: boolean,
+  { record, text, interrupted }: Answer,
 ): Promise<void> {
   const pending = new Set(record.toolCalls.filter((c) => c.status === 'pending').map((c) => c.id));
   const turn = boundAnswer({
     role: 'assistant',
-    text: record.text,
+    text,
     createdAt: deps.now().toISOString(),
     status: interrupted ? 'interrupted' : 'complete',
-    ...(record.toolCalls.length ? { toolCalls: record.toolCalls } : {}),
+    ...(record.toolCalls.length ? { toolCalls: [...record.toolCalls] } : {}),
     // Kept with the answer so a resumed session still knows what it cost, and which model answered.
-    ...(record.hasUsage ? { usage: reportedUsage(record, deps.model.modelId) } : {}),
+    ...(hasUsage(record) ? { usage: reportedUsage(record, deps.model.modelId) } : {}),
     ...(hasToolBlocks(record.messages) ? { messages: redactMessages(record.messages, pending) } : {}),
   });
   try {

@@ -3,8 +3,7 @@
  * kind a person can act on and a message that names the provider and the fix; this module maps the
  * kind to the stream's `error` fields. A message never carries the key (see `scrubbed`).
  */
-import type { FailureCode } from '../../protocol';
-import { CloudEngineerError } from '../errors';
+import { CloudEngineerError, type FailureCode } from '../../protocol';
 import type { ProviderId } from './providers';
 
 export type ModelErrorKind =
@@ -44,16 +43,7 @@ export class ModelError extends CloudEngineerError {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
-  /** Worth the same request again later (the client's Retry). */
-  get retryable(): boolean {
-    return this.kind === 'throttled' || this.kind === 'unavailable' || this.kind === 'internal';
-  }
-
-  /** What a host answers when a model error ends a request before its stream (502: the upstream refused). */
-  get status(): number {
-    return this.kind === 'throttled' ? 429 : this.kind === 'unavailable' ? 503 : 502;
-  }
-
+  /** The stream's `error` code; its status and retryability are the code's (protocol/failures.ts). */
   get code(): FailureCode {
     switch (this.kind) {
       case 'auth':
@@ -74,17 +64,6 @@ export class ModelError extends CloudEngineerError {
         return 'internal';
     }
   }
-}
-
-/** What the stream's `error` event carries for a failed model call. */
-export interface ModelFailure {
-  code: FailureCode;
-  message: string;
-  retryable: boolean;
-}
-
-export function failureOf(error: ModelError): ModelFailure {
-  return { code: error.code, message: error.message, retryable: error.retryable };
 }
 
 /** Anything an adapter did not classify: a bug or an SDK surprise, never its raw message. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { ModelCallError, runAgentTurn, type AgentTurnOptions } from '../../../../backend/src/core/agent/loop';
+import { runAgentTurn, type AgentTurnOptions } from '../../../../backend/src/core/agent/loop';
 import { fitWithinTurn, messagesChars, TokenEstimator } from '../../../../backend/src/core/chat/context';
 import { ModelError } from '../../../../backend/src/core/model/errors';
 import type { Message, Model, ModelEvent, ModelRequest } from '../../../../backend/src/core/model/types';
@@ -75,10 +75,34 @@ async function run(model: Model, overrides: Partial<AgentTurnOptions> = {}) {
     ...overrides,
   });
   for (;;) {
-    const next = await turn.next();
-    if (next.done) return { record: next.value, events };
+    const next = await turn.events.next();
+    if (next.done) {
+      assert.deepEqual(turn.record, next.value, 'the returned record is the one the turn shows');
+      return { record: next.value, events };
+    }
     events.push(next.value);
   }
+}
+
+/** A turn that throws: the error, and the record the turn still shows. */
+async function runFailing(model: Model, overrides: Partial<AgentTurnOptions> = {}) {
+  const turn = runAgentTurn({
+    model,
+    system: 'sys',
+    history: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    tools: new ToolRegistry([echo, big, deploy]),
+    toolContext: { actorId: 'a', region: 'us-east-1' },
+    signal: new AbortController().signal,
+    retry: { attempts: 3, baseDelayMs: 0 },
+    ...overrides,
+  });
+  try {
+    for await (const _ of turn.events);
+  } catch (error) {
+    assert.ok(error instanceof ModelError, `a ModelError, not ${String(error)}`);
+    return { error, record: turn.record };
+  }
+  assert.fail('the turn did not fail');
 }
 
 const lastResult = (request: ModelRequest) => {
@@ -126,7 +150,50 @@ describe('runAgentTurn', () => {
       cacheReadTokens: 90,
       cacheWriteTokens: 90,
     });
-    assert.equal(record.lastInputTokens, 120);
+  });
+
+  it('starts from what the turn produced before it (a resumed approval, the summary call)', async () => {
+    const decided: Message = {
+      role: 'user',
+      content: [{ type: 'toolResult', toolUseId: 't0', status: 'success', text: 'done' }],
+    };
+    const start = {
+      toolCalls: [{ id: 't0', name: 'deploy', input: {}, status: 'success' as const }],
+      messages: [decided],
+      usage: { inputTokens: 5, outputTokens: 2 },
+    };
+    const { record } = await run(scripted([text('ok')]), { start });
+    assert.deepEqual(
+      record.toolCalls.map((c) => c.id),
+      ['t0'],
+    );
+    assert.equal(record.messages[0], decided);
+    assert.equal(record.messages.length, 2);
+    assert.deepEqual(record.usage, {
+      inputTokens: 15,
+      outputTokens: 3,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    });
+    assert.equal(start.toolCalls.length, 1, 'what it was given is not written');
+  });
+
+  it('hands out copies: what its caller holds cannot change the record', async () => {
+    const turn = runAgentTurn({
+      model: scripted([text('ok')]),
+      system: 'sys',
+      history: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      tools: new ToolRegistry([echo]),
+      toolContext: { actorId: 'a', region: 'us-east-1' },
+      signal: new AbortController().signal,
+    });
+    const early = turn.record;
+    (early.toolCalls as unknown[]).push({ id: 'forged' });
+    (early.usage as { inputTokens: number }).inputTokens = 1e9;
+    for await (const _ of turn.events);
+    assert.deepEqual(turn.record.toolCalls, []);
+    assert.equal(turn.record.usage.inputTokens, 10);
+    assert.equal(turn.record.stopReason, 'end_turn');
   });
 
   it('asks the provider to cache and keeps system and tools identical across the calls of a turn', async () => {
@@ -237,13 +304,14 @@ describe('runAgentTurn', () => {
         throw new ModelError('throttled', 'openai', 'slow down');
       },
     };
-    await assert.rejects(run(after), (error: unknown) => {
-      assert.ok(error instanceof ModelCallError);
-      assert.equal(error.failure.code, 'throttled');
-      // What streamed is kept for the interrupted answer.
-      assert.equal(error.record.messages[0]!.content[0]!.type, 'text');
-      return true;
-    });
+    const failed = await runFailing(after);
+    assert.equal(failed.error.code, 'throttled');
+    assert.equal(failed.error.retryable, true);
+    // What streamed is kept for the interrupted answer.
+    assert.deepEqual(failed.record.messages, [
+      { role: 'assistant', content: [{ type: 'text', text: 'half an ans' }] },
+    ]);
+    assert.equal(failed.record.stopReason, undefined);
   });
 
   it('answers a context the model refuses as too long by compacting harder and trying once more', async () => {
@@ -262,10 +330,7 @@ describe('runAgentTurn', () => {
 
     // Refused again after compacting: one clear error, no loop.
     const twice = scripted([tooLong(), tooLong(), text('never')]);
-    await assert.rejects(
-      run(twice, { fitContext, contextRefused }),
-      (e: unknown) => e instanceof ModelCallError && e.failure.code === 'context_too_long',
-    );
+    assert.equal((await runFailing(twice, { fitContext, contextRefused })).error.code, 'context_too_long');
     assert.equal(twice.requests.length, 2);
     assert.equal(refusedWith.length, 3, 'the refused retry teaches too, for the next turn');
   });
@@ -326,10 +391,9 @@ describe('runAgentTurn', () => {
 
   it('fails as unavailable when the stream ends without a stop', async () => {
     const cut = scripted([[{ type: 'text', text: 'partial' }]]);
-    await assert.rejects(
-      run(cut),
-      (e: unknown) => e instanceof ModelCallError && e.failure.code === 'unavailable',
-    );
+    const { error, record } = await runFailing(cut);
+    assert.equal(error.code, 'unavailable');
+    assert.equal(record.messages.length, 1, 'the partial answer is kept');
   });
 
   it('keeps reasoning with the answer for the provider and never shows it', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { TurnRecord } from '../../../../backend/src/core/agent/turn-record';
 import {
   DATA_MARK,
   mapLimit,
@@ -49,7 +48,6 @@ async function run(
     tools: new ToolRegistry([slow, failing]),
     context: { actorId: 'a', region: 'us-east-1', signal: new AbortController().signal },
     maxOutputChars: 1000,
-    record: new TurnRecord(),
     ...options,
   });
   let step = await gen.next();
@@ -124,18 +122,14 @@ describe('runToolCalls', () => {
       readOnly: true,
       run: async (input) => ((got = input), 'ok'),
     });
-    const record = new TurnRecord();
-    const { events } = await run(
+    const { events, outcome } = await run(
       [{ toolUseId: 't1', name: 'echo', input: { note: 'mail amy@example.com' } }],
-      {
-        tools: new ToolRegistry([echo]),
-        record,
-      },
+      { tools: new ToolRegistry([echo]) },
     );
     assert.deepEqual(got, { note: 'mail amy@example.com' });
     const call = events.find((e) => e.type === 'tool_call') as Extract<StreamEvent, { type: 'tool_call' }>;
     assert.deepEqual(call.input, { note: 'mail [REDACTED:EMAIL]' });
-    assert.deepEqual(record.toolCalls[0]!.input, { note: 'mail [REDACTED:EMAIL]' });
+    assert.deepEqual(outcome.toolCalls[0]!.input, { note: 'mail [REDACTED:EMAIL]' });
   });
 });
 

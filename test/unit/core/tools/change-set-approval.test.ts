@@ -13,8 +13,7 @@ import {
 } from '../../../../backend/src/core/tools/cloudformation/change';
 import { MAX_TEMPLATE_CHARS } from '../../../../backend/src/core/tools/cloudformation/review-templates';
 import { z } from 'zod';
-import { TurnRecord } from '../../../../backend/src/core/agent/turn-record';
-import { runToolCalls } from '../../../../backend/src/core/agent/tool-calls';
+import { runToolCalls, type ToolCallsOutcome } from '../../../../backend/src/core/agent/tool-calls';
 import { ToolRegistry } from '../../../../backend/src/core/tools/registry';
 import { defineTool, type ToolContext } from '../../../../backend/src/core/tools/types';
 
@@ -216,42 +215,40 @@ describe('the approval event carries the details, and results their whole text',
       run: async () => ({ rows: Array.from({ length: 50 }, (_, i) => `row-${i}`) }),
     }),
   ]);
-  const drain = async (generator: AsyncGenerator<StreamEvent, unknown>) => {
+  const drain = async (generator: AsyncGenerator<StreamEvent, ToolCallsOutcome>) => {
     const events: StreamEvent[] = [];
-    for (let next = await generator.next(); !next.done; next = await generator.next())
-      events.push(next.value);
-    return events;
+    let next = await generator.next();
+    for (; !next.done; next = await generator.next()) events.push(next.value);
+    return Object.assign(events, { outcome: next.value });
   };
 
   it('puts what approving will do into approval_required and the stored pending call', async () => {
-    const record = new TurnRecord();
     const events = await drain(
       runToolCalls([{ toolUseId: 't1', name: 'execute_thing', input: { id: 'x' } }], {
         tools,
         context,
         maxOutputChars: 10_000,
-        record,
       }),
     );
+    const { outcome } = events;
     const approval = events.find((e) => e.type === 'approval_required');
     assert.deepEqual(approval?.type === 'approval_required' && approval.details, details);
-    assert.deepEqual(record.toolCalls[0]!.details, details);
+    assert.deepEqual(outcome.toolCalls[0]!.details, details);
   });
 
   it('states the account (looked up by the context) and the region the call names', async () => {
-    const record = new TurnRecord();
     const events = await drain(
       runToolCalls([{ toolUseId: 't3', name: 'execute_thing', input: { id: 'x', region: 'eu-west-1' } }], {
         tools,
         context: { ...context, callerAccount: async () => '123456789012' },
         maxOutputChars: 10_000,
-        record,
       }),
     );
+    const { outcome } = events;
     const approval = events.find((e) => e.type === 'approval_required');
     const target = { account: '123456789012', region: 'eu-west-1' };
     assert.deepEqual(approval?.type === 'approval_required' && approval.target, target);
-    assert.deepEqual(record.toolCalls[0]!.target, target);
+    assert.deepEqual(outcome.toolCalls[0]!.target, target);
     assert.deepEqual(StreamEvent.parse(approval), approval, 'the event is valid as the protocol declares it');
   });
 
@@ -261,7 +258,6 @@ describe('the approval event carries the details, and results their whole text',
         tools,
         context: { ...context, callerAccount: async () => Promise.reject(new Error('ExpiredToken')) },
         maxOutputChars: 10_000,
-        record: new TurnRecord(),
       }),
     );
     const approval = events.find((e) => e.type === 'approval_required');
@@ -285,16 +281,15 @@ describe('the approval event carries the details, and results their whole text',
         run: async () => ({}),
       }),
     ]);
-    const record = new TurnRecord();
     const events = await drain(
       runToolCalls([{ toolUseId: 't5', name: 'plan_thing', input: {} }], {
         tools: withTemplate,
         context,
         maxOutputChars: 10_000,
-        record,
       }),
     );
-    const shown = JSON.stringify(events) + JSON.stringify(record.toolCalls);
+    const { outcome } = events;
+    const shown = JSON.stringify(events) + JSON.stringify(outcome.toolCalls);
     assert.doesNotMatch(shown, /s3cretpassword/);
     assert.match(shown, /db\.example\.com/);
   });
@@ -305,7 +300,6 @@ describe('the approval event carries the details, and results their whole text',
         tools,
         context,
         maxOutputChars: 10_000,
-        record: new TurnRecord(),
       }),
     );
     const result = events.find((e) => e.type === 'tool_result');
