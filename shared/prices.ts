@@ -215,10 +215,10 @@ export function inputBreakdown(usage: Usage): string {
   return `${n(usage.inputTokens)} input tokens${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
-/** Dollars with two significant digits below a cent, cents above: "$0.0042", "$0.012", "$1.35". */
+/** Dollars with two significant digits below a dime, cents from there: "$0.0042", "$0.012", "$0.90", "$1.35". */
 export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd) || usd <= 0) return '$0';
-  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.0995) return `$${usd.toFixed(2)}`;
   if (usd < 0.0001) return '<$0.0001';
   return `$${Number(usd.toPrecision(2)).toString()}`;
 }

@@ -12,7 +12,7 @@ import {
   prettyOutput,
 } from './cards';
 import { button, details, div, iconText, statusText, type Send } from './dom';
-import { approverText, askApproverText, needsApproverText } from './labels';
+import { approverText, askApproverText, needsApproverText, nonApproverReason } from './labels';
 import { escapeHtml, toolLabel } from './render';
 
 export function approvalCard(item: ItemOf<'approval'>, send: Send): HTMLElement {
@@ -38,7 +38,9 @@ export function approvalCard(item: ItemOf<'approval'>, send: Send): HTMLElement 
     where.title = approvalTargetText(item.target);
     el.append(where);
   }
-  el.append(div('approval-reason', item.reason));
+  el.append(
+    div('approval-reason', mayApprove ? item.reason : nonApproverReason(item.reason, item.confirmText)),
+  );
   // Everything approved is on the card: the whole input in a scrolling box, and what it will do.
   const input = approvalInput(item.input, item.details);
   if (input) el.append(details('Exact call', input, { send, language: 'json', open: true }));

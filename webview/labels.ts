@@ -75,11 +75,10 @@ export function codeSpans(message: string): { text: string; code: boolean }[] {
 /** "today at 19:00", "tomorrow at 02:00", or the date: when a time is, as the user reads it. */
 export function whenText(at: Date, now: Date, options: TimeOptions = {}): string {
   const zone = options.timeZone ? { timeZone: options.timeZone } : {};
-  const time = new Intl.DateTimeFormat(options.locale, {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...zone,
-  }).format(at);
+  // "4:16 PM" where clocks have twelve hours, "16:16" and "01:00" where they have 24.
+  const cycle = new Intl.DateTimeFormat(options.locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  const hour = cycle === 'h12' || cycle === 'h11' ? 'numeric' : '2-digit';
+  const time = new Intl.DateTimeFormat(options.locale, { hour, minute: '2-digit', ...zone }).format(at);
   const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { dateStyle: 'short', ...zone }).format(d);
   const tomorrow = new Date(now.getTime() + 86_400_000);
   const yesterday = new Date(now.getTime() - 86_400_000);
@@ -118,6 +117,19 @@ export function askApproverText(groups: readonly string[] | undefined): string {
   const names = (groups ?? []).map((g) => g.trim()).filter(Boolean);
   const who = names.length ? `a member of ${names.join(' or ')}` : 'someone who may approve changes';
   return `You may deny this call, not approve it. Ask ${who} to run it: Copy Call copies the exact call to send them.`;
+}
+
+/**
+ * A waiting call's reason as a person who may not approve reads it: not asked to type a
+ * confirmation, nor told the call waits for their approval.
+ */
+export function nonApproverReason(reason: string, confirmText?: string): string {
+  let text = reason.replace(/waiting for your approval/g, 'waiting for an approver');
+  if (confirmText) {
+    const quoted = confirmText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    text = text.replace(new RegExp(`\\s*Type ["“]?${quoted}["”]? to approve[^.]*\\.`), '');
+  }
+  return text.trim() || reason;
 }
 
 export const SUMMARY_LABEL = 'Earlier conversation summarized';

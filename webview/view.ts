@@ -69,7 +69,7 @@ function summaryMarker(item: ItemOf<'summary'>): HTMLElement {
   const el = document.createElement('details');
   el.className = 'summary-marker';
   const head = document.createElement('summary');
-  head.innerHTML = '<span class="codicon codicon-fold" aria-hidden="true"></span>';
+  head.innerHTML = '<span class="codicon codicon-history" aria-hidden="true"></span>';
   head.append(document.createTextNode(SUMMARY_LABEL));
   el.append(head, div('summary-note', summaryNote(item.text !== undefined)));
   if (item.text) {
@@ -115,9 +115,13 @@ function appendAnswerMarks(el: HTMLElement, item: ItemOf<'assistant'>): void {
   if (item.usage) {
     const parts = usageParts(item.usage, usagePricing);
     const line = div('usage-line');
-    line.append(span('usage-tokens', parts.tokens));
-    // Which model answered: its short name in the line (wrapping whole), its id in the tooltip.
-    if (parts.model) line.append(span('usage-model', ` · ${parts.model}`));
+    // Each part stays whole on a narrow sidebar: the line breaks only between parts. Which model
+    // answered comes last, its short name (its id is in the tooltip).
+    const pieces = [
+      ...parts.tokens.split(' · ').map((text) => span('usage-part', text)),
+      ...(parts.model ? [span('usage-part usage-model', parts.model)] : []),
+    ];
+    pieces.forEach((piece, i) => line.append(...(i ? [' · ', piece] : [piece])));
     line.title = parts.title;
     el.append(line);
   }
@@ -149,6 +153,12 @@ export class ItemList {
     items.forEach((item, i) => {
       const prev = this.rendered[i];
       if (prev?.item === item) return;
+      // A whole new state (after a turn, a reload) brings equal copies: their elements stay, and
+      // so does what the user opened in them.
+      if (prev && sameItem(prev.item, item)) {
+        this.rendered[i] = { item, el: prev.el };
+        return;
+      }
       if (prev && prev.item.kind === 'assistant' && item.kind === 'assistant') {
         // A streaming answer keeps its element: the text grows in place (and aria-live reads it).
         updateAnswer(prev.el, item);
@@ -165,6 +175,10 @@ export class ItemList {
     for (const extra of this.rendered.splice(items.length)) extra.el.remove();
     return changed;
   }
+}
+
+function sameItem(a: Item, b: Item): boolean {
+  return a.kind === b.kind && JSON.stringify(a) === JSON.stringify(b);
 }
 
 function updateAnswer(el: HTMLElement, item: ItemOf<'assistant'>): void {

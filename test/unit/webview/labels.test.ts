@@ -4,6 +4,7 @@ import {
   askApproverText,
   codeSpans,
   needsApproverText,
+  nonApproverReason,
   quotaText,
   SETUP_STEPS,
   SUMMARY_LABEL,
@@ -83,6 +84,11 @@ describe('chat view labels', () => {
       'UTC midnight is still today in New York',
     );
     assert.equal(whenText(new Date('2026-02-20T10:00:00Z'), now, BERLIN), 'on 20 Feb 2026 at 11:00');
+    assert.equal(
+      whenText(new Date('2026-03-01T09:05:00Z'), now, { locale: 'en-US', timeZone: 'UTC' }),
+      'today at 9:05 AM',
+      'a twelve-hour clock without a leading zero',
+    );
   });
 
   it('says when a spent budget renews, and that it has', () => {
@@ -117,5 +123,29 @@ describe('chat view labels', () => {
     assert.match(askApproverText([]), /Ask someone who may approve changes/);
     assert.match(askApproverText(['approvers']), /Copy Call/);
     assert.equal(SUMMARY_LABEL, 'Earlier conversation summarized');
+  });
+
+  it('never asks a non-approver to type a confirmation or says the call waits for them', () => {
+    assert.equal(
+      nonApproverReason(
+        'cloudformation_delete_stack deletes AWS resources. Type "DELETE old.web" to approve this exact call.',
+        'DELETE old.web',
+      ),
+      'cloudformation_delete_stack deletes AWS resources.',
+    );
+    assert.equal(
+      nonApproverReason('cloudformation_delete_stack is waiting for your approval.'),
+      'cloudformation_delete_stack is waiting for an approver.',
+    );
+    // A confirmation that is a pattern in disguise matches only itself.
+    assert.equal(
+      nonApproverReason('Runs a change. Type "x" to approve.', '.*'),
+      'Runs a change. Type "x" to approve.',
+    );
+    assert.equal(
+      nonApproverReason('Type "X" to approve.', 'X'),
+      'Type "X" to approve.',
+      'never an empty reason',
+    );
   });
 });

@@ -104,6 +104,10 @@ describe('usage: price table', () => {
     assert.equal(shortUsageLine(usage, { input: 3, output: 15 }), '1.8k tokens · ~$0.012');
     assert.equal(shortUsageLine({ inputTokens: 2_500_000, outputTokens: 0 }, undefined), '2.5M tokens');
     assert.equal(formatUsd(1.3456), '$1.35');
+    assert.equal(formatUsd(0.9), '$0.90', 'cents keep their zero');
+    assert.equal(formatUsd(0.996), '$1.00');
+    assert.equal(formatUsd(0.006), '$0.006', 'no trailing zero below a dime');
+    assert.equal(formatUsd(0.0996), '$0.10');
     assert.equal(formatUsd(0.00421), '$0.0042');
     assert.equal(formatUsd(0), '$0');
     assert.equal(formatUsd(1e-9), '<$0.0001');
