@@ -8,18 +8,24 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as z from 'zod';
 import { SERVICES } from '../../backend/src/core/tools/aws-read/allowlist';
+import { iamActionsFor } from '../../backend/src/core/tools/iam-actions';
+import { ALL_TOOLS } from '../../backend/src/core/tools/registry';
+import { defineTool, type ToolIam } from '../../backend/src/core/tools/types';
 import { hostStatements, toolStatements } from '../../backend/infra/lib/agent-policy';
 import { isCallbackUrl, readInfraConfig } from '../../backend/infra/lib/config';
 import { modelArns, UnknownInferenceProfileError } from '../../backend/infra/lib/model-arns';
 import { SHAPES } from '../../backend/infra/lib/outputs';
-import { iamActionsFor } from '../../backend/infra/lib/tool-actions';
+import { toolActions } from '../../backend/infra/lib/tool-actions';
 import {
   actionsOf,
   identityStatements,
   resourcesOf,
   resourcesOfStatement,
+  roleStatements,
   synth,
+  toolsRoleId,
   type Statement,
   type Synthesized,
 } from './infra-synth';
@@ -33,7 +39,6 @@ const ALLOWED_WRITES = new Set([
   // The approver's tag on the change set and the stack (CreateChangeSet with Tags needs it).
   'cloudformation:TagResource',
   'cloudformation:ExecuteChangeSet',
-  'cloudformation:DeleteChangeSet',
   'cloudformation:DeleteStack',
   'cloudformation:DetectStackDrift',
   'bedrock:InvokeModel',
@@ -103,36 +108,6 @@ function storeCalls() {
       .map((n) => `bedrock-agentcore:${n}`)
       .sort(),
   };
-}
-
-/** SDK client package → the service key `iamActionsFor` knows. */
-const CLIENT_SERVICE: Record<string, string> = {
-  'elastic-load-balancing-v2': 'elbv2',
-  'cloudwatch-logs': 'cloudwatchlogs',
-  'cost-explorer': 'costexplorer',
-  'config-service': 'configservice',
-  'compute-optimizer': 'compute-optimizer',
-};
-
-/** Every `XCommand` under backend/src/core/tools (aws_read's generic calls aside), per folder. */
-function toolCalls() {
-  const root = 'backend/src/core/tools';
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
-    (f) => f.endsWith('.ts') && !f.startsWith('aws-read'),
-  );
-  const byFolder = new Map<string, { clients: Set<string>; operations: Set<string> }>();
-  for (const f of files) {
-    const folder = f.includes('/') ? f.slice(0, f.indexOf('/')) : f;
-    const entry = byFolder.get(folder) ?? { clients: new Set(), operations: new Set() };
-    byFolder.set(folder, entry);
-    const text = readFileSync(join(root, f), 'utf8');
-    for (const m of text.matchAll(/@aws-sdk\/client-([a-z0-9-]+)/g))
-      entry.clients.add(CLIENT_SERVICE[m[1]!] ?? m[1]!);
-    for (const m of text.matchAll(/\b([A-Z][A-Za-z0-9]+)Command\b/g)) entry.operations.add(m[1]!);
-  }
-  return [...byFolder.entries()].flatMap(([folder, { clients, operations }]) =>
-    [...operations].map((operation) => ({ folder, operation, clients: [...clients] })),
-  );
 }
 
 const allows = (s: Synthesized) =>
@@ -245,37 +220,35 @@ for (const shape of SHAPES) {
         );
     });
 
-    it('grants every AWS call the tools make (each tool folder against the SDK clients it imports)', () => {
-      const granted = new Set(allows(s).flatMap(({ statement }) => actionsOf(statement)));
-      const ungranted = toolCalls().filter(
-        ({ clients, operation }) =>
-          !clients.some((c) => iamActionsFor(c, operation).every((a) => granted.has(a))),
+    it('the tools role grants exactly what the tools declare: reads on every resource, stack changes on other stacks', () => {
+      const { reads, stackChanges } = toolActions('approve-writes');
+      const statements = roleStatements(s, toolsRoleId(s));
+      const on = (effect: string, anywhere: boolean) =>
+        [
+          ...new Set(
+            statements
+              .filter((st) => st.Effect === effect && (st.Resource === '*') === anywhere)
+              .flatMap(actionsOf),
+          ),
+        ].sort();
+      assert.deepEqual(on('Allow', true), reads);
+      assert.deepEqual(on('Allow', false), stackChanges);
+      assert.deepEqual(on('Deny', false), stackChanges);
+      assert.deepEqual(on('Deny', true), []);
+      // What each tool declares, unioned: no grant comes from anywhere else.
+      const declared = ALL_TOOLS.flatMap((t) => [...(t.iam?.actions ?? []), ...(t.iam?.stackChanges ?? [])]);
+      assert.deepEqual([...new Set(declared)].sort(), [...reads, ...stackChanges].sort());
+      assert.ok(
+        stackChanges.includes('cloudformation:ExecuteChangeSet') && reads.includes('ce:GetCostAndUsage'),
       );
-      assert.deepEqual(ungranted, []);
     });
 
-    it("lets the tools read everything aws_read's allowlist calls, plus Cost Explorer and the troubleshooting services", () => {
+    it("lets the tools read everything aws_read's allowlist calls", () => {
       const granted = new Set(allows(s).flatMap(({ statement }) => actionsOf(statement)));
       const missing = Object.entries(SERVICES).flatMap(([service, entry]) =>
         entry.operations.flatMap((op) => iamActionsFor(service, op)).filter((a) => !granted.has(a)),
       );
       assert.deepEqual(missing, []);
-      for (const action of [
-        'ce:GetCostAndUsage',
-        'ce:GetCostForecast',
-        'ce:GetAnomalies',
-        'logs:StartQuery',
-        'logs:GetQueryResults',
-        'cloudwatch:GetMetricData',
-        'securityhub:GetFindings',
-        'guardduty:GetFindings',
-        'config:DescribeComplianceByConfigRule',
-        'access-analyzer:ListFindings',
-        'health:DescribeEvents',
-        'compute-optimizer:GetEC2InstanceRecommendations',
-        'budgets:ViewBudget',
-      ])
-        assert.ok(granted.has(action), action);
     });
 
     it('runs the approved change path on other stacks only, never on itself or the CDK bootstrap stack', () => {
@@ -316,6 +289,44 @@ describe('infrastructure IAM: building blocks', () => {
     const actions = statements.flatMap(actionsOf);
     assert.ok(!actions.some((a) => /^cloudformation:(Create|Execute|Delete|Detect)/.test(a)));
     assert.ok(actions.includes('cloudformation:DescribeStacks'));
+  });
+
+  it('read-only tools mode grants the read-only tools’ reads and no stack change, not even drift detection', () => {
+    const { reads, stackChanges } = toolActions('read-only');
+    assert.deepEqual(stackChanges, []);
+    const readOnlyReads = ALL_TOOLS.filter((t) => t.readOnly).flatMap((t) => t.iam?.actions ?? []);
+    assert.deepEqual(reads, [...new Set(readOnlyReads)].sort());
+    const all = toolActions('approve-writes');
+    assert.ok(all.stackChanges.includes('cloudformation:DetectStackDrift'));
+    assert.ok(!reads.includes('cloudformation:DetectStackDrift'));
+  });
+
+  it('refuses declarations that would widen the policy: stack changes outside CloudFormation, a stack change also declared a read, wildcards', () => {
+    const probe = (iam: ToolIam, readOnly = false) =>
+      defineTool({
+        name: 'probe',
+        description: 'p',
+        inputSchema: z.object({}),
+        readOnly,
+        iam,
+        run: async () => ({}),
+      });
+    const derive = (...tools: ReturnType<typeof probe>[]) =>
+      toolActions('approve-writes', [...ALL_TOOLS, ...tools]);
+    assert.throws(
+      () => derive(probe({ actions: [], stackChanges: ['ec2:TerminateInstances'] })),
+      /not a CloudFormation action/,
+    );
+    assert.throws(
+      () => derive(probe({ actions: ['cloudformation:DeleteStack'] })),
+      /cloudformation:DeleteStack is declared both as a read and as a stack change/,
+    );
+    for (const bad of ['ec2:*', '*', 'ec2:Describe*', 's3:Get Object', 'ListBuckets'])
+      assert.throws(() => derive(probe({ actions: [bad] }, true)), /not an IAM action/, bad);
+    // A mutating tool's reads are offered only with the change path.
+    const mutating = probe({ actions: ['ec2:DescribeHosts'] });
+    assert.ok(toolActions('approve-writes', [mutating]).reads.includes('ec2:DescribeHosts'));
+    assert.deepEqual(toolActions('read-only', [mutating]).reads, []);
   });
 
   it("the host's statements invoke a model only when given Bedrock's ARNs, and always apply the guardrail", () => {
@@ -367,6 +378,7 @@ describe('infrastructure IAM: building blocks', () => {
   });
 
   it('maps API operations to the IAM actions AWS checks where the names differ', () => {
+    assert.deepEqual(iamActionsFor('costexplorer', 'GetCostAndUsage'), ['ce:GetCostAndUsage']);
     assert.deepEqual(iamActionsFor('s3', 'ListBuckets'), ['s3:ListAllMyBuckets']);
     assert.deepEqual(iamActionsFor('s3', 'GetBucketEncryption'), ['s3:GetEncryptionConfiguration']);
     assert.deepEqual(iamActionsFor('elbv2', 'DescribeLoadBalancers'), [

@@ -6,12 +6,7 @@
 import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { SHAPES } from '../../backend/infra/lib/outputs';
-import {
-  awsReadActions,
-  CHANGE_ACTIONS,
-  COST_READ_ACTIONS,
-  TOOL_READ_ACTIONS,
-} from '../../backend/infra/lib/tool-actions';
+import { toolActions } from '../../backend/infra/lib/tool-actions';
 import { APPROVER_TAG, USER_TAG } from '../../backend/src/core/tools/assumed-role';
 import {
   actionsOf,
@@ -27,12 +22,8 @@ import {
 } from './infra-synth';
 
 const TIMEOUT = 180_000;
-const TOOL_ACTIONS = new Set<string>([
-  ...awsReadActions(),
-  ...TOOL_READ_ACTIONS,
-  ...COST_READ_ACTIONS,
-  ...CHANGE_ACTIONS,
-]);
+const { reads, stackChanges: CHANGE_ACTIONS } = toolActions('approve-writes');
+const TOOL_ACTIONS = new Set<string>([...reads, ...CHANGE_ACTIONS]);
 const allowed = (statements: Statement[]) =>
   statements.filter((st) => st.Effect === 'Allow').flatMap(actionsOf);
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
@@ -106,7 +97,7 @@ for (const shape of SHAPES) {
       // table, the AgentCore construct's log reads on its log groups) name its own resources.
       const toolish = statements.filter(
         (st) =>
-          actionsOf(st).some((a) => (CHANGE_ACTIONS as readonly string[]).includes(a)) ||
+          actionsOf(st).some((a) => CHANGE_ACTIONS.includes(a)) ||
           (actionsOf(st).some((a) => TOOL_ACTIONS.has(a)) && [st.Resource].flat().includes('*')),
       );
       assert.deepEqual(toolish, []);
@@ -143,7 +134,9 @@ for (const shape of SHAPES) {
       const r = synth(shape, { toolsMode: 'read-only' });
       const granted = allowed(roleStatements(r, toolsRoleId(r)));
       assert.ok(granted.includes('cloudformation:DescribeStacks'));
-      assert.ok(!granted.some((a) => (CHANGE_ACTIONS as readonly string[]).includes(a)));
+      assert.ok(!granted.some((a) => CHANGE_ACTIONS.includes(a)));
+      // Exactly the read-only tools' declared reads.
+      assert.deepEqual([...new Set(granted)].sort(), toolActions('read-only').reads);
     });
 
     it('a non-Bedrock provider still assumes the tools role and still applies the guardrail', function () {

@@ -1,14 +1,15 @@
 /**
  * The agent's least-privilege policies, shared by both shapes, in two parts. The host's role:
  * invoke on the chosen Bedrock model only (none for another provider), ApplyGuardrail on our
- * guardrail only, traces. The tools role (tools-role.ts): the tools' reads, Cost Explorer reads and
- * the CloudFormation change path (never on this stack or the CDK bootstrap stack). The memory
- * store's grants (table or AgentCore Memory) are added where the store is created.
+ * guardrail only, traces. The tools role (tools-role.ts): what the tools declare they call
+ * (tool-actions.ts), their reads on every resource and the CloudFormation change path (never on
+ * this stack or the CDK bootstrap stack). The memory store's grants (table or AgentCore Memory)
+ * are added where the store is created.
  */
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ModelArns } from './model-arns';
-import { awsReadActions, CHANGE_ACTIONS, COST_READ_ACTIONS, TOOL_READ_ACTIONS } from './tool-actions';
+import { toolActions, type ToolsMode } from './tool-actions';
 
 /** What the host itself calls: the model (Bedrock only), our guardrail, traces. */
 export interface HostPolicyProps {
@@ -62,27 +63,27 @@ export function hostStatements(props: HostPolicyProps): iam.PolicyStatement[] {
 
 export interface ToolPolicyProps {
   /** `approve-writes` adds the CloudFormation change path; `read-only` leaves it out. */
-  toolsMode: 'read-only' | 'approve-writes';
+  toolsMode: ToolsMode;
 }
 
 /** What the tools call: the tools role holds these, never the host's own role. */
 export function toolStatements(stack: Stack, props: ToolPolicyProps): iam.PolicyStatement[] {
+  const { reads, stackChanges } = toolActions(props.toolsMode);
   const statements = [
     new iam.PolicyStatement({
       sid: 'ToolReads',
-      actions: unique([...awsReadActions(), ...TOOL_READ_ACTIONS]),
+      actions: reads,
       // Describe/List calls of these services accept no narrower resource; all are reads.
       resources: ['*'],
     }),
-    new iam.PolicyStatement({ sid: 'CostExplorerReads', actions: [...COST_READ_ACTIONS], resources: ['*'] }),
   ];
-  if (props.toolsMode === 'approve-writes') {
+  if (stackChanges.length) {
     const stackArn = (name: string) =>
       `arn:${Aws.PARTITION}:cloudformation:*:${Aws.ACCOUNT_ID}:stack/${name}/*`;
     statements.push(
       new iam.PolicyStatement({
         sid: 'ApprovedChangePath',
-        actions: [...CHANGE_ACTIONS],
+        actions: stackChanges,
         resources: [
           stackArn('*'),
           `arn:${Aws.PARTITION}:cloudformation:*:${Aws.ACCOUNT_ID}:changeSet/*/*`,
@@ -93,12 +94,10 @@ export function toolStatements(stack: Stack, props: ToolPolicyProps): iam.Policy
       new iam.PolicyStatement({
         sid: 'NeverChangeOwnOrBootstrapStack',
         effect: iam.Effect.DENY,
-        actions: [...CHANGE_ACTIONS],
+        actions: stackChanges,
         resources: [stackArn(stack.stackName), stackArn('CDKToolkit')],
       }),
     );
   }
   return statements;
 }
-
-const unique = (actions: string[]) => [...new Set(actions)].sort();

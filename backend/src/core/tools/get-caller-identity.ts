@@ -8,6 +8,7 @@ export const getCallerIdentity = defineTool({
     'Call it to learn which account and principal the other tools will act as.',
   inputSchema: z.object({}),
   readOnly: true,
+  iam: { actions: ['sts:GetCallerIdentity'] },
   async run(_input, context) {
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     const sts = new STSClient(awsClientConfig(context));

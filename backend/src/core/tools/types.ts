@@ -38,7 +38,23 @@ export interface Tool<Input = unknown> {
    * that up, read-only, when the approval is asked for, so the card shows it in full.
    */
   describeApproval?(input: Input, context: ToolContext): Promise<ApprovalDetails>;
+  /**
+   * The IAM actions `run` and `describeApproval` call AWS with: the deployed tools role grants
+   * exactly these (infra/lib/tool-actions.ts), and a test ties them to the calls the tool makes.
+   * Absent: the tool calls no AWS API (MCP tools, recall).
+   */
+  iam?: ToolIam;
   run(input: Input, context: ToolContext): Promise<unknown>;
+}
+
+export interface ToolIam {
+  /** Reads, granted on every resource (Describe, List and Get calls take no narrower one). */
+  actions: readonly string[];
+  /**
+   * CloudFormation calls that change a stack or its state (drift detection included): granted only
+   * where changes may be approved, and never on the backend's own stack or the CDK bootstrap stack.
+   */
+  stackChanges?: readonly string[];
 }
 
 /** The shape a tool file exports; `defineTool` keeps `Input` tied between schema and `run`. */

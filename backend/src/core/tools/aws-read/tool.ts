@@ -4,6 +4,7 @@
  * result says what was left out.
  */
 import * as z from 'zod';
+import { iamActionsFor } from '../iam-actions';
 import { explainDisabled } from '../service-disabled';
 import { awsClientConfig, AwsRegion, defineTool, ToolError } from '../types';
 import { SERVICE_NAMES, SERVICES, type ServiceEntry, type ServiceName } from './allowlist';
@@ -39,6 +40,16 @@ export const awsRead = defineTool({
     '. Use filters in params to keep results small. Results of list operations are paginated up to maxPages.',
   inputSchema: Input,
   readOnly: true,
+  // Every allowlisted operation, so the role and the allowlist cannot drift.
+  iam: {
+    actions: [
+      ...new Set(
+        Object.entries(SERVICES).flatMap(([service, entry]) =>
+          entry.operations.flatMap((operation) => iamActionsFor(service, operation)),
+        ),
+      ),
+    ],
+  },
   async run(input, context) {
     const entry: ServiceEntry = SERVICES[input.service];
     const operation = input.operation.charAt(0).toUpperCase() + input.operation.slice(1);

@@ -40,6 +40,16 @@ export const cloudformationPlanChange = defineTool({
       { stackName: input.stackName, proposed: input.templateBody, region: input.region },
       context,
     ),
+  iam: {
+    // GetTemplate: the deployed template, for the approval card (describeApproval).
+    actions: [
+      'cloudformation:DescribeStacks',
+      'cloudformation:DescribeChangeSet',
+      'cloudformation:GetTemplate',
+    ],
+    // A change set with the approver's tag also needs TagResource on the stack.
+    stackChanges: ['cloudformation:CreateChangeSet', 'cloudformation:TagResource'],
+  },
   async run(input, context) {
     const { sdk, client } = await cloudFormation(context, input.region);
     const send = (command: any): Promise<any> => client.send(command, { abortSignal: context.signal });
@@ -120,6 +130,11 @@ export const cloudformationExecuteChangeSet = defineTool({
       ...(templates.template ? { template: templates.template } : {}),
       ...(note ? { note } : {}),
     };
+  },
+  iam: {
+    // For the approval card: the change set's changes and both templates.
+    actions: ['cloudformation:DescribeChangeSet', 'cloudformation:GetTemplate'],
+    stackChanges: ['cloudformation:ExecuteChangeSet'],
   },
   async run(input, context) {
     const { sdk, client } = await cloudFormation(context, input.region);
@@ -228,6 +243,7 @@ export const cloudformationDeleteStack = defineTool({
   }),
   readOnly: false,
   confirmText: ({ stackName }) => `DELETE ${stackName}`,
+  iam: { actions: [], stackChanges: ['cloudformation:DeleteStack'] },
   async run(input, context) {
     const { sdk, client } = await cloudFormation(context, input.region);
     try {

@@ -18,6 +18,18 @@ export const cloudformationDescribe = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: true,
+  iam: {
+    actions: [
+      'cloudformation:ListStacks',
+      'cloudformation:DescribeStacks',
+      'cloudformation:ListStackResources',
+      'cloudformation:DescribeStackEvents',
+      'cloudformation:DescribeStackDriftDetectionStatus',
+      'cloudformation:DescribeStackResourceDrifts',
+    ],
+    // Drift detection changes the stack's drift status: granted with the change path only.
+    stackChanges: ['cloudformation:DetectStackDrift'],
+  },
   async run({ stackName, include = [], region }, context) {
     const { sdk, client } = await cloudFormation(context, region);
     const send = <T>(command: any): Promise<T> =>

@@ -11,6 +11,7 @@ export const cloudformationGetTemplate = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: true,
+  iam: { actions: ['cloudformation:GetTemplate'] },
   async run({ stackName, region }, context) {
     const { sdk, client } = await cloudFormation(context, region);
     try {
@@ -32,6 +33,7 @@ export const cloudformationValidateTemplate = defineTool({
     'required capabilities and resource types. Use before proposing a stack change.',
   inputSchema: z.object({ templateBody: z.string().min(1).max(51_200), region: AwsRegion.optional() }),
   readOnly: true,
+  iam: { actions: ['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'] },
   async run({ templateBody, region }, context) {
     const { sdk, client } = await cloudFormation(context, region);
     try {

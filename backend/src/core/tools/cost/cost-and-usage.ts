@@ -23,6 +23,7 @@ export const costAndUsage = defineTool({
     metric: z.enum(['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'BlendedCost']).optional(),
   }),
   readOnly: true,
+  iam: { actions: ['ce:GetCostAndUsage'] },
   async run(input, context) {
     const period = {
       ...monthToDate(new Date()),

@@ -13,6 +13,7 @@ export const costForecast = defineTool({
     metric: z.enum(['UNBLENDED_COST', 'AMORTIZED_COST', 'NET_UNBLENDED_COST', 'BLENDED_COST']).optional(),
   }),
   readOnly: true,
+  iam: { actions: ['ce:GetCostForecast'] },
   async run(input, context) {
     const now = new Date();
     const start = day(now);
@@ -52,6 +53,7 @@ export const costAnomalies = defineTool({
     'Cost anomalies detected by AWS Cost Anomaly Detection in a period (default: the last 30 days), largest impact first.',
   inputSchema: z.object({ start: IsoDate.optional(), end: IsoDate.optional() }),
   readOnly: true,
+  iam: { actions: ['ce:GetAnomalies'] },
   async run(input, context) {
     const now = new Date();
     const start = input.start ?? day(new Date(now.getTime() - 30 * 86_400_000));

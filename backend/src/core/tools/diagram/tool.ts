@@ -24,6 +24,19 @@ export const diagramFromInventory = defineTool({
       .describe('flowchart (default), or architecture: architecture-beta with AWS service icons'),
   }),
   readOnly: true,
+  iam: {
+    actions: [
+      'ec2:DescribeVpcs',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeInstances',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'rds:DescribeDBInstances',
+      'lambda:ListFunctions',
+    ],
+  },
   async run({ region, vpcId, style }, context) {
     const inventory = await readInventory(context, region ?? context.region, vpcId);
     return {

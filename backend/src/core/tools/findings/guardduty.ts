@@ -16,6 +16,7 @@ export const guarddutyFindings = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: true,
+  iam: { actions: ['guardduty:ListDetectors', 'guardduty:ListFindings', 'guardduty:GetFindings'] },
   async run(input, context) {
     const sdk = await import('@aws-sdk/client-guardduty');
     const region = input.region ?? context.region;

@@ -24,6 +24,7 @@ export const securityHubFindings = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: true,
+  iam: { actions: ['securityhub:GetFindings'] },
   async run(input, context) {
     const sdk = await import('@aws-sdk/client-securityhub');
     const region = input.region ?? context.region;

@@ -45,6 +45,7 @@ export const logsInsightsQuery = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: true,
+  iam: { actions: ['logs:StartQuery', 'logs:GetQueryResults', 'logs:StopQuery'] },
   async run(input, context) {
     const endMs = input.end ? Date.parse(input.end) : Date.now();
     const startMs = input.start ? Date.parse(input.start) : endMs - (input.sinceMinutes ?? 60) * 60_000;

@@ -49,6 +49,7 @@ export const metricChart = defineTool({
     region: AwsRegion.optional(),
   }),
   readOnly: true,
+  iam: { actions: ['cloudwatch:GetMetricData'] },
   async run(input, context) {
     const minutes = input.sinceMinutes ?? 180;
     const end = new Date();
