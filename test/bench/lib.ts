@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
+import { connect, type ClientHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -54,31 +55,54 @@ export function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
 
+/** CPU time (user + system) a process has used so far, in ms (from /proc, 10 ms steps). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command's name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How a process is started: the Node flags before the script, its folder and its environment. */
+export interface Launch {
+  nodeArgs: string[];
+  cwd?: string;
+  env: Record<string, string | undefined>;
+}
 
 /** A process that serves HTTP once `GET /ping` answers; `ready` is ms from spawn to the first 200. */
 export interface Spawned {
   proc: ChildProcess;
   url: string;
   ready: number;
+  /** The last 256 KiB of its stdout and stderr (a server at the default log level writes a line a request). */
   output: () => string;
-  stop(): Promise<void>;
+  /** Calls `listener` with everything the process writes from now on; returns the unsubscribe. */
+  onOutput(listener: (text: string) => void): () => void;
+  /** Kills it (SIGKILL), or asks it to stop (SIGTERM: a profiled process writes its profile). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnHttp(
-  file: string,
-  env: Record<string, string | undefined>,
-  port: number,
-  nodeArgs: string[] = [],
-): Promise<Spawned> {
+const OUTPUT_KEPT = 256 * 1024;
+
+export async function spawnHttp(file: string, port: number, launch: Launch): Promise<Spawned> {
   let output = '';
+  const listeners = new Set<(text: string) => void>();
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [...nodeArgs, file], {
-    env: { PATH: process.env.PATH, ...env, PORT: String(port) },
+  const proc = spawn(process.execPath, [...launch.nodeArgs, file], {
+    ...(launch.cwd ? { cwd: launch.cwd } : {}),
+    env: { PATH: process.env.PATH, ...launch.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  proc.stdout!.on('data', (d) => (output += d));
-  proc.stderr!.on('data', (d) => (output += d));
+  const take = (d: Buffer) => {
+    const text = d.toString('utf8');
+    output = (output + text).slice(-OUTPUT_KEPT);
+    for (const listener of listeners) listener(text);
+  };
+  proc.stdout!.on('data', take);
+  proc.stderr!.on('data', take);
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -93,8 +117,12 @@ export async function spawnHttp(
     url: `http://127.0.0.1:${port}`,
     ready,
     output: () => output,
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGKILL');
+    onOutput(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async stop(signal = 'SIGKILL') {
+      if (proc.exitCode === null) proc.kill(signal);
       await exited;
     },
   };
@@ -102,7 +130,7 @@ export async function spawnHttp(
 
 function pingOnce(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/ping', method: 'GET' }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/ping', method: 'GET', agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode === 200));
     });
@@ -113,19 +141,22 @@ function pingOnce(port: number): Promise<boolean> {
 
 /**
  * The baseline every server figure is compared with: a bare `node:http` server that answers
- * `/ping` and streams the given SSE bytes for every POST, with none of the agent's work.
+ * `/ping` and streams the given SSE bytes for every POST, with none of the agent's work. It binds
+ * where the server would (HOST, or loopback).
  */
 export function bareSseServerSource(sseBytes: string): string {
   return `const http = require('node:http');
 const body = ${JSON.stringify(sseBytes)};
-http.createServer((req, res) => {
+const server = http.createServer((req, res) => {
   if (req.url === '/ping') return res.end('{"status":"Healthy"}');
   req.resume();
   req.on('end', () => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     res.end(body);
   });
-}).listen(Number(process.env.PORT), '127.0.0.1');
+});
+server.keepAliveTimeout = 65000;
+server.listen(Number(process.env.PORT), process.env.HOST || '127.0.0.1');
 `;
 }
 
@@ -136,7 +167,10 @@ export async function listen(server: Server): Promise<number> {
 
 export { createServer };
 
-/** POSTs a chat and reads the stream to its end; returns ms to the first text delta and to the end. */
+/**
+ * POSTs a chat and reads the stream to its end; returns ms to the first text delta and to the end.
+ * The client is `fetch`, as the extension's (kept-alive connections, as undici keeps them).
+ */
 export async function timedChat(
   url: string,
   body: unknown,
@@ -158,6 +192,41 @@ export async function timedChat(
   }
   const ok = response.status === 200 && /"type":"done"/.test(text);
   return { first, total: performance.now() - t0, ok, text };
+}
+
+/** An HTTP/2 connection to a Bedrock wire fake, as the SDK keeps one (cleartext, prior knowledge). */
+export function h2Connect(origin: string): Promise<ClientHttp2Session> {
+  return new Promise((resolve, reject) => {
+    const session = connect(origin);
+    session.once('connect', () => resolve(session));
+    session.once('error', reject);
+  });
+}
+
+/**
+ * The model called directly: one raw `ConverseStream` request on `session` with the given body,
+ * its event-stream answer read to the end. Returns the ms it took.
+ */
+export function rawConverseStream(
+  session: ClientHttp2Session,
+  modelId: string,
+  body: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': `/model/${encodeURIComponent(modelId)}/converse-stream`,
+      'content-type': 'application/json',
+    });
+    stream.on('response', (headers) => {
+      if (headers[':status'] !== 200) reject(new Error(`the fake answered ${headers[':status']}`));
+    });
+    stream.on('data', () => {});
+    stream.on('end', () => resolve(performance.now() - t0));
+    stream.on('error', reject);
+    stream.end(body);
+  });
 }
 
 /** Runs `work` for each of `n` items with at most `concurrency` at once. */

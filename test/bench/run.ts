@@ -2,10 +2,12 @@
  * `npm run bench`: every speed and memory figure from one run, each beside a baseline measured in
  * the same run, printed as one markdown table and written to bench/results.json.
  *   npm run bench [-- --quick] [-- --soak-seconds N] [-- --only coldstart,turn,scale,memory,sessions,caching,extension]
+ *   npm run bench -- --profile DIR   (the server under the per-turn and scale loads with --cpu-prof)
  * `--quick` shortens the soak to one minute. Needs the production bundles and the .vsix (npm run
  * bench builds them) and, for the first-token figure, code-server (provisioned as for the tests).
  */
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { BedrockFake, textTurn } from '../fakes/bedrock';
 import { CognitoLocal } from '../support/cognito';
 import { cleanup, coldStart, DELTAS, memory, perTurn, scale } from './backend';
@@ -20,25 +22,22 @@ const flag = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const only = flag('only')?.split(',');
+const profileDir = flag('profile');
+const only = profileDir ? ['turn', 'scale'] : flag('only')?.split(',');
 const soakSeconds = Number(flag('soak-seconds') ?? (args.includes('--quick') ? 60 : 600));
 const wants = (name: string) => !only || only.includes(name);
-
-// The model alone is called in this process with the SDK: fake credentials, no metadata service.
-process.env.AWS_ACCESS_KEY_ID ??= 'AKIDBENCHBENCHBENCH';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'bench-not-a-secret';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-process.env.AWS_NODEJS_SUPPRESS_VERSION_WARNING ??= '1';
 
 (async () => {
   const bedrock = await new BedrockFake().start();
   bedrock.fallback = textTurn(DELTAS);
-  const cognito = wants('scale') ? await new CognitoLocal().start() : undefined;
-  const env = { bedrock, ...(cognito ? { cognito } : {}) };
+  const servers = ['coldstart', 'turn', 'scale', 'memory'].some(wants);
+  const cognito = servers ? await new CognitoLocal().start() : undefined;
+  const env = { bedrock, cognito: cognito! };
+  const profile = profileDir ? { profileDir: resolve(profileDir) } : {};
   try {
     if (wants('coldstart')) (await coldStart(env), serverBundles());
-    if (wants('turn')) await perTurn(env);
-    if (wants('scale')) await scale(env);
+    if (wants('turn')) await perTurn(env, profile);
+    if (wants('scale')) await scale(env, profile);
     if (wants('memory')) await memory(env, soakSeconds);
     if (wants('sessions')) await sessions();
     if (wants('caching')) await caching();
@@ -51,6 +50,7 @@ process.env.AWS_NODEJS_SUPPRESS_VERSION_WARNING ??= '1';
     await cognito?.stop();
     cleanup();
   }
+  if (profileDir) return console.log(`\nServer CPU profiles written to ${resolve(profileDir)}`);
   const table = writeReport({
     date: new Date().toISOString(),
     node: process.version,

@@ -2,53 +2,66 @@
  * Writes a chat stream as server-sent events, for every host that streams over HTTP (the local
  * server and AgentCore container, the Lambda Function URL). While a turn is silent (a long tool
  * call) a `: keepalive` comment goes out so proxies and load balancers keep the connection.
+ *
+ * Events that come out in one pass of the event loop (a burst of deltas decoded from one network
+ * read) leave in one write at the end of that pass, not one write each: every delta still goes out
+ * in the same turn of the loop it arrived in, and a chunk of deltas costs one system call.
  */
-import { encodeEvent, type StreamEvent } from '../protocol';
+import { encodeEvent, isRetryable, type StreamEvent } from '../protocol';
 
 /** The contract asks for at least one every 15 s; 10 s leaves room for a slow write. */
 export const DEFAULT_KEEPALIVE_MS = 10_000;
 export const KEEPALIVE_COMMENT = ': keepalive\n\n';
 
-const TICK = Symbol('keepalive');
-
 /**
  * Drains `events` into `write`. A stream that throws after it started cannot change its status any
  * more, so it ends with an `error` event: the contract's last event, never a second response.
  * Always drains to the end (the turn stores its answer when it ends), even when nobody reads.
+ * Everything is written by the time it resolves.
  */
 export async function pumpEvents(
   events: AsyncIterator<StreamEvent>,
   write: (chunk: string) => void,
   options: { keepaliveMs?: number; onError?: (error: unknown) => void } = {},
 ): Promise<void> {
-  const keepaliveMs = options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
-  let pending = events.next();
-  for (;;) {
-    let timer: NodeJS.Timeout | undefined;
-    const tick = new Promise<typeof TICK>((resolve) => (timer = setTimeout(resolve, keepaliveMs, TICK)));
-    let next: IteratorResult<StreamEvent> | typeof TICK;
-    try {
-      next = await Promise.race([pending, tick]);
-    } catch (error) {
-      options.onError?.(error);
-      write(
-        encodeEvent({
-          type: 'error',
-          code: 'internal',
-          message: 'The turn failed unexpectedly.',
-          retryable: true,
-        }),
-      );
-      return;
-    } finally {
-      clearTimeout(timer);
+  let held = '';
+  let flushing: NodeJS.Immediate | undefined;
+  const flush = () => {
+    flushing = undefined;
+    const chunk = held;
+    held = '';
+    if (chunk) write(chunk);
+  };
+  const send = (chunk: string) => {
+    held += chunk;
+    flushing ??= setImmediate(flush);
+  };
+  // One timer for the whole stream, pushed back by every event: a comment only after real silence.
+  const keepalive = setInterval(() => send(KEEPALIVE_COMMENT), options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS);
+  try {
+    for (;;) {
+      let next: IteratorResult<StreamEvent>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        options.onError?.(error);
+        send(
+          encodeEvent({
+            type: 'error',
+            code: 'internal',
+            message: 'The turn failed unexpectedly.',
+            retryable: isRetryable('internal'),
+          }),
+        );
+        return;
+      }
+      if (next.done) return;
+      send(encodeEvent(next.value));
+      keepalive.refresh();
     }
-    if (next === TICK) {
-      write(KEEPALIVE_COMMENT);
-      continue;
-    }
-    if (next.done) return;
-    write(encodeEvent(next.value));
-    pending = events.next();
+  } finally {
+    clearInterval(keepalive);
+    if (flushing) clearImmediate(flushing);
+    flush();
   }
 }

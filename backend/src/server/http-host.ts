@@ -4,10 +4,18 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { BODY_LIMIT_BYTES, type ErrorBody } from '../protocol';
+import { BODY_LIMIT_BYTES } from '../protocol';
 import { noAuth, type Actor } from '../core/auth/authenticator';
-import { ForbiddenError, PayloadTooLargeError, ServiceError, toErrorResponse } from '../core/errors';
-import { authenticate, handleInvocation, type Backend } from '../core/invocation';
+import { rememberVerifiedTokens } from '../core/auth/verified-tokens';
+import {
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceError,
+  toErrorResponse,
+} from '../core/errors';
+import { handleInvocation, type Backend } from '../core/invocation';
 import { actorTag, type Logger } from '../core/log';
 import { browserForgeryReason } from './browser-guard';
 import { pumpEvents } from './event-pump';
@@ -30,6 +38,8 @@ export interface HttpHostOptions {
 
 export function createHttpHost(backend: Backend, log: Logger, options: HttpHostOptions = {}): HttpHost {
   const localOnly = (options.authMode ?? (backend.auth === noAuth ? 'none' : 'cognito')) === 'none';
+  // Every request is authenticated; a token already verified is not checked again until it expires.
+  const auth = backend.auth === noAuth ? noAuth : rememberVerifiedTokens(backend.auth);
   const refuseForgeable = (req: IncomingMessage, invocation: boolean) => {
     const reason = browserForgeryReason(
       req.method,
@@ -77,24 +87,20 @@ export function createHttpHost(backend: Backend, log: Logger, options: HttpHostO
     // Foreign Host or Origin first, on every path; the content type once the request would run.
     if (localOnly) refuseForgeable(req, false);
     if (path === '/ping') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET');
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new MethodNotAllowedError('GET');
       return sendJson(res, 200, {
         status: openStreams.size > 0 ? 'HealthyBusy' : 'Healthy',
         time_of_last_update: lastStatusChange,
       });
     }
-    if (path !== '/invocations') {
-      return sendJson(res, 404, {
-        error: { code: 'not_found', message: `no route ${path}` },
-      } satisfies ErrorBody);
-    }
-    if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+    if (path !== '/invocations') throw new NotFoundError(`no route ${path}`);
+    if (req.method !== 'POST') throw new MethodNotAllowedError('POST');
     if (localOnly) refuseForgeable(req, true);
 
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > BODY_LIMIT_BYTES)
       throw new PayloadTooLargeError(`body is over ${BODY_LIMIT_BYTES / 1024} KiB`);
-    const actor: Actor = await authenticate(backend, req.headers.authorization);
+    const actor: Actor = await auth.authenticate(req.headers.authorization);
     // Whatever the host was told, an unauthenticated actor only ever gets the loopback rules.
     if (actor.authMode === 'none' && !localOnly) refuseForgeable(req, true);
     entry.actor = actorTag(actor.actorId);
@@ -109,14 +115,16 @@ export function createHttpHost(backend: Backend, log: Logger, options: HttpHostO
     openStreams.add(abort);
     if (openStreams.size === 1) markChange();
     // A client that goes away aborts the model call; the turn still ends and is stored.
-    res.on('close', () => abort.abort());
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
     try {
+      // The headers leave with the first event (`session`, sent at once), in one write.
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         'x-accel-buffering': 'no',
       });
-      res.flushHeaders();
       req.socket.setNoDelay(true);
       await pumpEvents(
         result.events,
@@ -188,10 +196,4 @@ function sendError(res: ServerResponse, error: unknown) {
   // After a 413 the rest of the body is unread; closing is cheaper than draining it.
   if (status === 413) headers.connection = 'close';
   sendJson(res, status, body, headers);
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string) {
-  sendJson(res, 405, { error: { code: 'method_not_allowed', message: `use ${allow}` } } satisfies ErrorBody, {
-    allow,
-  });
 }

@@ -2,13 +2,20 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileMemoryStore } from '../../../backend/src/core/memory/file-store';
-import { runConformance } from './conformance';
+import { runConformance, type ConformanceTarget } from './conformance';
 
-runConformance('file', async () => {
+// The same suite twice: with recent turns kept in memory (the default) and read from the files.
+for (const [name, options] of [
+  ['file', {}],
+  ['file, every read from the files', { cacheChars: 0 }],
+] as const)
+  runConformance(name, () => fileTarget(options));
+
+async function fileTarget(options: { cacheChars?: number }): Promise<ConformanceTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'ce-conformance-'));
   return {
-    store: new FileMemoryStore(join(dir, 'memory')),
-    reopen: async () => new FileMemoryStore(join(dir, 'memory')),
+    store: new FileMemoryStore(join(dir, 'memory'), undefined, options),
+    reopen: async () => new FileMemoryStore(join(dir, 'memory'), undefined, options),
     broken: async () => {
       // A folder that cannot exist: its parent is a regular file (fails for root too).
       writeFileSync(join(dir, 'not-a-folder'), '');
@@ -27,4 +34,4 @@ runConformance('file', async () => {
         .join('\n'),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
-});
+}

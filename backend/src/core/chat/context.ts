@@ -107,8 +107,12 @@ function blockChars(c: ContentBlock): number {
 
 /** The part of every request that does not change within a configuration: system and tools. */
 export function fixedChars(system: string, tools: ToolSpec[]): number {
-  return system.length + JSON.stringify(tools).length;
+  // A registry hands out the same list every turn: its JSON is measured once.
+  let chars = toolChars.get(tools);
+  if (chars === undefined) toolChars.set(tools, (chars = JSON.stringify(tools).length));
+  return system.length + chars;
 }
+const toolChars = new WeakMap<ToolSpec[], number>();
 
 /**
  * Replaces tool results by a one-line note, oldest first, until `fits` or only the newest

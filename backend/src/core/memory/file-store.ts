@@ -5,18 +5,31 @@
  * Pure Node, no native modules, so it runs in the extension host too.
  *
  * Costs per call: an append is one write and one fdatasync of the session file plus one short,
- * unsynced journal line; creating a session adds one directory sync; `recentTurns` reads the
- * file's tail and `getSession` its head, never more than the turns asked for; `listSessions` is
- * answered from memory (titles and turn text included, for `query`).
+ * unsynced journal line, through files kept open between calls (file/open-files.ts); creating a
+ * session adds one directory sync. Reads of a recently used session's turns are answered from
+ * memory (file/turn-cache.ts), filled from its file once; otherwise `recentTurns` reads the file's
+ * tail and `getSession` its head, never more than the turns asked for. `listSessions` is answered
+ * from memory (titles and turn text included, for `query`), and so is whether a session has a
+ * summary once it was read.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SESSION_ID_PATTERN, type Session, type SessionSummary } from '../../protocol';
+import type { Session, SessionSummary } from '../../protocol';
 import { InvalidRequestError, NotFoundError, SessionChangedError } from '../errors';
 import { compareSessions, decodeCursor, encodeCursor, SessionCursor, TurnCursor } from './cursor';
-import { IndexJournal, type IndexEntry } from './file/index-journal';
-import { appendRecord, readHead, readTail, readWhole, repairTail, syncDir } from './file/session-file';
+import { actorFolder, loadActor, sessionFile, type ActorState } from './file/actor-state';
+import type { IndexEntry } from './file/index-journal';
+import { forgetFile } from './file/open-files';
+import { TurnCache } from './file/turn-cache';
+import {
+  appendRecord,
+  readHead,
+  readTail,
+  readWhole,
+  repairTail,
+  syncDir,
+  type SessionRecord,
+} from './file/session-file';
 import { readSummary, removeSummary, writeSummary } from './file/summary-file';
 import { addTokensInFile, tokensInFile } from './file/token-file';
 import { readStoredTurn } from './legacy-messages';
@@ -34,23 +47,20 @@ import {
 } from './types';
 import { addUsage } from './usage-totals';
 
-interface ActorState {
-  dir: string;
-  sessions: Map<string, IndexEntry>;
-  journal: IndexJournal;
-  /** Sessions newest first, rebuilt on the first listing after a change. */
-  sorted?: Session[];
-}
-
 export class FileMemoryStore implements MemoryStore {
   private readonly actors = new Map<string, Promise<ActorState>>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly repaired = new Set<string>();
+  private readonly turns: TurnCache;
 
   constructor(
     private readonly root: string,
     private readonly warn: (message: string) => void = () => {},
-  ) {}
+    /** `cacheChars`: the size of the recent sessions' turns kept in memory (default 16 M characters). */
+    options: { cacheChars?: number } = {},
+  ) {
+    this.turns = new TurnCache(options.cacheChars);
+  }
 
   async createSession(actorId: string, init: NewSession): Promise<Session> {
     return this.locked(actorId, async (state) => {
@@ -66,6 +76,8 @@ export class FileMemoryStore implements MemoryStore {
       await syncDir(state.dir);
       // A summary a crash left of an earlier session with this id is not this one's.
       await removeSummary(state.dir, init.sessionId);
+      state.summaries.set(init.sessionId, null);
+      this.turns.fill(file, []);
       this.repaired.add(file);
       const session: Session = { ...init, updatedAt: init.createdAt, turnCount: 0 };
       await this.record(state, init.sessionId, { session, size, said: '', amends: {} });
@@ -84,7 +96,7 @@ export class FileMemoryStore implements MemoryStore {
       if (options.expectedTurnCount !== undefined && entry.session.turnCount !== options.expectedTurnCount)
         throw new SessionChangedError();
       const file = await this.writable(state, sessionId, entry);
-      const written = await appendRecord(file, { t: 'turn', ...turn });
+      const written = await this.append(file, { t: 'turn', ...turn });
       const said = appendSearchText(entry.said, turn);
       const usage = addUsage(entry.session.usage, turn.usage);
       const next: IndexEntry = {
@@ -98,6 +110,7 @@ export class FileMemoryStore implements MemoryStore {
         size: entry.size + written,
         said,
       };
+      this.turns.append(file, turn);
       await this.record(state, sessionId, next, said.slice(entry.said.length));
       return next.session;
     });
@@ -114,9 +127,11 @@ export class FileMemoryStore implements MemoryStore {
       if (!Number.isInteger(index) || index < 0 || index >= entry.session.turnCount)
         throw new NotFoundError(`no turn ${index} in session ${sessionId}`);
       const file = await this.writable(state, sessionId, entry);
-      const written = await appendRecord(file, { t: 'amend', index, ...patch });
+      const written = await this.append(file, { t: 'amend', index, ...patch });
       // Rare (a guardrail verdict): read the session once so replaced words leave the search text.
       const whole = await readWhole(file, this.warn);
+      if (whole && this.turns.has(file)) this.turns.fill(file, whole.turns);
+      else this.turns.drop(file);
       const said = whole ? whole.said : entry.said;
       const amends = { ...entry.amends, [index]: [entry.size, written] as [number, number] };
       await this.record(state, sessionId, { ...entry, size: entry.size + written, said, amends });
@@ -166,15 +181,16 @@ export class FileMemoryStore implements MemoryStore {
       const { session } = entry;
       const count = Math.max(0, Math.min(options.limit, session.turnCount - offset));
       const file = sessionFile(state.dir, sessionId);
-      // Reads from whichever end of the file is nearer the turns asked for.
+      // From memory, or from whichever end of the file is nearer the turns asked for.
       const raw =
-        offset >= session.turnCount / 2
+        (await this.cachedTurns(actorId, sessionId, file, offset, count)) ??
+        (offset >= session.turnCount / 2
           ? (
               await readTail(file, entry.size, session.turnCount, session.turnCount - offset, entry.amends)
             ).slice(0, count)
-          : await readHead(file, offset, count, entry.amends);
+          : await readHead(file, offset, count, entry.amends));
       const turns = raw.map(readStoredTurn);
-      const summary = await readSummary(state.dir, sessionId, session.createdAt);
+      const summary = await this.summary(state, sessionId, session.createdAt);
       const next = offset + turns.length;
       const page: SessionPage = { session, turns };
       if (next < session.turnCount && turns.length > 0) page.nextCursor = encodeCursor({ o: next });
@@ -189,9 +205,12 @@ export class FileMemoryStore implements MemoryStore {
       const entry = state.sessions.get(sessionId);
       if (!entry) return [];
       const file = sessionFile(state.dir, sessionId);
-      return (await readTail(file, entry.size, entry.session.turnCount, count, entry.amends)).map(
-        readStoredTurn,
-      );
+      const { turnCount } = entry.session;
+      const from = Math.max(0, turnCount - Math.max(0, count));
+      const raw =
+        (await this.cachedTurns(actorId, sessionId, file, from, turnCount - from)) ??
+        (await readTail(file, entry.size, turnCount, count, entry.amends));
+      return raw.map(readStoredTurn);
     });
   }
 
@@ -200,7 +219,7 @@ export class FileMemoryStore implements MemoryStore {
       const entry = state.sessions.get(sessionId);
       if (!entry) return undefined;
       const file = await this.writable(state, sessionId, entry);
-      const written = await appendRecord(file, { t: 'title', title, at: new Date().toISOString() });
+      const written = await this.append(file, { t: 'title', title, at: new Date().toISOString() });
       const next = { ...entry, session: { ...entry.session, title }, size: entry.size + written };
       await this.record(state, sessionId, next);
       return next.session;
@@ -212,7 +231,11 @@ export class FileMemoryStore implements MemoryStore {
       if (!state.sessions.has(sessionId)) return false;
       // The summary first: a crash between the two leaves a session without one, never an orphan.
       await removeSummary(state.dir, sessionId);
-      await unlink(sessionFile(state.dir, sessionId)).catch((e: NodeJS.ErrnoException) => {
+      state.summaries.delete(sessionId);
+      const file = sessionFile(state.dir, sessionId);
+      forgetFile(file);
+      this.turns.drop(file);
+      await unlink(file).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
       state.sessions.delete(sessionId);
@@ -226,7 +249,7 @@ export class FileMemoryStore implements MemoryStore {
     return guard(async () => {
       const state = await this.actor(actorId);
       const entry = state.sessions.get(sessionId);
-      return entry ? readSummary(state.dir, sessionId, entry.session.createdAt) : undefined;
+      return entry ? this.summary(state, sessionId, entry.session.createdAt) : undefined;
     });
   }
 
@@ -234,7 +257,10 @@ export class FileMemoryStore implements MemoryStore {
     const checked = checkSummary(summary);
     return this.locked(actorId, async (state) => {
       const entry = this.entry(state, sessionId);
+      // Unknown until the write is known to have landed (or not).
+      state.summaries.delete(sessionId);
       await writeSummary(state.dir, sessionId, entry.session.createdAt, checked);
+      state.summaries.set(sessionId, checked);
     });
   }
 
@@ -273,6 +299,56 @@ export class FileMemoryStore implements MemoryStore {
     return entry;
   }
 
+  /**
+   * Turns `from`.. (at most `count`) from memory; the session's file is read whole into it first,
+   * under the writer lock so no append slips between the read and the fill. Undefined: the
+   * session is too large to keep, so the caller reads only what it needs from the file.
+   */
+  private async cachedTurns(
+    actorId: string,
+    sessionId: string,
+    file: string,
+    from: number,
+    count: number,
+  ): Promise<StoredTurn[] | undefined> {
+    const hit = this.turns.slice(file, from, count);
+    if (hit) return hit;
+    const known = (await this.actor(actorId)).sessions.get(sessionId);
+    if (!known || !this.turns.fits(known.size)) return undefined;
+    await this.locked(actorId, async (state) => {
+      const entry = state.sessions.get(sessionId);
+      if (this.turns.has(file) || !entry || !this.turns.fits(entry.size)) return;
+      const whole = await readWhole(file, this.warn);
+      if (whole?.turns.length === entry.session.turnCount) this.turns.fill(file, whole.turns);
+    });
+    return this.turns.slice(file, from, count);
+  }
+
+  /** The session's summary, read from its file once. */
+  private async summary(
+    state: ActorState,
+    sessionId: string,
+    createdAt: string,
+  ): Promise<SessionSummary | undefined> {
+    const known = state.summaries.get(sessionId);
+    if (known !== undefined) return known ?? undefined;
+    const read = await readSummary(state.dir, sessionId, createdAt);
+    // A write or delete of the session meanwhile decided it; theirs stands.
+    if (!state.summaries.has(sessionId) && state.sessions.has(sessionId))
+      state.summaries.set(sessionId, read ?? null);
+    return read;
+  }
+
+  /** Appends a record; a failed write may have left a torn line, cut off before the next one. */
+  private async append(file: string, record: SessionRecord): Promise<number> {
+    try {
+      return await appendRecord(file, record);
+    } catch (error) {
+      this.repaired.delete(file);
+      throw error;
+    }
+  }
+
   /** The session's file, its torn last line (if a crash left one) cut off first. */
   private async writable(state: ActorState, sessionId: string, entry: IndexEntry): Promise<string> {
     const file = sessionFile(state.dir, sessionId);
@@ -309,42 +385,4 @@ function firstAfter(sorted: Session[], position: { updatedAt: string; sessionId:
     else hi = mid;
   }
   return lo;
-}
-
-/** Actor ids are arbitrary strings; the folder is a hash so no id can name a path. */
-function actorFolder(actorId: string): string {
-  return createHash('sha256').update(actorId).digest('hex').slice(0, 32);
-}
-
-function sessionFile(dir: string, sessionId: string): string {
-  // The contract's pattern has no dot or slash, so a valid id cannot leave the actor's folder.
-  if (!SESSION_ID_PATTERN.test(sessionId)) throw new InvalidRequestError('invalid sessionId');
-  return join(dir, `${sessionId}.jsonl`);
-}
-
-async function loadActor(dir: string, warn: (message: string) => void): Promise<ActorState> {
-  await mkdir(dir, { recursive: true });
-  const journal = new IndexJournal(dir);
-  const cached = await journal.load(warn);
-  const sessions = new Map<string, IndexEntry>();
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
-  let stale = 0;
-  await Promise.all(
-    files.map(async (name) => {
-      const sessionId = name.slice(0, -'.jsonl'.length);
-      if (!SESSION_ID_PATTERN.test(sessionId)) return;
-      const file = join(dir, name);
-      const size = (await stat(file)).size;
-      const hit = cached.get(sessionId);
-      if (hit && hit.size === size) return void sessions.set(sessionId, hit);
-      const read = await readWhole(file, warn);
-      if (!read) return;
-      sessions.set(sessionId, { session: read.session, size, said: read.said, amends: read.amends });
-      stale++;
-    }),
-  );
-  const state: ActorState = { dir, sessions, journal };
-  // Entries rebuilt from the files (or gone with them) are written back in one snapshot.
-  if (stale > 0 || cached.size !== sessions.size) await journal.compactIfLarge(sessions, true);
-  return state;
 }

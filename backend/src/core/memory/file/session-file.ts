@@ -5,8 +5,9 @@
  * Crash safety: each record is one line, written and fdatasync'ed before the call resolves. A crash
  * mid-write leaves at most a torn last line, which readers drop and the next append cuts off.
  */
-import { open, readFile, truncate } from 'node:fs/promises';
+import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import type { Session } from '../../../protocol';
+import { APPEND, CREATE_NEW, forgetFile, withFile } from './open-files';
 import { appendSearchText, type StoredTurn } from '../types';
 import { addUsage } from '../usage-totals';
 
@@ -38,17 +39,20 @@ export interface SessionDigest {
 const BLOCK = 64 * 1024;
 const NEWLINE = 0x0a;
 
-/** Appends one record and flushes it (one fdatasync); returns the bytes written. */
+/**
+ * Appends one record and flushes it (one fdatasync); returns the bytes written. `newFile`: the
+ * file must not exist yet (EEXIST otherwise). The file stays open for the next append or read.
+ */
 export async function appendRecord(file: string, record: SessionRecord, newFile = false): Promise<number> {
   const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-  const handle = await open(file, newFile ? 'wx' : 'a');
-  try {
-    await handle.write(line);
+  // A new file is never one an open handle already names.
+  if (newFile) forgetFile(file);
+  return withFile(file, newFile ? CREATE_NEW : APPEND, async (handle) => {
+    const { bytesWritten } = await handle.write(line, 0, line.length, null);
+    if (bytesWritten !== line.length) throw new Error(`short write to ${file}`);
     await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  return line.length;
+    return line.length;
+  });
 }
 
 export async function syncDir(dir: string): Promise<void> {
@@ -149,12 +153,11 @@ export async function readHead(
 ): Promise<StoredTurn[]> {
   const turns: StoredTurn[] = [];
   if (count <= 0) return turns;
-  const handle = await open(file, 'r');
-  try {
+  return withFile(file, APPEND, async (handle) => {
     let index = 0;
     let carry = Buffer.alloc(0);
     for (let pos = 0; ;) {
-      const block = Buffer.alloc(BLOCK);
+      const block = Buffer.allocUnsafe(BLOCK);
       const { bytesRead } = await handle.read(block, 0, BLOCK, pos);
       if (bytesRead === 0) break; // what is left in `carry` is a torn line
       pos += bytesRead;
@@ -172,9 +175,7 @@ export async function readHead(
       carry = data;
     }
     return await withAmends(handle, turns, from, amends);
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /** The last `count` turns of a file of `size` bytes holding `turnCount` turns, read from its end. */
@@ -187,15 +188,14 @@ export async function readTail(
 ): Promise<StoredTurn[]> {
   const turns: StoredTurn[] = [];
   if (count <= 0 || turnCount === 0) return turns;
-  const handle = await open(file, 'r');
-  try {
+  return withFile(file, APPEND, async (handle) => {
     let parts: Buffer[] = []; // the bytes after the last newline seen, nearest the end last
     let end = size;
     let first = true;
     while (end > 0 && turns.length < count) {
       const start = Math.max(0, end - BLOCK);
-      const block = Buffer.alloc(end - start);
-      await handle.read(block, 0, block.length, start);
+      const block = Buffer.allocUnsafe(end - start);
+      await readFully(handle, block, start);
       end = start;
       let right = block.length;
       for (;;) {
@@ -223,13 +223,20 @@ export async function readTail(
       }
     }
     return await withAmends(handle, turns, turnCount - turns.length, amends);
-  } finally {
-    await handle.close();
+  });
+}
+
+/** Fills `block` from `position` (a read may return less); past the file's end, zeros (no record). */
+async function readFully(handle: FileHandle, block: Buffer, position: number): Promise<void> {
+  for (let at = 0; at < block.length;) {
+    const { bytesRead } = await handle.read(block, at, block.length - at, position + at);
+    if (bytesRead === 0) return void block.fill(0, at);
+    at += bytesRead;
   }
 }
 
 async function withAmends(
-  handle: Awaited<ReturnType<typeof open>>,
+  handle: FileHandle,
   turns: StoredTurn[],
   from: number,
   amends: AmendPositions,
