@@ -22,6 +22,7 @@ import {
   type AgentConnection,
   type JsonAction,
 } from './types';
+import { replyOf } from './reply';
 
 export interface RuntimeArn {
   arn: string;
@@ -156,7 +157,7 @@ export class AgentCoreSigV4Connection implements AgentConnection {
 
   async invoke<A extends JsonAction>(request: RequestOf<A>, signal?: AbortSignal): Promise<ReplyOf<A>> {
     const body = await this.send(request, signal, 'sessionId' in request ? request.sessionId : undefined);
-    return JSON.parse(await collect(body)) as ReplyOf<A>;
+    return replyOf((request as { action: A }).action, JSON.parse(await collect(body)), this.label);
   }
 
   dispose(): void {

@@ -16,6 +16,7 @@ import {
   type AgentConnection,
   type JsonAction,
 } from './types';
+import { replyOf } from './reply';
 
 export interface HttpConnectionOptions {
   url: string;
@@ -49,7 +50,7 @@ export class HttpConnection implements AgentConnection {
 
   async invoke<A extends JsonAction>(request: RequestOf<A>, signal?: AbortSignal): Promise<ReplyOf<A>> {
     const response = await this.post(request, signal, 'sessionId' in request ? request.sessionId : undefined);
-    return (await response.json()) as ReplyOf<A>;
+    return replyOf((request as { action: A }).action, await response.json(), this.label);
   }
 
   dispose(): void {}

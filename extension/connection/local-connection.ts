@@ -24,6 +24,7 @@ import {
   type ModelProvider,
 } from '../model/catalog';
 import { ConnectionError, type AgentConnection, type JsonAction, type SetupProblem } from './types';
+import { replyOf } from './reply';
 
 export interface LocalConnectionOptions {
   /** Where conversations are kept: the extension's global storage. */
@@ -73,7 +74,7 @@ export class LocalConnection implements AgentConnection {
   async invoke<A extends JsonAction>(request: RequestOf<A>, signal?: AbortSignal): Promise<ReplyOf<A>> {
     const [service, actor] = await Promise.all([this.getService(), localActor()]);
     const result = await abortable(service.invoke(actor, request, signal).catch(rethrow), signal);
-    return (result as { body: unknown }).body as ReplyOf<A>;
+    return replyOf((request as { action: A }).action, (result as { body: unknown }).body, this.label);
   }
 
   /**

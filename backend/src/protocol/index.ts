@@ -2,3 +2,4 @@ export * from './schemas';
 export * from './failures';
 export * from './sse';
 export * from './task-run';
+export * from './replies';

@@ -20,6 +20,11 @@ function recordingFetch() {
       const sse = `data: ${JSON.stringify({ type: 'session', sessionId: body.sessionId, title: 't', created: true })}\n\ndata: {"type":"done","stopReason":"end_turn"}\n\n`;
       return new Response(sse, { headers: { 'content-type': 'text/event-stream' } });
     }
+    if (body.action === 'getSession')
+      return Response.json({
+        session: { sessionId: body.sessionId, title: 't', createdAt: '', updatedAt: '', turnCount: 1 },
+        turns: [],
+      });
     return Response.json({ sessions: [] });
   }) as typeof globalThis.fetch;
   return { fetch, calls };
