@@ -26,7 +26,11 @@ const approved: ToolContext = {
 };
 
 describe('change sets carry the approver', () => {
-  const cfn = mockClient(CloudFormationClient);
+  // Made when the suite runs, and restored after: another file mocks the same client class.
+  const mockCfn = () => mockClient(CloudFormationClient);
+  let cfn: ReturnType<typeof mockCfn>;
+  before(() => (cfn = mockCfn()));
+  after(() => cfn.restore());
   afterEach(() => cfn.reset());
   const plan = (input: Record<string, unknown>, context = approved) =>
     cloudformationPlanChange.run(

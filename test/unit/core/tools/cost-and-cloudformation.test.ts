@@ -69,7 +69,11 @@ describe('cost_and_usage', () => {
 });
 
 describe('CloudFormation tools', () => {
-  const cfn = mockClient(CloudFormationClient);
+  // Made when the suite runs, and restored after: another file mocks the same client class.
+  const mockCfn = () => mockClient(CloudFormationClient);
+  let cfn: ReturnType<typeof mockCfn>;
+  before(() => (cfn = mockCfn()));
+  after(() => cfn.restore());
   afterEach(() => cfn.reset());
 
   it('plans a new stack as a CREATE change set and returns its changes', async () => {
