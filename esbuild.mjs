@@ -27,6 +27,9 @@ const node = {
 const backendEsm = {
   ...node,
   target: 'node22', // the container image and the Lambda runtime
+  // Stack traces need the mappings only; without the sources' text the maps are a third the size,
+  // and `node --enable-source-maps` (the container's command) reads every loaded chunk's map at start.
+  sourcesContent: false,
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

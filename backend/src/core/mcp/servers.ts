@@ -2,10 +2,13 @@
  * Which MCP servers the agent may use: `MCP_SERVERS` (a JSON array) and, in local mode, the
  * `cloudEngineer.mcp.servers` setting, both checked by the same schema.
  */
-// `{ z }` here: in the extension's CommonJS bundle, zod is initialized lazily (the MCP SDK that
-// shares it loads on demand), and esbuild skips that initialization for a namespace import used at
-// load time. test/integration/bundles.test.ts loads the bundle to catch exactly this.
-import { z } from 'zod';
+// Named imports here: in the extension's CommonJS bundle, zod is initialized lazily (the MCP SDK
+// that shares it loads on demand), and esbuild skips that initialization for a namespace import
+// used at load time; test/integration/bundles.test.ts loads the bundle to catch exactly this. Not
+// `{ z }` either: that value is the whole namespace, every locale included, which the server would
+// then load at start-up.
+import { array, literal, NEVER, number, record, strictObject, string, union, url as anUrl } from 'zod';
+import type * as z from 'zod';
 
 /** The AWS Knowledge MCP server: AWS documentation, regional availability; remote, no sign-in. */
 export const AWS_KNOWLEDGE_PRESET = 'aws-knowledge';
@@ -24,8 +27,7 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** https anywhere; http only to this machine (a server run next to the backend, tests). */
-const ServerUrl = z
-  .url({ protocol: /^https?$/ })
+const ServerUrl = anUrl({ protocol: /^https?$/ })
   .max(2048)
   .refine((value) => {
     const url = new URL(value);
@@ -37,20 +39,17 @@ const ServerUrl = z
     return url.username === '' && url.password === '';
   }, 'must not carry a user name or password; put credentials in headers');
 
-export const McpServerSpec = z.strictObject({
-  name: z.string().regex(SERVER_NAME, 'must match ^[a-zA-Z0-9_-]{1,32}$'),
+export const McpServerSpec = strictObject({
+  name: string().regex(SERVER_NAME, 'must match ^[a-zA-Z0-9_-]{1,32}$'),
   url: ServerUrl,
-  headers: z
-    .record(
-      z.string().regex(HEADER_NAME, 'must be an HTTP header name'),
-      z
-        .string()
-        .max(8192)
-        .regex(/^[^\r\n\0]*$/, 'must be one line'),
-    )
-    .optional(),
+  headers: record(
+    string().regex(HEADER_NAME, 'must be an HTTP header name'),
+    string()
+      .max(8192)
+      .regex(/^[^\r\n\0]*$/, 'must be one line'),
+  ).optional(),
   /** How long one tool call may take. */
-  timeoutSeconds: z.number().int().min(1).max(300).optional(),
+  timeoutSeconds: number().int().min(1).max(300).optional(),
 });
 export type McpServerSpec = z.infer<typeof McpServerSpec>;
 
@@ -79,8 +78,7 @@ export const AWS_KNOWLEDGE_SERVER: McpServer = {
 };
 
 /** A list of servers: each an object, or the preset's name; names unique, at most 20. */
-export const McpServerList = z
-  .array(z.union([z.literal(AWS_KNOWLEDGE_PRESET), McpServerSpec]))
+export const McpServerList = array(union([literal(AWS_KNOWLEDGE_PRESET), McpServerSpec]))
   .max(20)
   .transform((entries): McpServer[] =>
     entries.map((e) => (e === AWS_KNOWLEDGE_PRESET ? AWS_KNOWLEDGE_SERVER : e)),
@@ -95,14 +93,13 @@ export const McpServerList = z
   });
 
 /** `MCP_SERVERS` as it arrives: JSON text. */
-export const McpServersJson = z
-  .string()
+export const McpServersJson = string()
   .transform((text, ctx): unknown => {
     try {
       return JSON.parse(text);
     } catch {
       ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, url, headers?}' });
-      return z.NEVER;
+      return NEVER;
     }
   })
   .pipe(McpServerList);

@@ -4,8 +4,9 @@
  * that is only a cache, checked against the session files whenever an actor's folder is loaded.
  * Pure Node, no native modules, so it runs in the extension host too.
  *
- * Costs per call: an append is one write and one fdatasync of the session file plus one short,
- * unsynced journal line, through files kept open between calls (file/open-files.ts); creating a
+ * Costs per call: an append is one durable write of the session file (O_DSYNC: the data is on the
+ * disk when it returns, as after write + fdatasync) plus one short, unsynced journal line, through
+ * files kept open between calls (file/open-files.ts); creating a
  * session adds one directory sync. Reads of a recently used session's turns are answered from
  * memory (file/turn-cache.ts), filled from its file once; otherwise `recentTurns` reads the file's
  * tail and `getSession` its head, never more than the turns asked for. `listSessions` is answered

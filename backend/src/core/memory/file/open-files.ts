@@ -11,15 +11,28 @@ import { open, type FileHandle } from 'node:fs/promises';
 /** Far below any descriptor limit, above the files one busy process touches at once. */
 const MAX_OPEN = 256;
 
+/**
+ * Where the system has it (not Windows), a write through the file returns once the data is on the
+ * disk, as a write followed by fdatasync would: one call instead of two.
+ */
+const DSYNC: number = constants.O_DSYNC ?? 0;
+export const DURABLE_WRITES = DSYNC !== 0;
+
 /** Reads anywhere, writes always at the end (O_APPEND), never creates: the file must exist. */
-export const APPEND = constants.O_RDWR | constants.O_APPEND;
-/** As APPEND, creating the file when it is missing (journals). */
+const APPEND = constants.O_RDWR | constants.O_APPEND;
+/** A session file: as APPEND, every write durable where the system can (see DURABLE_WRITES). */
+export const SESSION = APPEND | DSYNC;
+/** A new session file: as SESSION, created, failing with EEXIST when it exists. */
+export const NEW_SESSION = SESSION | constants.O_CREAT | constants.O_EXCL;
+/** As APPEND, creating the file when it is missing (journals, never flushed). */
 export const APPEND_OR_CREATE = APPEND | constants.O_CREAT;
-/** As APPEND, creating the file and failing with EEXIST when it exists (a new session). */
-export const CREATE_NEW = APPEND | constants.O_CREAT | constants.O_EXCL;
+
+/** The flags that decide how a write lands: a handle opened otherwise is not reused for it. */
+const WRITE_MODE = APPEND | DSYNC;
 
 interface Entry {
   handle: Promise<FileHandle>;
+  flags: number;
   users: number;
   /** Forgotten while in use: the last user closes it. */
   forgotten: boolean;
@@ -38,9 +51,13 @@ export async function withFile<T>(
   work: (handle: FileHandle) => Promise<T>,
 ): Promise<T> {
   let entry = files.get(file);
+  if (entry && (entry.flags & WRITE_MODE) !== (flags & WRITE_MODE)) {
+    forgetFile(file);
+    entry = undefined;
+  }
   if (entry) files.delete(file);
   else {
-    entry = { handle: open(file, flags, 0o600), users: 0, forgotten: false };
+    entry = { handle: open(file, flags, 0o600), flags, users: 0, forgotten: false };
     const opening = entry;
     // A failed open leaves nothing behind for the next caller to trip on.
     opening.handle.catch(() => {

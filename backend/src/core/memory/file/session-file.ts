@@ -2,12 +2,13 @@
  * One session's append-only JSON-lines file: its records, and reads that touch only what they need
  * (the first turns, or the last ones) instead of the whole file.
  *
- * Crash safety: each record is one line, written and fdatasync'ed before the call resolves. A crash
- * mid-write leaves at most a torn last line, which readers drop and the next append cuts off.
+ * Crash safety: each record is one line, on the disk before the call resolves (a durable write, as
+ * write + fdatasync). A crash mid-write leaves at most a torn last line, which readers drop and
+ * the next append cuts off.
  */
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import type { Session } from '../../../protocol';
-import { APPEND, CREATE_NEW, forgetFile, withFile } from './open-files';
+import { DURABLE_WRITES, forgetFile, NEW_SESSION, SESSION, withFile } from './open-files';
 import { appendSearchText, type StoredTurn } from '../types';
 import { addUsage } from '../usage-totals';
 
@@ -40,17 +41,18 @@ const BLOCK = 64 * 1024;
 const NEWLINE = 0x0a;
 
 /**
- * Appends one record and flushes it (one fdatasync); returns the bytes written. `newFile`: the
- * file must not exist yet (EEXIST otherwise). The file stays open for the next append or read.
+ * Appends one record and flushes it (a durable write, or a write and an fdatasync where the
+ * system has no durable writes); returns the bytes written. `newFile`: the file must not exist
+ * yet (EEXIST otherwise). The file stays open for the next append or read.
  */
 export async function appendRecord(file: string, record: SessionRecord, newFile = false): Promise<number> {
   const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
   // A new file is never one an open handle already names.
   if (newFile) forgetFile(file);
-  return withFile(file, newFile ? CREATE_NEW : APPEND, async (handle) => {
+  return withFile(file, newFile ? NEW_SESSION : SESSION, async (handle) => {
     const { bytesWritten } = await handle.write(line, 0, line.length, null);
     if (bytesWritten !== line.length) throw new Error(`short write to ${file}`);
-    await handle.datasync();
+    if (!DURABLE_WRITES) await handle.datasync();
     return line.length;
   });
 }
@@ -153,7 +155,7 @@ export async function readHead(
 ): Promise<StoredTurn[]> {
   const turns: StoredTurn[] = [];
   if (count <= 0) return turns;
-  return withFile(file, APPEND, async (handle) => {
+  return withFile(file, SESSION, async (handle) => {
     let index = 0;
     let carry = Buffer.alloc(0);
     for (let pos = 0; ;) {
@@ -188,7 +190,7 @@ export async function readTail(
 ): Promise<StoredTurn[]> {
   const turns: StoredTurn[] = [];
   if (count <= 0 || turnCount === 0) return turns;
-  return withFile(file, APPEND, async (handle) => {
+  return withFile(file, SESSION, async (handle) => {
     let parts: Buffer[] = []; // the bytes after the last newline seen, nearest the end last
     let end = size;
     let first = true;
