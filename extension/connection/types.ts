@@ -4,6 +4,7 @@
  */
 import {
   FailureCode,
+  isRetryable,
   readEventStream,
   type Action,
   type ChatRequest,
@@ -52,11 +53,6 @@ export class ConnectionError extends Error {
   get retryable(): boolean {
     return isRetryable(this.kind);
   }
-}
-
-/** Failures worth the same request again: the backend was away, busy or broke. */
-export function isRetryable(code: FailureCode): boolean {
-  return code === 'unreachable' || code === 'throttled' || code === 'unavailable' || code === 'internal';
 }
 
 /** An error response as one of the closed codes: the body's code when known, else by status. */

@@ -104,10 +104,16 @@ describe('Lambda host (Function URL, response streaming)', () => {
     const bad = await call(handler, post(undefined, { body: '{nope' }));
     assert.equal(metas[0]!.statusCode, 400);
     assert.equal(JSON.parse(bad.body).error.code, 'invalid_request');
-    await call(handler, post({ action: 'whoami' }, { requestContext: { http: { method: 'GET' } } }));
+    const get = await call(
+      handler,
+      post({ action: 'whoami' }, { requestContext: { http: { method: 'GET' } } }),
+    );
     assert.equal(metas[1]!.statusCode, 405);
-    await call(handler, post({ action: 'whoami' }, { rawPath: '/invocations' }));
+    assert.equal(metas[1]!.headers.allow, 'POST');
+    assert.deepEqual(JSON.parse(get.body), { error: { code: 'method_not_allowed', message: 'use POST' } });
+    const elsewhere = await call(handler, post({ action: 'whoami' }, { rawPath: '/invocations' }));
     assert.equal(metas[2]!.statusCode, 404);
+    assert.deepEqual(JSON.parse(elsewhere.body), { error: { code: 'not_found', message: 'POST / only' } });
   });
 
   it('sends keepalive comments while a turn is silent', async () => {

@@ -3,6 +3,7 @@
  * start-up; a bad value stops the host with a message naming the variable.
  */
 import * as z from 'zod';
+import { CloudEngineerError } from '../protocol';
 import { DEFAULT_MODEL_ID } from './model-id';
 import { McpServersJson } from './mcp/servers';
 import { PROVIDER_IDS, PROVIDERS, providerName, type ProviderId } from './model/providers';
@@ -68,8 +69,10 @@ export { DEFAULT_MODEL_ID };
 
 export type BackendConfig = ReturnType<typeof loadConfig>;
 
-export class ConfigError extends Error {
+/** The host cannot start as configured. Met at start-up; a request that met one would get a 500. */
+export class ConfigError extends CloudEngineerError {
   override readonly name = 'ConfigError';
+  readonly code = 'internal';
 }
 
 export function loadConfig(

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import { createBackend } from '../core/bootstrap';
 import { ConfigError, loadConfig, refuseInlineKey, type BackendConfig } from '../core/config';
-import { ServiceError, toErrorResponse } from '../core/errors';
+import { MethodNotAllowedError, NotFoundError, ServiceError, toErrorResponse } from '../core/errors';
 import { authenticate, handleInvocation, type Backend, type InvocationResult } from '../core/invocation';
 import { actorTag, createLogger, type Logger } from '../core/log';
 import { pumpEvents } from '../server/event-pump';
@@ -71,14 +71,8 @@ export function createHandler(
     let result: InvocationResult | undefined;
     let streaming = false;
     try {
-      if ((event.rawPath ?? '/') !== '/')
-        return respond(404, { error: { code: 'not_found', message: 'POST / only' } });
-      if (method !== 'POST')
-        return respond(
-          405,
-          { error: { code: 'method_not_allowed', message: 'use POST' } },
-          { allow: 'POST' },
-        );
+      if ((event.rawPath ?? '/') !== '/') throw new NotFoundError('POST / only');
+      if (method !== 'POST') throw new MethodNotAllowedError('POST');
       const headers = lowerCaseKeys(event.headers ?? {});
       const actor = await authenticate(backend, headers.authorization);
       entry.actor = actorTag(actor.actorId);

@@ -51,10 +51,6 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 // Every HTTP code is one of the closed set (the compiler checks it).
 export const HTTP_FAILURE_CODES: readonly FailureCode[] = Object.keys(ERROR_STATUS) as ErrorCode[];
 
-export function isHttpCode(code: FailureCode): code is ErrorCode {
-  return Object.hasOwn(ERROR_STATUS, code);
-}
-
 /**
  * The status of every code. A model's refusal is an upstream's (502); the client's own codes say
  * what a gateway would: nothing usable came back (502), or there is nothing set up to ask (500).

@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { UnavailableError } from '../../../backend/src/core/errors';
 import { METADATA_VALUE_PATTERN } from '../../../backend/src/core/memory/agentcore/encoding';
 import { memoryActorId } from '../../../backend/src/core/memory/agentcore/event-log';
-import { AgentCoreMemoryStore, longTermSearchOf } from '../../../backend/src/core/memory/agentcore/store';
+import { AgentCoreMemoryStore } from '../../../backend/src/core/memory/agentcore/store';
 import { FileMemoryStore } from '../../../backend/src/core/memory/file-store';
 import type { StoredTurn } from '../../../backend/src/core/memory/types';
+import { hasLongTermSearch } from '../../../backend/src/core/tools/recall/search';
 import { AgentCoreMemoryFake, FAKE_MEMORY_ID } from '../../fakes/agentcore-memory';
 import { startDynalite, type Dynalite } from '../../support/dynalite';
 
@@ -422,7 +423,7 @@ describe('agentcore memory store at the wire', function () {
     // An actor id that looks like a path cannot reach another actor's namespace.
     assert.deepEqual(await store.searchLongTerm('carol/../dave', 'VPC secrets'), []);
     assert.deepEqual(await store.searchLongTerm('', 'VPC'), []);
-    assert.equal(longTermSearchOf(store), store);
-    assert.equal(longTermSearchOf(new FileMemoryStore(tmpdir())), undefined);
+    assert.equal(hasLongTermSearch(store), true);
+    assert.equal(hasLongTermSearch(new FileMemoryStore(tmpdir())), false);
   });
 });

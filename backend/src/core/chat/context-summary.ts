@@ -2,8 +2,9 @@
  * The summary of the earlier conversation: written by the model in a separate call without tools,
  * from a plain transcript of the oldest turns, amending the summary so far.
  */
+import { addTokens } from '../agent/turn-record';
 import type { StoredTurn } from '../memory/types';
-import type { Model } from '../model/types';
+import type { Model, Usage } from '../model/types';
 import type { TokenEstimator } from './context';
 
 /** What one summary may hold, in tokens (asked of the model) and characters (kept). */
@@ -24,7 +25,7 @@ export async function summarize(
   turns: StoredTurn[],
   budget: number,
   estimator: TokenEstimator,
-  usage: { inputTokens: number; outputTokens: number },
+  usage: Required<Usage>,
   signal: AbortSignal,
 ): Promise<string> {
   const pieceChars = Math.max(
@@ -47,8 +48,7 @@ export async function summarize(
     )) {
       if (event.type === 'text') text += event.text;
       else if (event.type === 'usage') {
-        usage.inputTokens += event.usage.inputTokens;
-        usage.outputTokens += event.usage.outputTokens;
+        addTokens(usage, event.usage);
         estimator.observe(SUMMARY_SYSTEM.length + prompt.length, event.usage.inputTokens);
       }
     }

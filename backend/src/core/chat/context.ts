@@ -8,6 +8,7 @@
  */
 import type { SessionSummary, StreamEvent, Usage } from '../../protocol';
 import { toModelHistory } from '../agent/history';
+import { noTokens } from '../agent/turn-record';
 import type { ServiceDeps } from '../deps';
 import type { StoredTurn } from '../memory/types';
 import type { ContentBlock, Message, Model, ToolSpec } from '../model/types';
@@ -259,7 +260,7 @@ export async function buildContext(
   const keepChars = estimator.chars(budget * KEEP_SHARE - estimator.estimate(fixed));
   const cut = chooseCut(turns, tail, keepChars);
   if (cut === 0) return { history, events: [] };
-  const usage = { inputTokens: 0, outputTokens: 0 };
+  const usage = noTokens();
   const older = turns.slice(0, cut);
   let text: string;
   try {

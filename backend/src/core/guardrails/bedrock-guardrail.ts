@@ -3,7 +3,7 @@
  * (`guardrailConfig`); tool results are not covered there, so they go through `ApplyGuardrail`.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { StreamEvent } from '../../protocol';
+import { CloudEngineerError, type StreamEvent } from '../../protocol';
 import { guardrailEvent } from './policy';
 
 export interface BedrockGuardrailOptions {
@@ -21,8 +21,9 @@ export interface BedrockGuardrailOptions {
  * closed: the caller withholds the unchecked result from the model, and the turn goes on.
  * The message names the tool, never the text.
  */
-export class GuardrailCheckError extends Error {
+export class GuardrailCheckError extends CloudEngineerError {
   override readonly name = 'GuardrailCheckError';
+  readonly code = 'unavailable';
 }
 
 export type ToolTextGuard = (

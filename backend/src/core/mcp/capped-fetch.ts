@@ -3,8 +3,12 @@
  * cannot fill the backend's memory with one answer. Redirects pass untouched: the SDK decides
  * whether to follow them.
  */
-export class McpResponseTooLargeError extends Error {
+import { CloudEngineerError } from '../../protocol';
+
+/** The server answered past the cap: to the backend, a dependency that cannot be used as it is. */
+export class McpResponseTooLargeError extends CloudEngineerError {
   override readonly name = 'McpResponseTooLargeError';
+  readonly code = 'unavailable';
 }
 
 export function cappedFetch(maxBytes: number, base: typeof fetch = fetch): typeof fetch {

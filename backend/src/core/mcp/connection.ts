@@ -5,6 +5,7 @@
  * down), so a dead or unreachable server does not slow every turn. The SDK loads on first use.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CloudEngineerError } from '../../protocol';
 import type { Logger } from '../log';
 import { ToolError } from '../tools/types';
 import { cappedFetch, McpResponseTooLargeError } from './capped-fetch';
@@ -43,8 +44,9 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** JSON-RPC's "request timed out" (the SDK's ErrorCode.RequestTimeout). */
 const REQUEST_TIMEOUT = -32001;
 
-export class McpUnavailableError extends Error {
+export class McpUnavailableError extends CloudEngineerError {
   override readonly name = 'McpUnavailableError';
+  readonly code = 'unavailable';
 }
 
 export class McpConnection {
@@ -117,7 +119,9 @@ export class McpConnection {
       if (signal.aborted) throw error;
       const e = error as { name?: string; code?: unknown; message?: string };
       if (e?.name === 'McpError' && e.code === REQUEST_TIMEOUT)
-        throw new ToolError(`The MCP server "${this.name}" did not answer within ${seconds} s.`);
+        throw new ToolError(`The MCP server "${this.name}" did not answer within ${seconds} s.`, {
+          code: 'unavailable',
+        });
       if (e?.name === 'McpError' && typeof e.code === 'number' && e.code !== -32000)
         // The server answered with an error: the connection is fine, the message is for the model.
         throw new ToolError(e.message ?? 'the MCP server reported an error');
@@ -129,9 +133,11 @@ export class McpConnection {
       if (error instanceof McpResponseTooLargeError || hasCause(error, McpResponseTooLargeError))
         throw new ToolError(
           `The MCP server "${this.name}" answered with more than ${this.timings.maxResponseBytes} bytes; the answer was dropped.`,
+          { code: 'unavailable' },
         );
       throw new ToolError(
         `The MCP server "${this.name}" could not be reached; its tools are unavailable for now.`,
+        { code: 'unavailable' },
       );
     }
   }

@@ -4,6 +4,7 @@
  * as plain text, or as JSON with an `apiKey` (or `api_key`, `key`) field.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { CloudEngineerError } from '../../protocol';
 import type { ApiKeySource } from './options';
 
 export interface SecretKeyOptions {
@@ -14,8 +15,10 @@ export interface SecretKeyOptions {
   endpoint?: string;
 }
 
-export class SecretKeyError extends Error {
+/** The key could not be had: to the provider's adapter, and to the user, a key problem. */
+export class SecretKeyError extends CloudEngineerError {
   override readonly name = 'SecretKeyError';
+  readonly code = 'model_auth';
 }
 
 export function secretKey(options: SecretKeyOptions): ApiKeySource {

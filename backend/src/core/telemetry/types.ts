@@ -4,7 +4,7 @@
  * embedded-metric-format lines, OpenTelemetry spans), and a no-op default that costs nothing.
  * Nothing here carries message text; the actor goes out only as a one-way tag.
  */
-import type { ErrorCode } from '../../protocol';
+import type { FailureCode, Usage } from '../../protocol';
 
 export type ToolOutcome = 'success' | 'error' | 'denied' | 'pending';
 export type ApprovalDecision = 'requested' | 'approved' | 'denied';
@@ -19,26 +19,17 @@ export interface TurnStart {
   startedAt?: number;
 }
 
-export interface TurnEnd {
+/** The turn's tokens, where it had any. */
+export interface TurnEnd extends Partial<Usage> {
   /** `done` with its stop reason, `error` with the contract's code, or `cancelled` (client gone). */
   outcome: 'done' | 'error' | 'cancelled';
   stopReason?: string;
-  errorCode?: ErrorCode | string;
-  inputTokens?: number;
-  outputTokens?: number;
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
+  /** The stream's code; anything else is reported as it is, made fit for a metric dimension. */
+  errorCode?: FailureCode | string;
 }
 
 export interface ModelCallTelemetry {
-  end(result: {
-    outcome: 'success' | 'error';
-    inputTokens?: number;
-    outputTokens?: number;
-    cacheReadTokens?: number;
-    cacheWriteTokens?: number;
-    errorCode?: string;
-  }): void;
+  end(result: Partial<Usage> & { outcome: 'success' | 'error'; errorCode?: string }): void;
 }
 
 export interface ToolCallTelemetry {

@@ -1,7 +1,7 @@
 /** What a tool is. One tool per file; `registry.ts` holds the set the model is offered. */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import * as z from 'zod';
-import type { ApprovalDetails, Approver } from '../../protocol';
+import { CloudEngineerError, type ApprovalDetails, type Approver } from '../../protocol';
 
 export interface ToolContext {
   /** The verified caller, for tools that must scope what they touch. */
@@ -62,9 +62,17 @@ export function defineTool<Input>(tool: Tool<Input>): Tool<Input> {
   return tool;
 }
 
-/** A failure the model should see as a tool error, with a message meant for it. */
-export class ToolError extends Error {
+/**
+ * A failure the model should see as a tool error, with a message meant for it: the call as made
+ * cannot succeed (`invalid_request`, the default), or what the tool needs is away (`unavailable`).
+ */
+export class ToolError extends CloudEngineerError {
   override readonly name = 'ToolError';
+  readonly code: 'invalid_request' | 'unavailable';
+  constructor(message: string, options: { code?: ToolError['code']; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = options.code ?? 'invalid_request';
+  }
 }
 
 /** An AWS region name as tools accept it (us-east-1, eu-central-2, us-gov-west-1, ...). */

@@ -73,21 +73,6 @@ export function encodeMetadataValue(value: string): string | undefined {
   return out.length <= METADATA_VALUE_MAX ? out : undefined;
 }
 
-export function decodeMetadataValue(encoded: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < encoded.length;) {
-    const hex = encoded[i] === '=' ? encoded.slice(i + 1, i + 3) : '';
-    if (/^[0-9A-F]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 3;
-    } else {
-      bytes.push(...Buffer.from(encoded[i]!, 'utf8'));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
 /** Splits a string into pieces of at most `size` UTF-16 units without cutting a surrogate pair. */
 export function splitText(text: string, size: number): string[] {
   if (size < 2) throw new RangeError('chunk size must be at least 2');

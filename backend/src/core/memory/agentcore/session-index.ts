@@ -8,7 +8,13 @@
  * as the `dynamodb` store keeps them (dynamodb/summary-items.ts, dynamodb/counter-items.ts).
  */
 import type { Session, SessionSummary } from '../../../protocol';
-import { ConditionFailed, connect, send, type Dynamo, type DynamoClientOptions } from '../dynamodb/client';
+import {
+  ConditionFailedError,
+  connect,
+  send,
+  type Dynamo,
+  type DynamoClientOptions,
+} from '../dynamodb/client';
 import { addCounter, readCounter } from '../dynamodb/counter-items';
 import { listingKey, SESSION_SK, sessionKey, toSession, actorKey, type SessionItem } from '../dynamodb/items';
 import { DynamoMemoryStore } from '../dynamodb/store';
@@ -25,10 +31,6 @@ export interface IndexItem {
   said: string;
   /** Epoch ms stamped on the last record's events; never goes back, so events sort as they were written. */
   eventAt: number;
-}
-
-export class IndexConflictError extends Error {
-  override readonly name = 'IndexConflictError';
 }
 
 export interface SessionIndexOptions extends DynamoClientOptions {
@@ -97,16 +99,15 @@ export class SessionIndex {
   }
 
   /**
-   * Replaces the item if it is still at `expected` (same incarnation, same sequence number), else
-   * throws `IndexConflictError`: somebody else wrote first, or the session was deleted.
+   * Replaces the item if it is still at `expected` (same incarnation, same sequence number); false
+   * when it is not: somebody else wrote first, or the session was deleted.
    */
-  async replace(actorId: string, item: IndexItem, expected: { gen: string; seq: number }): Promise<void> {
-    const written = await this.put(actorId, item, {
+  replace(actorId: string, item: IndexItem, expected: { gen: string; seq: number }): Promise<boolean> {
+    return this.put(actorId, item, {
       ConditionExpression: '#gen = :gen AND #seq = :seq',
       ExpressionAttributeNames: { '#gen': 'gen', '#seq': 'seq' },
       ExpressionAttributeValues: { ':gen': expected.gen, ':seq': expected.seq },
     });
-    if (!written) throw new IndexConflictError('the session index item moved on');
   }
 
   /** A conditional put; false when the condition did not hold. */
@@ -123,7 +124,7 @@ export class SessionIndex {
       );
       return true;
     } catch (e) {
-      if (e instanceof ConditionFailed) return false;
+      if (e instanceof ConditionFailedError) return false;
       throw e;
     }
   }

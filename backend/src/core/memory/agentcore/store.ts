@@ -34,7 +34,7 @@ import {
 import { createAgentCoreClient, once } from './client';
 import { EventLog, memoryActorId, type LongTermRecord } from './event-log';
 import { restoreSessions } from './restore';
-import { IndexConflictError, type IndexItem, SessionIndex } from './session-index';
+import { type IndexItem, SessionIndex } from './session-index';
 
 export interface AgentCoreMemoryOptions {
   memoryId: string;
@@ -58,11 +58,6 @@ export interface AgentCoreMemoryOptions {
 /** Searching what the memory's long-term strategies extracted from an actor's conversations. */
 export interface LongTermSearch {
   searchLongTerm(actorId: string, query: string, options?: { limit?: number }): Promise<LongTermRecord[]>;
-}
-
-/** The store's long-term search, when it has one (only the `agentcore` store does). */
-export function longTermSearchOf(memory: MemoryStore): LongTermSearch | undefined {
-  return memory instanceof AgentCoreMemoryStore ? memory : undefined;
 }
 
 const WRITE_ATTEMPTS = 40;
@@ -391,13 +386,9 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
         seq: before.seq + 1,
         eventAt: Math.max(this.now().getTime(), before.eventAt),
       };
-      try {
-        await this.index.replace(actorId, after, before);
-        return { before, after };
-      } catch (e) {
-        if (!(e instanceof IndexConflictError)) throw e;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt + 1, 5)));
-      }
+      if (await this.index.replace(actorId, after, before)) return { before, after };
+      // Somebody else wrote first: read again and retry, after a short random pause.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt + 1, 5)));
     }
     throw sessionBusy();
   }

@@ -5,6 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { CloudEngineerError } from '../../../protocol';
 import { storeError } from '../store-errors';
 import { MEMORY_TABLE_SCHEMA } from './table';
 
@@ -29,8 +30,18 @@ export interface Dynamo {
   sdk: Sdk;
 }
 
-/** Thrown by `send` when a conditional write lost, so callers can tell it from a failure. */
-export class ConditionFailed extends Error {}
+/**
+ * Thrown by `send` when a conditional write lost, so callers can tell it from a failure. Every caller
+ * decides what losing means (a taken id, a retry); one that did not would be a write that lost a
+ * race, worth trying again.
+ */
+export class ConditionFailedError extends CloudEngineerError {
+  override readonly name = 'ConditionFailedError';
+  readonly code = 'unavailable';
+  constructor() {
+    super('the conditional write lost');
+  }
+}
 
 export function connect(options: DynamoClientOptions): () => Promise<Dynamo> {
   let ready: Promise<Dynamo> | undefined;
@@ -107,13 +118,14 @@ async function ensureTable(
   throw new Error(`table ${table} did not become active`);
 }
 
-/** Runs one SDK command; a lost condition becomes `ConditionFailed`, anything else a store error. */
+/** Runs one SDK command; a lost condition becomes `ConditionFailedError`, anything else a store error. */
 export async function send<T>(dynamo: Dynamo, command: object): Promise<T> {
   try {
     // The document client's overloads cannot be named generically; each caller states the output type.
     return (await dynamo.doc.send(command as never)) as T;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') throw new ConditionFailed();
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException')
+      throw new ConditionFailedError();
     throw storeError(error);
   }
 }

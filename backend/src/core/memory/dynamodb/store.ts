@@ -22,7 +22,7 @@ import {
   type StoredTurn,
 } from '../types';
 import { addUsage } from '../usage-totals';
-import { ConditionFailed, connect, send, type Dynamo, type DynamoClientOptions } from './client';
+import { ConditionFailedError, connect, send, type Dynamo, type DynamoClientOptions } from './client';
 import { addCounter, readCounter } from './counter-items';
 import { deleteRange } from './range-delete';
 import { deleteSummary, readSessionWithSummary, writeSummary } from './summary-items';
@@ -85,7 +85,7 @@ export class DynamoMemoryStore implements MemoryStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionFailed) throw new InvalidRequestError('that sessionId is taken');
+      if (error instanceof ConditionFailedError) throw new InvalidRequestError('that sessionId is taken');
       throw error;
     }
     return toSession(item);
@@ -140,7 +140,7 @@ export class DynamoMemoryStore implements MemoryStore {
           }),
         );
       } catch (error) {
-        if (!(error instanceof ConditionFailed)) throw error;
+        if (!(error instanceof ConditionFailedError)) throw error;
         // Another writer took slot n (or the session was deleted): a decision is stale, a plain
         // append tries the next slot.
         if (options.expectedTurnCount !== undefined) throw new SessionChangedError();
@@ -191,7 +191,7 @@ export class DynamoMemoryStore implements MemoryStore {
         );
         return;
       } catch (error) {
-        if (!(error instanceof ConditionFailed)) throw error;
+        if (!(error instanceof ConditionFailedError)) throw error;
       }
     }
   }
@@ -295,7 +295,7 @@ export class DynamoMemoryStore implements MemoryStore {
       );
       return out.Attributes ? toSession(out.Attributes) : undefined;
     } catch (error) {
-      if (error instanceof ConditionFailed) return undefined;
+      if (error instanceof ConditionFailedError) return undefined;
       throw error;
     }
   }
@@ -315,7 +315,7 @@ export class DynamoMemoryStore implements MemoryStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionFailed) return false;
+      if (error instanceof ConditionFailedError) return false;
       throw error;
     }
     await deleteRange(d, this.table, pk, 'T#', 'T#~');
