@@ -29,7 +29,9 @@ const noOutput: TextGuard = async (text, source) =>
 async function lastAnswer(agent: ReturnType<typeof inProcessService>, sessionId: string) {
   const result = await agent.invoke(LOCAL_ACTOR, { action: 'getSession', sessionId });
   assert.equal(result.kind, 'json');
-  const { turns } = result.body as { turns: { role: string; text: string; status: string }[] };
+  const { turns } = result.body as {
+    turns: { role: string; text: string; status: string; createdAt: string; toolCalls?: unknown[] }[];
+  };
   return turns;
 }
 
@@ -59,7 +61,7 @@ describe('the stored answer, however the turn ended', () => {
     assert.deepEqual(turns.at(-1), {
       role: 'assistant',
       text: '',
-      createdAt: (turns.at(-1) as { createdAt: string }).createdAt,
+      createdAt: turns.at(-1)!.createdAt,
       status: 'complete',
       toolCalls: [{ id: 't1', name: 'echo', input: { value: 'first' }, status: 'success' }],
       usage: { inputTokens: 20, outputTokens: 2, modelId: 'm' },
@@ -94,6 +96,6 @@ describe('the stored answer, however the turn ended', () => {
         ['assistant', 'Half an ', 'interrupted'],
       ],
     );
-    assert.deepEqual((turns[1] as { toolCalls?: unknown[] }).toolCalls?.length, 1);
+    assert.equal(turns[1]!.toolCalls?.length, 1);
   });
 });
