@@ -3,9 +3,9 @@
  * server and AgentCore container, the Lambda Function URL). While a turn is silent (a long tool
  * call) a `: keepalive` comment goes out so proxies and load balancers keep the connection.
  *
- * Events that come out in one pass of the event loop (a burst of deltas decoded from one network
- * read) leave in one write at the end of that pass, not one write each: every delta still goes out
- * in the same turn of the loop it arrived in, and a chunk of deltas costs one system call.
+ * The first event of a pass of the event loop is written at once; the rest of that pass (a burst
+ * of deltas decoded from one network read) leave together in one write at the end of the pass:
+ * nothing waits for a later pass, and a burst costs two system calls instead of one per event.
  */
 import { encodeEvent, isRetryable, type StreamEvent } from '../protocol';
 
@@ -25,16 +25,18 @@ export async function pumpEvents(
   options: { keepaliveMs?: number; onError?: (error: unknown) => void } = {},
 ): Promise<void> {
   let held = '';
-  let flushing: NodeJS.Immediate | undefined;
-  const flush = () => {
-    flushing = undefined;
+  /** Set once this pass of the loop has written: later events wait for its end. */
+  let pass: NodeJS.Immediate | undefined;
+  const endPass = () => {
+    pass = undefined;
     const chunk = held;
     held = '';
     if (chunk) write(chunk);
   };
   const send = (chunk: string) => {
-    held += chunk;
-    flushing ??= setImmediate(flush);
+    if (pass) return void (held += chunk);
+    write(chunk);
+    pass = setImmediate(endPass);
   };
   // One timer for the whole stream, pushed back by every event: a comment only after real silence.
   const keepalive = setInterval(() => send(KEEPALIVE_COMMENT), options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS);
@@ -61,7 +63,7 @@ export async function pumpEvents(
     }
   } finally {
     clearInterval(keepalive);
-    if (flushing) clearImmediate(flushing);
-    flush();
+    if (pass) clearImmediate(pass);
+    endPass();
   }
 }

@@ -129,7 +129,11 @@ export function createHttpHost(backend: Backend, log: Logger, options: HttpHostO
       await pumpEvents(
         result.events,
         (chunk) => {
-          if (!res.destroyed) res.write(chunk);
+          if (res.destroyed) return;
+          res.write(chunk);
+          // Node holds a response's writes until the current tick's work is done (it corks the
+          // socket); the work after an event can be a model request being built: send it now.
+          if (res.socket?.writableCorked) res.socket.uncork();
         },
         {
           ...(options.keepaliveMs !== undefined ? { keepaliveMs: options.keepaliveMs } : {}),

@@ -14,13 +14,17 @@ async function pump(events: AsyncGenerator<StreamEvent>, keepaliveMs?: number) {
 }
 
 describe('pumpEvents', () => {
-  it('sends a burst of events produced in one pass of the event loop in one write, in order', async () => {
+  it('writes the first event of a pass at once and the rest of a burst together at its end, in order', async () => {
     async function* burst() {
       for (let i = 0; i < 20; i++) yield text(`t${i} `);
       yield { type: 'done', stopReason: 'end_turn' } as StreamEvent;
     }
     const { writes, events } = await pump(burst());
-    assert.equal(writes.length, 1);
+    assert.equal(writes.length, 2);
+    assert.deepEqual(
+      new SseParser().push(writes[0]!).map((e) => (e.type === 'text' ? e.text : e.type)),
+      ['t0 '],
+    );
     assert.deepEqual(
       events.map((e) => (e.type === 'text' ? e.text : e.type)),
       [...Array.from({ length: 20 }, (_, i) => `t${i} `), 'done'],
@@ -40,6 +44,7 @@ describe('pumpEvents', () => {
     }
     await pumpEvents(slow(), (chunk) => writes.push(chunk));
     assert.equal(writes.length, 3);
+    assert.ok(seen[0] === '', 'nothing is written before the first event exists');
     assert.ok(seen[1]!.includes('"d0"') && seen[2]!.includes('"d1"'), seen.join(' | '));
   });
 
@@ -65,6 +70,19 @@ describe('pumpEvents', () => {
     }
     const flowing = await pump(busy(), 40);
     assert.ok(!flowing.writes.join('').includes(KEEPALIVE_COMMENT), flowing.writes.join(''));
+  });
+
+  it('writes an event at once, before the work that follows it in the same pass', async () => {
+    let writtenBeforeWork = '';
+    const writes: string[] = [];
+    async function* events() {
+      yield text('first');
+      // Synchronous work after the event (a model request being built) does not hold it back.
+      writtenBeforeWork = writes.join('');
+      yield text('second');
+    }
+    await pumpEvents(events(), (chunk) => writes.push(chunk));
+    assert.ok(writtenBeforeWork.includes('"first"'), writtenBeforeWork);
   });
 
   it('ends a stream that throws with an error event, written before it resolves', async () => {
