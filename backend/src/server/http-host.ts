@@ -2,7 +2,7 @@
  * The HTTP host of the contract: `POST /invocations`, `GET /ping`. Used locally and as the
  * AgentCore Runtime container. Streams each chat event the moment the agent yields it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { BODY_LIMIT_BYTES } from '../protocol';
 import { noAuth, type Actor } from '../core/auth/authenticator';
@@ -19,6 +19,10 @@ import { handleInvocation, type Backend } from '../core/invocation';
 import { actorTag, type Logger } from '../core/log';
 import { browserForgeryReason } from './browser-guard';
 import { pumpEvents } from './event-pump';
+
+// Not an `import` of node:http: Node 22 builds that module's ES-module face by reading every
+// export, which loads its bundled fetch client (tens of ms at start-up) for getters never used.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface HttpHost {
   server: Server;
