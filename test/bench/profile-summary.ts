@@ -5,6 +5,7 @@
  * through its source map, so a minified production bundle still reads as `file.ts:line name`.
  *   node --import tsx test/bench/profile-summary.ts FILE.cpuprofile [--top N] [--callers TEXT]
  * `--callers TEXT`: who calls the functions whose name or place contains TEXT, by the time spent.
+ * The first table sorts self time into a few kinds of work (the SDK, connections, files, ours...).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -62,6 +63,23 @@ function place(frame: CallFrame): { module: string; fn: string } {
   };
 }
 
+/** Kinds of work, by the module a sample's own function belongs to; the first match wins. */
+const KINDS: [string, RegExp][] = [
+  ['AWS SDK (build, sign, send, decode a model call)', /^npm:@(smithy|aws-sdk|aws-crypto)\//],
+  ['HTTP/2 (the SDK to the model)', /^node:internal\/http2\//],
+  [
+    'sockets (the HTTP server, the connections the SDK opens)',
+    /^node:(_http_|internal\/http$|net$|internal\/net|internal\/stream_base|internal\/streams)|^writev?$|^writeUtf8String$|^writeBuffer$/,
+  ],
+  ['files', /^(openFileHandle|close|read|fdatasync|mkdir|unlink|fstat|node:internal\/fs|node:fs)/],
+  ['crypto (hashes, signatures)', /^node:internal\/crypto\//],
+  ["the backend's own code", /^(\.\.\/)+src\/|^backend\/src\//],
+  ['zod', /^npm:zod$/],
+  ['token verification', /^npm:aws-jwt-verify$/],
+  ['garbage collection', /^\(garbage collector\)$/],
+  ['module loading', /^node:internal\/(modules|source_map|bootstrap)\//],
+];
+
 function summarize(profile: Profile, top: number, callersOf?: string): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -114,8 +132,17 @@ function summarize(profile: Profile, top: number, callersOf?: string): string {
         ),
     ].join('\n');
   if (callersOf) return table(`Callers of ${callersOf}`, callers, top);
+  const kinds = new Map<string, number>();
+  for (const [module, ms] of self.module)
+    add(
+      kinds,
+      KINDS.find(([, match]) => match.test(module))?.[0] ??
+        'other (events, buffers, promises, timers, native code: shared by all of the above)',
+      ms,
+    );
   return [
     `wall ${all.toFixed(0)} ms, busy ${busy.toFixed(0)} ms, idle ${idle.toFixed(0)} ms`,
+    table('Self time by kind of work', kinds, KINDS.length + 1),
     table('Self time by module', self.module, top),
     table('Inclusive time by module', total.module, top),
     table('Self time by function', self.fn, top),
