@@ -63,7 +63,10 @@ describe('OutputGuardBuffer: the output guardrail over a stream', () => {
     for (const size of [1, 3, 7, 5000]) {
       const { shown, buffer } = await stream(text.match(new RegExp(`.{1,${size}}`, 'gs'))!, policyOfWord);
       assert.ok(buffer.blocked, `split every ${size} chars`);
-      assert.ok(!shown.includes('forb'), `no fragment shown, split every ${size} chars: …${shown.slice(-12)}`);
+      assert.ok(
+        !shown.includes('forb'),
+        `no fragment shown, split every ${size} chars: …${shown.slice(-12)}`,
+      );
     }
   });
 
