@@ -236,6 +236,7 @@ export class FileMemoryStore implements MemoryStore {
       const file = sessionFile(state.dir, sessionId);
       forgetFile(file);
       this.turns.drop(file);
+      this.repaired.delete(file);
       await unlink(file).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
