@@ -10,15 +10,18 @@ const group = (globs, message) => ({ group: globs, message });
 // Each model provider's SDK, by the adapter that alone may import it (Bedrock's runtime client also
 // serves ApplyGuardrail, so the Bedrock guardrail imports it too).
 const PROVIDER_SDKS = {
-  'backend/src/core/model/bedrock.ts': ['@aws-sdk/client-bedrock-runtime'],
-  'backend/src/core/model/anthropic.ts': ['@anthropic-ai/sdk', '@anthropic-ai/sdk/*'],
-  'backend/src/core/model/openai.ts': ['openai', 'openai/*'],
-  'backend/src/core/model/gemini.ts': ['@google/genai', '@google/genai/*'],
+  'backend/src/core/model/adapters/bedrock.ts': ['@aws-sdk/client-bedrock-runtime'],
+  'backend/src/core/model/adapters/anthropic.ts': ['@anthropic-ai/sdk', '@anthropic-ai/sdk/*'],
+  'backend/src/core/model/adapters/openai.ts': ['openai', 'openai/*'],
+  'backend/src/core/model/adapters/gemini.ts': ['@google/genai', '@google/genai/*'],
 };
 const GUARDRAIL = 'backend/src/core/guardrails/bedrock-guardrail.ts';
 const ADAPTERS = Object.keys(PROVIDER_SDKS);
 const sdkGroup = (globs) =>
-  group(globs, "Only a provider's adapter (backend/src/core/model/<provider>.ts) imports its model SDK.");
+  group(
+    globs,
+    "Only a provider's adapter (backend/src/core/model/adapters/<provider>.ts) imports its model SDK.",
+  );
 const SDK = sdkGroup(Object.values(PROVIDER_SDKS).flat());
 /** Every SDK but the ones this adapter owns. */
 const otherSdks = (file) =>
@@ -104,7 +107,7 @@ export default tseslint.config(
     [...ADAPTERS, GUARDRAIL],
   ),
   ...ADAPTERS.map((adapter) => layer([adapter], [NO_VSCODE], [HOSTS, otherSdks(adapter)])),
-  layer([GUARDRAIL], [NO_VSCODE], [HOSTS, otherSdks('backend/src/core/model/bedrock.ts')]),
+  layer([GUARDRAIL], [NO_VSCODE], [HOSTS, otherSdks('backend/src/core/model/adapters/bedrock.ts')]),
   layer(['backend/src/server/**', 'backend/src/lambda/**', 'backend/infra/**'], [NO_VSCODE], [SDK]),
   {
     files: ['test/**', 'scripts/**', '**/*.mjs', '**/*.cjs'],

@@ -8,6 +8,7 @@ import {
   baseUrlProblem,
   displayText,
   effectiveModelId,
+  isModelProvider,
   keyProblem,
   MODEL_PROVIDERS,
   needsKey,
@@ -81,9 +82,7 @@ export interface ModelUi {
 
 /** Set Model API Key…: `requested` is the provider a setup step asks for; else the configured one. */
 export async function setApiKey(ui: ModelUi, requested?: unknown): Promise<void> {
-  let provider = (MODEL_PROVIDERS as readonly unknown[]).includes(requested)
-    ? (requested as ModelProvider)
-    : ui.settings().modelProvider;
+  let provider = isModelProvider(requested) ? requested : ui.settings().modelProvider;
   if (provider === 'bedrock') {
     // Bedrock signs with AWS credentials: offer the providers that take a key.
     const pick = await ui.pick(

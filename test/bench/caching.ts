@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
-import { toConverse } from '../../backend/src/core/model/bedrock';
+import { toConverse } from '../../backend/src/core/model/adapters/bedrock';
 import type { Model, ModelEvent, ModelRequest } from '../../backend/src/core/model/types';
 import { SYSTEM_PROMPT } from '../../backend/src/core/prompts/system';
 import { ALL_TOOLS, ToolRegistry } from '../../backend/src/core/tools/registry';

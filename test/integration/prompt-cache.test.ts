@@ -12,7 +12,7 @@ import { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
 import { createBackend } from '../../backend/src/core/bootstrap';
 import { loadConfig } from '../../backend/src/core/config';
 import { silentLogger } from '../../backend/src/core/log';
-import { toConverse } from '../../backend/src/core/model/bedrock';
+import { toConverse } from '../../backend/src/core/model/adapters/bedrock';
 import type { Model } from '../../backend/src/core/model/types';
 import { ALL_TOOLS } from '../../backend/src/core/tools/registry';
 import { McpServerFake, type FakeTool } from '../fakes/mcp-server';

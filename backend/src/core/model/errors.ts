@@ -4,7 +4,7 @@
  * kind to the stream's `error` fields. A message never carries the key (see `scrubbed`).
  */
 import { CloudEngineerError, type FailureCode } from '../../protocol';
-import type { ProviderId } from './providers';
+import { PROVIDERS, type ProviderId } from './registry';
 
 export type ModelErrorKind =
   /** The key or credentials were refused. */
@@ -116,17 +116,7 @@ export function isConnectionFailure(error: unknown): boolean {
   );
 }
 
-/**
- * What a person reads for each provider, told by the registry (providers.ts `PROVIDERS`) as it
- * loads: this module cannot import it, as the registry loads the adapters, which import this one.
- */
-const names = new Map<string, string>();
-
-export function nameProviders(entries: Readonly<Record<string, { name: string }>>): void {
-  for (const [id, entry] of Object.entries(entries)) names.set(id, entry.name);
-}
-
-/** The provider's name from the registry; its id when only an adapter was loaded. */
+/** The provider's name from the registry. */
 export function providerLabel(provider: ProviderId): string {
-  return names.get(provider) ?? provider;
+  return PROVIDERS[provider]?.name ?? provider;
 }

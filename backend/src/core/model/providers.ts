@@ -1,69 +1,51 @@
 /**
- * The providers the agent can talk to: one entry each, with its adapter loaded on first use so a
- * host never parses an SDK it does not call. Adding a provider is its adapter, an entry here and
- * its test.
+ * The model for a provider, its adapter loaded on first use so a host never parses an SDK it does
+ * not call. What a provider is lives in registry.ts; its adapter is `adapters/<id>.ts`, found by
+ * its id (no list of adapters here).
+ *
+ * A new provider touches:
+ * - `adapters/<id>.ts`: its adapter, exporting `createModel(options: ModelOptions): Model`;
+ * - registry.ts: its entry (name, key hint, default model, whether it needs a key, built-in models);
+ * - its test, `test/unit/core/model/<id>.test.ts` (with its wire fake in test/fakes/).
+ * Beyond those, package.json's `cloudEngineer.model.provider` lists the ids for the settings UI (a
+ * unit test holds it to the registry), and eslint.config.mjs may fence its SDK to its adapter.
  */
-import { DEFAULT_MODEL_ID } from '../model-id';
-import { nameProviders } from './errors';
-import { isLoopbackUrl } from './loopback';
 import type { ModelOptions } from './options';
+import { isProviderId, type ProviderId } from './registry';
 import type { Model } from './types';
 
-export interface ProviderEntry {
-  /** What a person reads in errors and settings. */
-  name: string;
-  /** The model when MODEL_ID is unset; undefined: MODEL_ID is required. */
-  defaultModelId(baseUrl: string | undefined): string | undefined;
-  /** Whether a call needs an API key (a loopback OpenAI-compatible server does not). */
-  needsKey(baseUrl: string | undefined): boolean;
-  load(): Promise<(options: ModelOptions) => Model>;
+export {
+  isProviderId,
+  PROVIDER_IDS,
+  PROVIDERS,
+  providerName,
+  type ProviderEntry,
+  type ProviderId,
+} from './registry';
+
+/** What every `adapters/<id>.ts` exports. */
+export interface Adapter {
+  createModel(options: ModelOptions): Model;
 }
 
-export const PROVIDERS = {
-  bedrock: {
-    name: 'Amazon Bedrock',
-    defaultModelId: () => DEFAULT_MODEL_ID,
-    needsKey: () => false,
-    load: () => import('./bedrock').then((m) => m.createBedrockModel),
-  },
-  anthropic: {
-    name: 'Anthropic',
-    defaultModelId: () => 'claude-sonnet-4-5',
-    needsKey: () => true,
-    load: () => import('./anthropic').then((m) => m.createAnthropicModel),
-  },
-  openai: {
-    name: 'OpenAI-compatible server',
-    // A server of one's own (Ollama, vLLM) has its own models: there is no default to guess.
-    defaultModelId: (baseUrl) => (baseUrl ? undefined : 'gpt-4.1'),
-    needsKey: (baseUrl) => !isLoopbackUrl(baseUrl),
-    load: () => import('./openai').then((m) => m.createOpenAIModel),
-  },
-  gemini: {
-    name: 'Google Gemini',
-    defaultModelId: () => 'gemini-2.5-flash',
-    needsKey: () => true,
-    load: () => import('./gemini').then((m) => m.createGeminiModel),
-  },
-} satisfies Record<string, ProviderEntry>;
-
-export type ProviderId = keyof typeof PROVIDERS;
-/** Every provider id, in the registry's order: what MODEL_PROVIDER and the CDK app accept. */
-export const PROVIDER_IDS = Object.keys(PROVIDERS) as [ProviderId, ...ProviderId[]];
-nameProviders(PROVIDERS);
-
-export function providerName(id: ProviderId): string {
-  return PROVIDERS[id].name;
+/**
+ * The adapter of a registered provider. A template-literal import: esbuild bundles every file of
+ * adapters/ behind it (each its own chunk in the split backend build), tsx and Node resolve it as is.
+ */
+export async function loadAdapter(provider: ProviderId): Promise<Adapter> {
+  if (!isProviderId(provider)) throw new Error(`No model provider ${JSON.stringify(provider)}`);
+  const adapter = (await import(`./adapters/${provider}.ts`)) as Partial<Adapter>;
+  if (typeof adapter.createModel !== 'function')
+    throw new Error(`adapters/${provider}.ts does not export createModel`);
+  return adapter as Adapter;
 }
-
-export { isLoopbackUrl };
 
 /**
  * The model for `options`, its adapter loaded on the first call. Listing models loads it too.
  */
 export function createModel(provider: ProviderId, options: ModelOptions): Model {
   let model: Promise<Model> | undefined;
-  const get = () => (model ??= PROVIDERS[provider].load().then((create) => create(options)));
+  const get = () => (model ??= loadAdapter(provider).then((adapter) => adapter.createModel(options)));
   return {
     provider,
     modelId: options.modelId,

@@ -1,11 +1,10 @@
 /**
  * The model edge, in the project's own terms. The agent loop, the history repair, the context
- * budget and the stores speak these types; each provider's adapter (bedrock.ts, anthropic.ts,
- * openai.ts, gemini.ts) translates them to its wire format and back, and is the only module that
- * imports that provider's SDK.
+ * budget and the stores speak these types; each provider's adapter (adapters/<id>.ts) translates
+ * them to its wire format and back, and is the only module that imports that provider's SDK.
  */
 import type { Usage } from '../../protocol';
-import type { ProviderId } from './providers';
+import type { ProviderId } from './registry';
 
 export type { Usage };
 

@@ -3,7 +3,7 @@
  * where the model does not take them (Bedrock refuses those requests) or caching is off.
  */
 import assert from 'node:assert/strict';
-import { toConverse } from '../../../../backend/src/core/model/bedrock';
+import { toConverse } from '../../../../backend/src/core/model/adapters/bedrock';
 import type { ModelRequest } from '../../../../backend/src/core/model/types';
 
 const CACHE_POINT = { cachePoint: { type: 'default' } };

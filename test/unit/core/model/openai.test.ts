@@ -1,286 +1,54 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { ModelError } from '../../../../backend/src/core/model/errors';
-import { fixedKey, type ApiKeySource } from '../../../../backend/src/core/model/options';
 import {
-  createOpenAIModel,
+  createModel,
   LOCAL_PLACEHOLDER_KEY,
   toOpenAI,
-} from '../../../../backend/src/core/model/openai';
-import type { Model, ModelEvent, ModelRequest } from '../../../../backend/src/core/model/types';
+} from '../../../../backend/src/core/model/adapters/openai';
+import { fixedKey, type ApiKeySource } from '../../../../backend/src/core/model/options';
+import type { ModelEvent } from '../../../../backend/src/core/model/types';
 import {
   chunk,
   delay,
   done,
-  gate,
   httpError,
   OpenAIFake,
   textTurn,
   toolTurn,
   usageChunk,
 } from '../../../fakes/openai';
+import { collect, failure, providerSuite, request } from './provider-suite';
 
 const KEY = 'sk-proj-test-key-0123456789abcdefghij';
 
-const request = (over: Partial<ModelRequest> = {}): ModelRequest => ({
-  system: 'You are the cloud engineer.',
-  messages: [{ role: 'user', content: [{ type: 'text', text: 'list my buckets' }] }],
-  tools: [
-    { name: 'aws_read', description: 'Read AWS', inputSchema: { type: 'object', properties: {} } },
-    { name: 'aws_write', description: 'Change AWS', inputSchema: { type: 'object' } },
-  ],
-  maxTokens: 1024,
-  cache: true,
-  ...over,
-});
-
-async function collect(model: Model, req = request(), signal = new AbortController().signal) {
-  const events: ModelEvent[] = [];
-  for await (const e of model.stream(req, signal)) events.push(e);
-  return events;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
-
 describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
   const fake = new OpenAIFake();
-  let model: Model;
   const make = (apiKey: ApiKeySource = fixedKey(KEY), baseUrl = `${fake.url}/v1`, modelId = 'gpt-4.1') =>
-    createOpenAIModel({ modelId, baseUrl, apiKey, region: '' });
-  before(() => fake.start());
-  after(() => fake.stop());
-  beforeEach(() => {
-    fake.reset();
-    model = make();
-  });
-
-  it('yields each text delta before the server sends the next one', async () => {
-    const g = gate();
-    fake.enqueue(textTurn(['Hel', g.step, 'lo']));
-    const it = model.stream(request(), new AbortController().signal)[Symbol.asyncIterator]();
-    assert.deepEqual((await it.next()).value, { type: 'text', text: 'Hel' });
-    assert.equal(fake.requests[0]!.finished, false);
-    g.open();
-    const rest: ModelEvent[] = [];
-    for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value);
-    assert.deepEqual(rest, [
-      { type: 'text', text: 'lo' },
-      { type: 'stop', reason: 'end_turn' },
-      { type: 'usage', usage: { inputTokens: 10, outputTokens: 3 } },
-    ]);
-  });
-
-  it('sends the system with its note, messages, tools in order, streaming usage and max tokens', async () => {
-    fake.enqueue(textTurn(['ok']));
-    await collect(model, request({ systemNote: 'The docs server did not answer.' }));
-    const body = fake.requests[0]!.body;
-    assert.equal(fake.requests[0]!.path, '/v1/chat/completions');
-    assert.equal(body.model, 'gpt-4.1');
-    assert.deepEqual(body.messages, [
-      { role: 'system', content: 'You are the cloud engineer.\n\nThe docs server did not answer.' },
-      { role: 'user', content: 'list my buckets' },
-    ]);
-    assert.deepEqual(
-      body.tools.map((t: any) => [t.type, t.function.name]),
-      [
-        ['function', 'aws_read'],
-        ['function', 'aws_write'],
-      ],
-    );
-    assert.deepEqual(body.tools[0].function.parameters, { type: 'object', properties: {} });
-    assert.equal(body.stream, true);
-    assert.deepEqual(body.stream_options, { include_usage: true });
-    // A custom base URL (Ollama, vLLM): max_tokens, which those servers understand.
-    assert.equal(body.max_tokens, 1024);
-    assert.equal(body.max_completion_tokens, undefined);
-    assert.ok(!fake.requests[0]!.rawBody.includes('cache_control'));
-  });
-
-  it('uses max_completion_tokens for api.openai.com', () => {
-    const body = toOpenAI('gpt-4.1', request(), true);
-    assert.equal(body.max_completion_tokens, 1024);
-    assert.equal((body as any).max_tokens, undefined);
-  });
-
-  it('converts tool calls to assistant tool_calls and results to tool messages, dropping reasoning', async () => {
-    fake.enqueue(textTurn(['done']));
-    await collect(
-      model,
-      request({
-        messages: [
-          { role: 'user', content: [{ type: 'text', text: 'go' }] },
-          {
-            role: 'assistant',
-            content: [
-              { type: 'reasoning', text: 'thinking', signature: 'sig' },
-              { type: 'text', text: 'Looking.' },
-              { type: 'toolUse', toolUseId: 'call_1', name: 'aws_read', input: { service: 's3' } },
-              { type: 'toolUse', toolUseId: 'call_2', name: 'aws_read', input: { service: 'ec2' } },
-            ],
-          },
-          {
-            role: 'user',
-            content: [
-              { type: 'toolResult', toolUseId: 'call_1', status: 'success', text: '3 buckets' },
-              { type: 'toolResult', toolUseId: 'call_2', status: 'error', text: 'denied' },
-              { type: 'text', text: 'and?' },
-            ],
-          },
+    createModel({ modelId, baseUrl, apiKey, region: '' });
+  const suite = providerSuite({
+    provider: 'openai',
+    name: 'the server',
+    names: /OpenAI-compatible server at http:\/\/127\.0\.0\.1/,
+    fake,
+    key: KEY,
+    keyMarks: ['0123456789'],
+    make: (apiKey, baseUrl) => make(apiKey, baseUrl),
+    baseUrlAt: (origin) => `${origin}/v1`,
+    keyHeader: 'authorization',
+    sentAs: (key) => `Bearer ${key}`,
+    scripts: {
+      text: (pieces) => textTurn(pieces),
+      cutAfter: (text) => ({ steps: [chunk({ content: text }), delay(20), { kind: 'cut' }] }),
+      hangAfter: (text) => ({ steps: [chunk({ content: text }), { kind: 'hang' }] }),
+      errorAfter: (text) => ({
+        steps: [
+          chunk({ content: text }),
+          { kind: 'chunk', data: { error: { message: `boom ${KEY}`, type: 'server_error' } } },
         ],
       }),
-    );
-    const messages = fake.requests[0]!.body.messages;
-    assert.deepEqual(messages.slice(2), [
-      {
-        role: 'assistant',
-        content: 'Looking.',
-        tool_calls: [
-          { id: 'call_1', type: 'function', function: { name: 'aws_read', arguments: '{"service":"s3"}' } },
-          { id: 'call_2', type: 'function', function: { name: 'aws_read', arguments: '{"service":"ec2"}' } },
-        ],
-      },
-      { role: 'tool', tool_call_id: 'call_1', content: '3 buckets' },
-      { role: 'tool', tool_call_id: 'call_2', content: 'Error: denied' },
-      { role: 'user', content: 'and?' },
-    ]);
-    assert.ok(!fake.requests[0]!.rawBody.includes('thinking'));
-  });
-
-  it('assembles two parallel calls from interleaved one-character pieces, split inside an escape and a surrogate pair', async () => {
-    const first = '{"q":"caf\\u00e9 😀 \\"x\\""}';
-    const second = '{"n":42,"list":[1,2]}';
-    const chars = [...first.split('')]; // UTF-16 units: the emoji's surrogates land in two pieces
-    fake.enqueue(
-      toolTurn(
-        [
-          { id: 'call_a', name: 'aws_read', arguments: first, pieces: chars },
-          { id: 'call_b', name: 'aws_write', arguments: second, pieces: second.split('') },
-        ],
-        { interleave: true },
-      ),
-    );
-    const events = await collect(model);
-    assert.deepEqual(events, [
-      { type: 'toolUse', toolUseId: 'call_a', name: 'aws_read', input: first },
-      { type: 'toolUse', toolUseId: 'call_b', name: 'aws_write', input: second },
-      { type: 'stop', reason: 'tool_use' },
-      { type: 'usage', usage: { inputTokens: 20, outputTokens: 8 } },
-    ]);
-    assert.deepEqual(JSON.parse(first), { q: 'café 😀 "x"' });
-  });
-
-  it('reads a chunk line split on the wire inside a multi-byte character', async () => {
-    const line = Buffer.from(
-      `data: ${JSON.stringify({
-        id: 'c',
-        object: 'chat.completion.chunk',
-        created: 1,
-        model: 'm',
-        choices: [{ index: 0, delta: { content: 'snow ☃ man' }, finish_reason: null }],
-      })}\n\n`,
-    );
-    const cut = line.indexOf(Buffer.from('☃')) + 2;
-    fake.enqueue({
-      steps: [
-        { kind: 'raw', bytes: line.subarray(0, cut) },
-        delay(10),
-        { kind: 'raw', bytes: line.subarray(cut) },
-        chunk({}, 'stop'),
-        done,
-      ],
-    });
-    const events = await collect(model);
-    assert.deepEqual(events, [
-      { type: 'text', text: 'snow ☃ man' },
-      { type: 'stop', reason: 'end_turn' },
-    ]);
-  });
-
-  it('takes a tool call a server sends whole, without an id, finishing with "stop"', async () => {
-    fake.enqueue({
-      steps: [
-        chunk({
-          role: 'assistant',
-          content: '',
-          tool_calls: [{ type: 'function', function: { name: 'aws_read', arguments: '{"a":1}' } }],
-        }),
-        chunk({}, 'stop'),
-        done,
-      ],
-    });
-    const events = await collect(model);
-    assert.equal(events[0]!.type, 'toolUse');
-    const call = events[0] as Extract<ModelEvent, { type: 'toolUse' }>;
-    assert.equal(call.name, 'aws_read');
-    assert.equal(call.input, '{"a":1}');
-    assert.match(call.toolUseId, /^call_[0-9a-f-]{36}$/);
-    assert.deepEqual(events[1], { type: 'stop', reason: 'tool_use' });
-  });
-
-  it('streams reasoning_content as reasoning, apart from the answer', async () => {
-    fake.enqueue({
-      steps: [
-        chunk({ reasoning_content: 'let me think' }),
-        chunk({ content: 'answer' }),
-        chunk({}, 'length'),
-        done,
-      ],
-    });
-    assert.deepEqual(await collect(model), [
-      { type: 'reasoning', text: 'let me think' },
-      { type: 'text', text: 'answer' },
-      { type: 'stop', reason: 'max_tokens' },
-    ]);
-  });
-
-  it('reports cached tokens inside inputTokens, as prompt_tokens already counts them', async () => {
-    fake.enqueue(textTurn(['hi'], { prompt: 2000, completion: 5, cached: 1536 }));
-    const events = await collect(model);
-    assert.deepEqual(events.at(-1), {
-      type: 'usage',
-      usage: { inputTokens: 2000, outputTokens: 5, cacheReadTokens: 1536 },
-    });
-  });
-
-  it('ends without stop when the stream ends before a finish', async () => {
-    fake.enqueue({ steps: [chunk({ content: 'half' }), usageChunk(1, 1), done] });
-    assert.deepEqual(await collect(model), [{ type: 'text', text: 'half' }]);
-  });
-
-  it('sends the key only as the bearer token, never in the body or the URL', async () => {
-    fake.enqueue(textTurn(['ok']));
-    await collect(model);
-    const r = fake.requests[0]!;
-    assert.equal(r.headers.authorization, `Bearer ${KEY}`);
-    const others = Object.entries(r.headers).filter(([name]) => name !== 'authorization');
-    assert.ok(!JSON.stringify(others).includes(KEY));
-    assert.ok(!r.rawBody.includes(KEY) && !r.path.includes(KEY));
-  });
-
-  it('sends a placeholder, never a real key, to a loopback server with no key', async () => {
-    fake.enqueue(textTurn(['local']));
-    const local = make(fixedKey(undefined), `${fake.url}/v1`, 'llama3.2');
-    await collect(local);
-    assert.equal(fake.requests[0]!.headers.authorization, `Bearer ${LOCAL_PLACEHOLDER_KEY}`);
-  });
-
-  it('refuses a remote server without a key, before calling it', async () => {
-    const remote = make(fixedKey(undefined), 'https://api.example.invalid/v1');
-    const error = await failure(collect(remote));
-    assert.equal(error.kind, 'auth');
-    assert.match(error.message, /api\.example\.invalid/);
-  });
-
-  describe('errors', () => {
-    const cases: [string, ReturnType<typeof httpError>, string, RegExp][] = [
+      refused: (said) => httpError(401, said, 'invalid_request_error', 'invalid_api_key'),
+      forbidden: (said) => httpError(403, said, 'invalid_request_error'),
+    },
+    errors: [
       [
         'a refused key',
         httpError(
@@ -344,122 +112,205 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
         /quota/,
       ],
       ['a 503', httpError(503, 'overloaded', 'server_error'), 'unavailable', /overloaded/],
-    ];
-    for (const [what, script, kind, message] of cases) {
-      it(`maps ${what} to '${kind}', naming the server, without the key`, async () => {
-        fake.enqueue(script, script);
-        const error = await failure(collect(model));
-        assert.equal(error.kind, kind);
-        assert.equal(error.provider, 'openai');
-        assert.match(error.message, /OpenAI-compatible server at http:\/\/127\.0\.0\.1/);
-        assert.match(error.message, message);
-        assert.ok(!error.message.includes(KEY) && !error.message.includes('0123456789'));
-      });
-    }
-
-    it('passes retry-after and makes one request (the SDK does not retry)', async () => {
-      fake.enqueue(httpError(429, 'slow', 'requests', 'rate_limit_exceeded', { 'retry-after': '3' }));
-      const error = await failure(collect(model));
-      assert.equal(error.retryAfterSeconds, 3);
-      assert.equal(fake.requests.length, 1);
-    });
-
-    it("maps an error chunk mid-stream to 'unavailable' after the text that came", async () => {
-      fake.enqueue({
-        steps: [
-          chunk({ content: 'par' }),
-          { kind: 'chunk', data: { error: { message: `boom ${KEY}`, type: 'server_error' } } },
-        ],
-      });
-      const events: ModelEvent[] = [];
-      const error = await failure(
-        (async () => {
-          for await (const e of model.stream(request(), new AbortController().signal)) events.push(e);
-        })(),
-      );
-      assert.deepEqual(events, [{ type: 'text', text: 'par' }]);
-      assert.equal(error.kind, 'unavailable');
-      assert.ok(!error.message.includes(KEY));
-    });
-
-    it("maps a connection cut mid-stream to 'unavailable'", async () => {
-      fake.enqueue({ steps: [chunk({ content: 'par' }), delay(20), { kind: 'cut' }] });
-      const error = await failure(collect(model));
-      assert.equal(error.kind, 'unavailable');
-      assert.match(error.message, /broke off/);
-    });
-
-    it('says to start Ollama when nothing answers at its port', async () => {
-      const ollama = make(fixedKey(undefined), 'http://127.0.0.1:11434/v1', 'llama3.2');
-      const error = await failure(collect(ollama));
-      assert.equal(error.kind, 'unavailable');
-      assert.equal(
-        error.message,
-        'Nothing answered at http://127.0.0.1:11434/v1: is Ollama running? (`ollama serve`)',
-      );
-    });
-
-    it('names the base URL when nothing answers elsewhere', async () => {
-      const port = await freePort();
-      const error = await failure(collect(make(fixedKey(KEY), `http://127.0.0.1:${port}/v1`)));
-      assert.equal(error.kind, 'unavailable');
-      assert.match(
-        error.message,
-        new RegExp(`^Nothing answered at http://127\\.0\\.0\\.1:${port}/v1: is the server running`),
-      );
-    });
+    ],
+    throttled: [httpError(429, 'slow', 'requests', 'rate_limit_exceeded', { 'retry-after': '3' }), 3],
+    downHint: /is the server running\? \(check MODEL_BASE_URL\)/,
+    // A loopback server is sent a placeholder: a remote one without a key is refused.
+    keyless: { baseUrl: 'https://api.example.invalid/v1', says: /api\.example\.invalid/ },
   });
 
-  it('reads the key again once after a 401 and retries with the rotated key', async () => {
-    let refreshes = 0;
-    const source: ApiKeySource = {
-      get: async () => 'sk-old-key-000000',
-      refresh: async () => (refreshes++, 'sk-new-key-111111'),
-    };
-    fake.enqueue(
-      httpError(401, 'Incorrect API key', 'invalid_request_error', 'invalid_api_key'),
-      textTurn(['ok']),
-    );
-    const events = await collect(make(source));
-    assert.deepEqual(events[0], { type: 'text', text: 'ok' });
-    assert.equal(refreshes, 1);
+  it('sends the system with its note, messages, tools in order, streaming usage and max tokens', async () => {
+    fake.enqueue(textTurn(['ok']));
+    await collect(suite.model, request({ systemNote: 'The docs server did not answer.' }));
+    const body = fake.requests[0]!.body;
+    assert.equal(fake.requests[0]!.path, '/v1/chat/completions');
+    assert.equal(body.model, 'gpt-4.1');
+    assert.deepEqual(body.messages, [
+      { role: 'system', content: 'You are the cloud engineer.\n\nThe docs server did not answer.' },
+      { role: 'user', content: 'list my buckets' },
+    ]);
     assert.deepEqual(
-      fake.requests.map((r) => r.headers.authorization),
-      ['Bearer sk-old-key-000000', 'Bearer sk-new-key-111111'],
+      body.tools.map((t: any) => [t.type, t.function.name]),
+      [
+        ['function', 'aws_read'],
+        ['function', 'aws_write'],
+      ],
     );
+    assert.deepEqual(body.tools[0].function.parameters, { type: 'object', properties: {} });
+    assert.equal(body.stream, true);
+    assert.deepEqual(body.stream_options, { include_usage: true });
+    // A custom base URL (Ollama, vLLM): max_tokens, which those servers understand.
+    assert.equal(body.max_tokens, 1024);
+    assert.equal(body.max_completion_tokens, undefined);
+    assert.ok(!fake.requests[0]!.rawBody.includes('cache_control'));
   });
 
-  it('does not retry when the refreshed key is the same', async () => {
-    fake.enqueue(httpError(401, 'Incorrect API key', 'invalid_request_error', 'invalid_api_key'));
-    const error = await failure(collect(model));
-    assert.equal(error.kind, 'auth');
-    assert.equal(fake.requests.length, 1);
+  it('uses max_completion_tokens for api.openai.com', () => {
+    const body = toOpenAI('gpt-4.1', request(), true);
+    assert.equal(body.max_completion_tokens, 1024);
+    assert.equal((body as any).max_tokens, undefined);
   });
 
-  it('aborts the HTTP request when the signal fires, and yields nothing more', async () => {
-    fake.enqueue({ steps: [chunk({ content: 'first' }), { kind: 'hang' }] });
-    const controller = new AbortController();
-    const events: ModelEvent[] = [];
-    const error = await failure(
-      (async () => {
-        for await (const e of model.stream(request(), controller.signal)) {
-          events.push(e);
-          controller.abort();
-        }
-      })(),
+  it('converts tool calls to assistant tool_calls and results to tool messages, dropping reasoning', async () => {
+    fake.enqueue(textTurn(['done']));
+    await collect(
+      suite.model,
+      request({
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'go' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'reasoning', text: 'thinking', signature: 'sig' },
+              { type: 'text', text: 'Looking.' },
+              { type: 'toolUse', toolUseId: 'call_1', name: 'aws_read', input: { service: 's3' } },
+              { type: 'toolUse', toolUseId: 'call_2', name: 'aws_read', input: { service: 'ec2' } },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'toolResult', toolUseId: 'call_1', status: 'success', text: '3 buckets' },
+              { type: 'toolResult', toolUseId: 'call_2', status: 'error', text: 'denied' },
+              { type: 'text', text: 'and?' },
+            ],
+          },
+        ],
+      }),
     );
-    assert.deepEqual(events, [{ type: 'text', text: 'first' }]);
-    assert.match(error.message, /cancelled/);
-    await until(() => fake.requests[0]!.aborted);
+    const messages = fake.requests[0]!.body.messages;
+    assert.deepEqual(messages.slice(2), [
+      {
+        role: 'assistant',
+        content: 'Looking.',
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'aws_read', arguments: '{"service":"s3"}' } },
+          { id: 'call_2', type: 'function', function: { name: 'aws_read', arguments: '{"service":"ec2"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '3 buckets' },
+      { role: 'tool', tool_call_id: 'call_2', content: 'Error: denied' },
+      { role: 'user', content: 'and?' },
+    ]);
+    assert.ok(!fake.requests[0]!.rawBody.includes('thinking'));
   });
 
-  it('aborts a request still waiting for its first byte', async () => {
-    fake.enqueue({ steps: [{ kind: 'hang' }] });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 30);
-    const error = await failure(collect(model, request(), controller.signal));
-    assert.match(error.message, /cancelled/);
-    await until(() => fake.requests[0]!.aborted);
+  it('assembles two parallel calls from interleaved one-character pieces, split inside an escape and a surrogate pair', async () => {
+    const first = '{"q":"caf\\u00e9 😀 \\"x\\""}';
+    const second = '{"n":42,"list":[1,2]}';
+    const chars = [...first.split('')]; // UTF-16 units: the emoji's surrogates land in two pieces
+    fake.enqueue(
+      toolTurn(
+        [
+          { id: 'call_a', name: 'aws_read', arguments: first, pieces: chars },
+          { id: 'call_b', name: 'aws_write', arguments: second, pieces: second.split('') },
+        ],
+        { interleave: true },
+      ),
+    );
+    const events = await collect(suite.model);
+    assert.deepEqual(events, [
+      { type: 'toolUse', toolUseId: 'call_a', name: 'aws_read', input: first },
+      { type: 'toolUse', toolUseId: 'call_b', name: 'aws_write', input: second },
+      { type: 'stop', reason: 'tool_use' },
+      { type: 'usage', usage: { inputTokens: 20, outputTokens: 8 } },
+    ]);
+    assert.deepEqual(JSON.parse(first), { q: 'café 😀 "x"' });
+  });
+
+  it('reads a chunk line split on the wire inside a multi-byte character', async () => {
+    const line = Buffer.from(
+      `data: ${JSON.stringify({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, delta: { content: 'snow ☃ man' }, finish_reason: null }],
+      })}\n\n`,
+    );
+    const cut = line.indexOf(Buffer.from('☃')) + 2;
+    fake.enqueue({
+      steps: [
+        { kind: 'raw', bytes: line.subarray(0, cut) },
+        delay(10),
+        { kind: 'raw', bytes: line.subarray(cut) },
+        chunk({}, 'stop'),
+        done,
+      ],
+    });
+    const events = await collect(suite.model);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'snow ☃ man' },
+      { type: 'stop', reason: 'end_turn' },
+    ]);
+  });
+
+  it('takes a tool call a server sends whole, without an id, finishing with "stop"', async () => {
+    fake.enqueue({
+      steps: [
+        chunk({
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ type: 'function', function: { name: 'aws_read', arguments: '{"a":1}' } }],
+        }),
+        chunk({}, 'stop'),
+        done,
+      ],
+    });
+    const events = await collect(suite.model);
+    assert.equal(events[0]!.type, 'toolUse');
+    const call = events[0] as Extract<ModelEvent, { type: 'toolUse' }>;
+    assert.equal(call.name, 'aws_read');
+    assert.equal(call.input, '{"a":1}');
+    assert.match(call.toolUseId, /^call_[0-9a-f-]{36}$/);
+    assert.deepEqual(events[1], { type: 'stop', reason: 'tool_use' });
+  });
+
+  it('streams reasoning_content as reasoning, apart from the answer', async () => {
+    fake.enqueue({
+      steps: [
+        chunk({ reasoning_content: 'let me think' }),
+        chunk({ content: 'answer' }),
+        chunk({}, 'length'),
+        done,
+      ],
+    });
+    assert.deepEqual(await collect(suite.model), [
+      { type: 'reasoning', text: 'let me think' },
+      { type: 'text', text: 'answer' },
+      { type: 'stop', reason: 'max_tokens' },
+    ]);
+  });
+
+  it('reports cached tokens inside inputTokens, as prompt_tokens already counts them', async () => {
+    fake.enqueue(textTurn(['hi'], { prompt: 2000, completion: 5, cached: 1536 }));
+    const events = await collect(suite.model);
+    assert.deepEqual(events.at(-1), {
+      type: 'usage',
+      usage: { inputTokens: 2000, outputTokens: 5, cacheReadTokens: 1536 },
+    });
+  });
+
+  it('ends without stop when the stream ends before a finish', async () => {
+    fake.enqueue({ steps: [chunk({ content: 'half' }), usageChunk(1, 1), done] });
+    assert.deepEqual(await collect(suite.model), [{ type: 'text', text: 'half' }]);
+  });
+
+  it('sends a placeholder, never a real key, to a loopback server with no key', async () => {
+    fake.enqueue(textTurn(['local']));
+    const local = make(fixedKey(undefined), `${fake.url}/v1`, 'llama3.2');
+    await collect(local);
+    assert.equal(fake.requests[0]!.headers.authorization, `Bearer ${LOCAL_PLACEHOLDER_KEY}`);
+  });
+
+  it('says to start Ollama when nothing answers at its port', async () => {
+    const ollama = make(fixedKey(undefined), 'http://127.0.0.1:11434/v1', 'llama3.2');
+    const error = await failure(collect(ollama));
+    assert.equal(error.kind, 'unavailable');
+    assert.equal(
+      error.message,
+      'Nothing answered at http://127.0.0.1:11434/v1: is Ollama running? (`ollama serve`)',
+    );
   });
 
   it('lists models from /v1/models', async () => {
@@ -471,19 +322,3 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
     assert.equal(fake.requests[0]!.path, '/v1/models');
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) assert.fail('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -15,58 +15,56 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
 import {
+  cancelledCall,
+  clientPerKey,
+  readStream,
+  requiredKey,
+  retryAfter,
+  SET_KEY,
+  withKey,
+} from '../adapter-kit';
+import {
   isConnectionFailure,
   ModelError,
   scrubbed,
   unexpectedModelError,
   type ModelErrorKind,
-} from './errors';
-import type { ApiKeySource, ModelOptions } from './options';
-import type { ContentBlock, Message, Model, ModelEvent, ModelInfo, ModelRequest, StopReason } from './types';
+} from '../errors';
+import type { ModelOptions } from '../options';
+import type { ContentBlock, Message, Model, ModelEvent, ModelInfo, ModelRequest, StopReason } from '../types';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const CACHE = { type: 'ephemeral' } as const;
-const SET_KEY =
-  'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
 
-export function createAnthropicModel(options: ModelOptions): Model {
+export function createModel(options: ModelOptions): Model {
   const modelId = options.modelId;
   // Always explicit, so ANTHROPIC_BASE_URL in the environment never redirects the key.
   const baseURL = options.baseUrl ?? DEFAULT_BASE_URL;
-  let current: { key: string; client: Anthropic } | undefined;
-  const clientFor = (key: string): Anthropic => {
-    if (current?.key !== key)
-      current = {
-        key,
-        // An explicit apiKey: the SDK reads no credential from the environment or disk. It sends
-        // the key itself (this SDK version as `Authorization: Bearer`). The loop retries, so the
-        // SDK does not; its logger stays off so nothing it logs can carry a header.
-        client: new Anthropic({ apiKey: key, baseURL, maxRetries: 0, logLevel: 'off' }),
-      };
-    return current.client;
-  };
+  // An explicit apiKey: the SDK reads no credential from the environment or disk. It sends the key
+  // itself (this SDK version as `Authorization: Bearer`). The loop retries, so the SDK does not;
+  // its logger stays off so nothing it logs can carry a header.
+  const clientFor = clientPerKey(
+    (key) => new Anthropic({ apiKey: key, baseURL, maxRetries: 0, logLevel: 'off' }),
+  );
+  const keys = requiredKey(options.apiKey, 'anthropic', {
+    none: `No Anthropic API key: ${SET_KEY}.`,
+    unreadable: 'No Anthropic API key.',
+  });
   const context = { modelId, baseURL };
+  const call = withKey(keys, (error, key, signal) => anthropicError(error, { ...context, key, signal }));
   return {
     provider: 'anthropic',
     modelId,
     async *stream(request, signal) {
       const body = toAnthropic(modelId, request);
-      const { value: stream, key } = await withKey(options.apiKey, signal, context, (k) =>
+      const { value: stream, key } = await call(signal, (k) =>
         clientFor(k).messages.create(body, { signal }),
       );
-      const reader = new AnthropicReader();
-      try {
-        for await (const event of stream) {
-          if (signal.aborted) break;
-          yield* reader.accept(event);
-        }
-      } catch (error) {
-        throw anthropicError(error, { ...context, key, signal, streaming: true });
-      }
-      if (signal.aborted) throw cancelled();
+      const fail = (error: unknown) => anthropicError(error, { ...context, key, signal, streaming: true });
+      yield* readStream(stream, new AnthropicReader(), signal, fail, cancelled);
     },
     async listModels(signal) {
-      const { value } = await withKey(options.apiKey, signal, context, async (k) => {
+      const { value } = await call(signal, async (k) => {
         const models: ModelInfo[] = [];
         for await (const m of clientFor(k).models.list({ limit: 1000 }, { signal }))
           models.push({ id: m.id, ...(m.display_name ? { name: m.display_name } : {}) });
@@ -75,50 +73,6 @@ export function createAnthropicModel(options: ModelOptions): Model {
       return value;
     },
   };
-}
-
-/** One call with the key; after an auth refusal, once more with a rotated key if there is one. */
-async function withKey<T>(
-  source: ApiKeySource,
-  signal: AbortSignal,
-  context: { modelId: string; baseURL: string },
-  call: (key: string) => Promise<T>,
-): Promise<{ value: T; key: string }> {
-  const key = await readKey(() => source.get());
-  try {
-    return { value: await call(key), key };
-  } catch (error) {
-    const failure = anthropicError(error, { ...context, key, signal, streaming: false });
-    if (failure.kind !== 'auth' || signal.aborted) throw failure;
-    const fresh = await readKey(() => source.refresh());
-    if (fresh === key) throw failure;
-    try {
-      return { value: await call(fresh), key: fresh };
-    } catch (again) {
-      throw anthropicError(again, { ...context, key: fresh, signal, streaming: false });
-    }
-  }
-}
-
-async function readKey(read: () => Promise<string | undefined>): Promise<string> {
-  let key: string | undefined;
-  try {
-    key = await read();
-  } catch (error) {
-    // The key source's own message names the secret, never its value.
-    throw new ModelError(
-      'auth',
-      'anthropic',
-      scrubbed((error as Error)?.message) || 'No Anthropic API key.',
-      {
-        cause: error,
-        retryNow: false,
-      },
-    );
-  }
-  if (!key)
-    throw new ModelError('auth', 'anthropic', `No Anthropic API key: ${SET_KEY}.`, { retryNow: false });
-  return key;
 }
 
 /** The Messages request for one call. */
@@ -285,9 +239,7 @@ function stopReason(reason: AnthropicStopReason): StopReason {
 const TOO_LONG =
   /prompt is too long|too many (input )?tokens|context (window|length)|exceeds the maximum number of tokens/i;
 
-function cancelled(): ModelError {
-  return new ModelError('unavailable', 'anthropic', 'The Anthropic call was cancelled.', { retryNow: false });
-}
+const cancelled = () => cancelledCall('anthropic', 'Anthropic');
 
 /** What the Anthropic SDK threw, as a `ModelError` that names the provider and the fix. */
 export function anthropicError(
@@ -341,13 +293,4 @@ export function anthropicError(
   if (status === 400 || type === 'invalid_request_error')
     return make('invalid', `The Anthropic API rejected the request${detail}.`);
   return make('unavailable', `The Anthropic API failed${status ? ` (${status})` : ''}${detail}.`);
-}
-
-function retryAfter(headers: Headers | undefined): { retryAfterSeconds?: number } {
-  const value = headers?.get('retry-after');
-  if (!value) return {};
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return { retryAfterSeconds: Math.ceil(seconds) };
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? { retryAfterSeconds: Math.max(0, Math.ceil((at - Date.now()) / 1000)) } : {};
 }

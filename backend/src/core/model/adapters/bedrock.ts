@@ -17,9 +17,9 @@ import {
   scrubbed,
   unexpectedModelError,
   type ModelErrorKind,
-} from './errors';
-import type { ContentBlock, Message, Model, ModelEvent, ModelRequest, StopReason, ToolSpec } from './types';
-import type { ModelOptions } from './options';
+} from '../errors';
+import type { ContentBlock, Message, Model, ModelEvent, ModelRequest, StopReason, ToolSpec } from '../types';
+import type { ModelOptions } from '../options';
 
 /**
  * Where each Bedrock model family takes a cache point; a model not listed gets none (Bedrock
@@ -42,7 +42,7 @@ export function bedrockCaching(modelId: string) {
 
 const CACHE_POINT = { cachePoint: { type: 'default' } } as const;
 
-export function createBedrockModel(options: ModelOptions): Model {
+export function createModel(options: ModelOptions): Model {
   type Sdk = typeof import('@aws-sdk/client-bedrock-runtime');
   let loaded: Promise<{ sdk: Sdk; client: import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient }>;
   const load = () =>

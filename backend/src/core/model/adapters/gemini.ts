@@ -13,19 +13,18 @@ import {
   type GenerateContentResponse,
   type Part,
 } from '@google/genai';
+import { cancelledCall, clientPerKey, readStream, requiredKey, SET_KEY, withKey } from '../adapter-kit';
 import {
   isConnectionFailure,
   ModelError,
   scrubbed,
   unexpectedModelError,
   type ModelErrorKind,
-} from './errors';
-import type { ApiKeySource, ModelOptions } from './options';
-import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from './types';
+} from '../errors';
+import type { ModelOptions } from '../options';
+import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from '../types';
 
 const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
-const SET_KEY =
-  'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
 /** Ids this adapter made up for calls Gemini sent without one; never sent back to Gemini. */
 const OWN_ID = 'gemini-call-';
 
@@ -37,44 +36,34 @@ interface Context {
   streaming?: boolean;
 }
 
-export function createGeminiModel(options: ModelOptions): Model {
+export function createModel(options: ModelOptions): Model {
   const modelId = options.modelId;
   // Always explicit, so GOOGLE_GEMINI_BASE_URL in the environment never redirects the key.
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  let current: { key: string; client: GoogleGenAI } | undefined;
-  const clientFor = (key: string): GoogleGenAI => {
-    if (current?.key !== key)
-      current = {
-        key,
-        // The SDK sends the key in x-goog-api-key. No retryOptions: it makes one attempt, the loop
-        // retries. vertexai false: GOOGLE_GENAI_USE_VERTEXAI in the environment changes nothing.
-        client: new GoogleGenAI({ apiKey: key, vertexai: false, httpOptions: { baseUrl } }),
-      };
-    return current.client;
-  };
+  // The SDK sends the key in x-goog-api-key. No retryOptions: it makes one attempt, the loop
+  // retries. vertexai false: GOOGLE_GENAI_USE_VERTEXAI in the environment changes nothing.
+  const clientFor = clientPerKey(
+    (key) => new GoogleGenAI({ apiKey: key, vertexai: false, httpOptions: { baseUrl } }),
+  );
+  const keys = requiredKey(options.apiKey, 'gemini', {
+    none: `No Gemini API key: ${SET_KEY}.`,
+    unreadable: 'No Gemini API key.',
+  });
   const context: Context = { modelId, baseUrl };
+  const call = withKey(keys, (error, key, signal) => geminiError(error, { ...context, key, signal }));
   return {
     provider: 'gemini',
     modelId,
     async *stream(request, signal) {
       const params = toGemini(modelId, request, signal);
-      const { value: stream, key } = await withKey(options.apiKey, signal, context, (k) =>
+      const { value: stream, key } = await call(signal, (k) =>
         clientFor(k).models.generateContentStream(params),
       );
-      const reader = new ResponseReader();
-      try {
-        for await (const response of stream) {
-          if (signal.aborted) break;
-          yield* reader.accept(response);
-        }
-      } catch (error) {
-        throw geminiError(error, { ...context, key, signal, streaming: true });
-      }
-      if (signal.aborted) throw cancelled();
-      yield* reader.end();
+      const fail = (error: unknown) => geminiError(error, { ...context, key, signal, streaming: true });
+      yield* readStream(stream, new ResponseReader(), signal, fail, cancelled);
     },
     async listModels(signal) {
-      const { value } = await withKey(options.apiKey, signal, context, async (k) => {
+      const { value } = await call(signal, async (k) => {
         const models: { id: string; name?: string }[] = [];
         const pager = await clientFor(k).models.list({ config: { pageSize: 1000, abortSignal: signal } });
         for await (const m of pager) {
@@ -88,43 +77,6 @@ export function createGeminiModel(options: ModelOptions): Model {
       return value;
     },
   };
-}
-
-/** One call with the key; after an auth refusal, once more with a rotated key if there is one. */
-async function withKey<T>(
-  source: ApiKeySource,
-  signal: AbortSignal,
-  context: Context,
-  call: (key: string) => Promise<T>,
-): Promise<{ value: T; key: string }> {
-  const key = await readKey(() => source.get());
-  try {
-    return { value: await call(key), key };
-  } catch (error) {
-    const failure = geminiError(error, { ...context, key, signal, streaming: false });
-    if (failure.kind !== 'auth' || signal.aborted) throw failure;
-    const fresh = await readKey(() => source.refresh());
-    if (fresh === key) throw failure;
-    try {
-      return { value: await call(fresh), key: fresh };
-    } catch (again) {
-      throw geminiError(again, { ...context, key: fresh, signal, streaming: false });
-    }
-  }
-}
-
-async function readKey(read: () => Promise<string | undefined>): Promise<string> {
-  let key: string | undefined;
-  try {
-    key = await read();
-  } catch (error) {
-    throw new ModelError('auth', 'gemini', scrubbed((error as Error)?.message) || 'No Gemini API key.', {
-      cause: error,
-      retryNow: false,
-    });
-  }
-  if (!key) throw new ModelError('auth', 'gemini', `No Gemini API key: ${SET_KEY}.`, { retryNow: false });
-  return key;
 }
 
 /** The generateContent request for one call. */
@@ -261,9 +213,7 @@ function usageOf(u: NonNullable<GenerateContentResponse['usageMetadata']>): Usag
   };
 }
 
-function cancelled(): ModelError {
-  return new ModelError('unavailable', 'gemini', 'The Gemini call was cancelled.', { retryNow: false });
-}
+const cancelled = () => cancelledCall('gemini', 'Gemini');
 
 const TOO_LONG =
   /exceeds the maximum number of tokens|too long|context (window|length)|token count .* exceeds/i;

@@ -13,21 +13,28 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import {
+  cancelledCall,
+  clientPerKey,
+  readStream,
+  requiredKey,
+  retryAfter,
+  SET_KEY,
+  withKey,
+} from '../adapter-kit';
+import {
   isConnectionFailure,
   ModelError,
   scrubbed,
   unexpectedModelError,
   type ModelErrorKind,
-} from './errors';
-import type { ApiKeySource, ModelOptions } from './options';
-import { isLoopbackUrl } from './loopback';
-import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from './types';
+} from '../errors';
+import type { ModelOptions } from '../options';
+import { isLoopbackUrl } from '../loopback';
+import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from '../types';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
 /** What a loopback server that checks no key is sent: the SDK refuses to send none. Never a real key. */
 export const LOCAL_PLACEHOLDER_KEY = 'no-key-needed-for-a-local-server';
-const SET_KEY =
-  'set a valid key with Cloud Engineer: Set Model API Key… or MODEL_API_KEY / MODEL_API_KEY_SECRET';
 
 interface Context {
   modelId: string;
@@ -38,54 +45,46 @@ interface Context {
   streaming?: boolean;
 }
 
-export function createOpenAIModel(options: ModelOptions): Model {
+export function createModel(options: ModelOptions): Model {
   const modelId = options.modelId;
   // Always explicit, so OPENAI_BASE_URL in the environment never redirects the key.
   const baseURL = (options.baseUrl ?? OPENAI_URL).replace(/\/+$/, '');
   const official = isOfficial(baseURL);
-  const local = isLoopbackUrl(baseURL);
-  let current: { key: string; client: OpenAI } | undefined;
-  const clientFor = (key: string): OpenAI => {
-    if (current?.key !== key)
-      current = {
-        key,
-        // Explicit fields so OPENAI_ORG_ID / OPENAI_PROJECT_ID never ride along; the loop retries,
-        // so the SDK does not; its logger stays off so nothing it logs can carry a header.
-        client: new OpenAI({
-          apiKey: key,
-          baseURL,
-          organization: null,
-          project: null,
-          maxRetries: 0,
-          logLevel: 'off',
-        }),
-      };
-    return current.client;
-  };
+  // Explicit fields so OPENAI_ORG_ID / OPENAI_PROJECT_ID never ride along; the loop retries, so
+  // the SDK does not; its logger stays off so nothing it logs can carry a header.
+  const clientFor = clientPerKey(
+    (key) =>
+      new OpenAI({
+        apiKey: key,
+        baseURL,
+        organization: null,
+        project: null,
+        maxRetries: 0,
+        logLevel: 'off',
+      }),
+  );
   const context: Context = { modelId, baseURL, official };
+  const keys = requiredKey(options.apiKey, 'openai', {
+    none: `No API key for ${label(context)}: ${SET_KEY}.`,
+    unreadable: 'No API key.',
+    // A server on this machine (Ollama, vLLM) usually checks no key.
+    fallback: isLoopbackUrl(baseURL) ? LOCAL_PLACEHOLDER_KEY : undefined,
+  });
+  const call = withKey(keys, (error, key, signal) => openAIError(error, { ...context, key, signal }));
   return {
     provider: 'openai',
     modelId,
     async *stream(request, signal) {
       const body = toOpenAI(modelId, request, official);
-      const { value: stream, key } = await withKey(options.apiKey, local, signal, context, (k) =>
+      const { value: stream, key } = await call(signal, (k) =>
         clientFor(k).chat.completions.create(body, { signal }),
       );
-      const reader = new ChunkReader();
-      try {
-        for await (const chunk of stream) {
-          if (signal.aborted) break;
-          yield* reader.accept(chunk);
-        }
-      } catch (error) {
-        throw openAIError(error, { ...context, key, signal, streaming: true });
-      }
-      if (signal.aborted) throw cancelled();
-      yield* reader.end();
+      const fail = (error: unknown) => openAIError(error, { ...context, key, signal, streaming: true });
+      yield* readStream(stream, new ChunkReader(), signal, fail, cancelled);
     },
     async listModels(signal) {
       // GET {baseURL}/models: OpenAI's list, and Ollama's /v1/models (the pulled models).
-      const { value } = await withKey(options.apiKey, local, signal, context, async (k) => {
+      const { value } = await call(signal, async (k) => {
         const ids: { id: string }[] = [];
         for await (const m of clientFor(k).models.list({ signal })) ids.push({ id: m.id });
         return ids;
@@ -101,52 +100,6 @@ function isOfficial(baseURL: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** One call with the key; after an auth refusal, once more with a rotated key if there is one. */
-async function withKey<T>(
-  source: ApiKeySource,
-  local: boolean,
-  signal: AbortSignal,
-  context: Context,
-  call: (key: string) => Promise<T>,
-): Promise<{ value: T; key: string }> {
-  const key = await readKey(() => source.get(), local, context);
-  try {
-    return { value: await call(key), key };
-  } catch (error) {
-    const failure = openAIError(error, { ...context, key, signal, streaming: false });
-    if (failure.kind !== 'auth' || signal.aborted) throw failure;
-    const fresh = await readKey(() => source.refresh(), local, context);
-    if (fresh === key) throw failure;
-    try {
-      return { value: await call(fresh), key: fresh };
-    } catch (again) {
-      throw openAIError(again, { ...context, key: fresh, signal, streaming: false });
-    }
-  }
-}
-
-async function readKey(
-  read: () => Promise<string | undefined>,
-  local: boolean,
-  context: Context,
-): Promise<string> {
-  let key: string | undefined;
-  try {
-    key = await read();
-  } catch (error) {
-    throw new ModelError('auth', 'openai', scrubbed((error as Error)?.message) || 'No API key.', {
-      cause: error,
-      retryNow: false,
-    });
-  }
-  if (key) return key;
-  // A server on this machine (Ollama, vLLM) usually checks no key.
-  if (local) return LOCAL_PLACEHOLDER_KEY;
-  throw new ModelError('auth', 'openai', `No API key for ${label(context)}: ${SET_KEY}.`, {
-    retryNow: false,
-  });
 }
 
 /** The Chat Completions request for one call. */
@@ -295,11 +248,7 @@ function label(context: Pick<Context, 'official' | 'baseURL'>): string {
   return context.official ? 'the OpenAI API' : `the OpenAI-compatible server at ${context.baseURL}`;
 }
 
-function cancelled(): ModelError {
-  return new ModelError('unavailable', 'openai', 'The OpenAI-compatible call was cancelled.', {
-    retryNow: false,
-  });
-}
+const cancelled = () => cancelledCall('openai', 'OpenAI-compatible');
 
 const TOO_LONG =
   /context_length_exceeded|maximum context length|context (window|length)|prompt is too long|too many tokens|exceeds the maximum number of tokens/i;
@@ -364,13 +313,4 @@ function whatToStart(baseURL: string): string {
   if (port === '11434') return 'is Ollama running? (`ollama serve`)';
   if (isLoopbackUrl(baseURL)) return 'is the server running? (check MODEL_BASE_URL)';
   return 'check MODEL_BASE_URL and the network.';
-}
-
-function retryAfter(headers: Headers | undefined): { retryAfterSeconds?: number } {
-  const value = headers?.get('retry-after');
-  if (!value) return {};
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return { retryAfterSeconds: Math.ceil(seconds) };
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? { retryAfterSeconds: Math.max(0, Math.ceil((at - Date.now()) / 1000)) } : {};
 }
