@@ -3,12 +3,15 @@
  * not call. What a provider is lives in registry.ts; its adapter is `adapters/<id>.ts`, found by
  * its id (no list of adapters here).
  *
- * A new provider touches:
+ * A new provider's code is three files:
  * - `adapters/<id>.ts`: its adapter, exporting `createModel(options: ModelOptions): Model`;
  * - registry.ts: its entry (name, key hint, default model, whether it needs a key, built-in models);
- * - its test, `test/unit/core/model/<id>.test.ts` (with its wire fake in test/fakes/).
- * Beyond those, package.json's `cloudEngineer.model.provider` lists the ids for the settings UI (a
- * unit test holds it to the registry), and eslint.config.mjs may fence its SDK to its adapter.
+ * - its test, `test/unit/core/model/<id>.test.ts`, running provider-suite.ts against its wire fake
+ *   (test/fakes/<id>.ts).
+ * Besides: its SDK is a dependency in backend/package.json; package.json, which the editor reads
+ * before any code runs, lists the ids in `cloudEngineer.model.provider` (a unit test holds it to
+ * the registry) and the default models in `cloudEngineer.model.id`; eslint.config.mjs fences the
+ * SDK to its adapter; the README names the provider.
  */
 import type { ModelOptions } from './options';
 import { isProviderId, type ProviderId } from './registry';
@@ -30,7 +33,8 @@ export interface Adapter {
 
 /**
  * The adapter of a registered provider. A template-literal import: esbuild bundles every file of
- * adapters/ behind it (each its own chunk in the split backend build), tsx and Node resolve it as is.
+ * adapters/ behind it (each its own chunk in the backend's split build), and tsx in tests resolves
+ * the path as written. Only registered ids get this far: no other module is ever loaded here.
  */
 export async function loadAdapter(provider: ProviderId): Promise<Adapter> {
   if (!isProviderId(provider)) throw new Error(`No model provider ${JSON.stringify(provider)}`);
