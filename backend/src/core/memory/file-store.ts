@@ -234,7 +234,7 @@ export class FileMemoryStore implements MemoryStore {
       await removeSummary(state.dir, sessionId);
       state.summaries.delete(sessionId);
       const file = sessionFile(state.dir, sessionId);
-      forgetFile(file);
+      await forgetFile(file);
       this.turns.drop(file);
       this.repaired.delete(file);
       await unlink(file).catch((e: NodeJS.ErrnoException) => {

@@ -78,7 +78,7 @@ export class IndexJournal {
     // Journals of other generations are leftovers of an interrupted compaction.
     for (const name of await readdir(this.dir)) {
       if (/^index\.\d+\.journal$/.test(name) && name !== journalName(this.generation)) {
-        forgetFile(join(this.dir, name));
+        await forgetFile(join(this.dir, name));
         await unlink(join(this.dir, name)).catch(() => {});
       }
     }
@@ -106,7 +106,7 @@ export class IndexJournal {
     const old = join(this.dir, journalName(this.generation));
     this.generation = next;
     this.lines = 0;
-    forgetFile(old);
+    await forgetFile(old);
     await unlink(old).catch(() => {});
   }
 

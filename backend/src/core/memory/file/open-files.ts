@@ -52,7 +52,7 @@ export async function withFile<T>(
 ): Promise<T> {
   let entry = files.get(file);
   if (entry && (entry.flags & WRITE_MODE) !== (flags & WRITE_MODE)) {
-    forgetFile(file);
+    void forgetFile(file);
     entry = undefined;
   }
   if (entry) files.delete(file);
@@ -75,13 +75,16 @@ export async function withFile<T>(
   }
 }
 
-/** Closes `file` if it is open (now, or when its last user is done): before it is deleted or renamed. */
-export function forgetFile(file: string): void {
+/**
+ * Closes `file` if it is open (now, or when its last user is done): before it is deleted or
+ * renamed. Resolves once it is closed, or at once when a call still uses it.
+ */
+export async function forgetFile(file: string): Promise<void> {
   const entry = files.get(file);
   if (!entry) return;
   files.delete(file);
   entry.forgotten = true;
-  if (entry.users === 0) void close(entry);
+  if (entry.users === 0) await close(entry);
 }
 
 function trim(): void {

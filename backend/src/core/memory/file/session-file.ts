@@ -48,7 +48,7 @@ const NEWLINE = 0x0a;
 export async function appendRecord(file: string, record: SessionRecord, newFile = false): Promise<number> {
   const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
   // A new file is never one an open handle already names.
-  if (newFile) forgetFile(file);
+  if (newFile) await forgetFile(file);
   return withFile(file, newFile ? NEW_SESSION : SESSION, async (handle) => {
     const { bytesWritten } = await handle.write(line, 0, line.length, null);
     if (bytesWritten !== line.length) throw new Error(`short write to ${file}`);
