@@ -34,8 +34,9 @@ const DIST = process.env.BENCH_BACKEND_DIST ?? join(ROOT, 'backend/dist');
 const LAMBDA = join(DIST, 'lambda/index.js');
 const DELTAS = Array.from({ length: 20 }, (_, i) => `word${i} `);
 const MODEL_ID = 'bench.fake-model-v1';
-const work = mkdtempSync(join(tmpdir(), 'ce-bench-'));
-const BARE = join(work, 'bare.cjs');
+/** The bench's scratch folder, made on first use and removed by `cleanup`. */
+let scratch: string | undefined;
+const work = () => (scratch ??= mkdtempSync(join(tmpdir(), 'ce-bench-')));
 /** The servers' tmpfs stores, removed at the end. */
 const stores: string[] = [];
 
@@ -107,8 +108,9 @@ async function startServer(env: BenchEnv, extra: Record<string, string> = {}, no
 
 /** A bare node:http server streaming `sse` for every POST, spawned as the container starts the server. */
 async function startBare(sse: string): Promise<Spawned> {
-  writeFileSync(BARE, bareSseServerSource(sse));
-  return spawnHttp(BARE, await freePort(), { nodeArgs: CONTAINER.nodeArgs, cwd: work, env: CONTAINER.env });
+  const bare = join(work(), 'bare.cjs');
+  writeFileSync(bare, bareSseServerSource(sse));
+  return spawnHttp(bare, await freePort(), { nodeArgs: CONTAINER.nodeArgs, cwd: work(), env: CONTAINER.env });
 }
 
 const chatOf = (server: Spawned, body: unknown, token: string) =>
@@ -169,12 +171,12 @@ export async function coldStart(env: BenchEnv): Promise<void> {
   });
 
   // Lambda: the handler module's load in a fresh process against an empty handler's.
-  const stub = join(work, 'awslambda.cjs');
+  const stub = join(work(), 'awslambda.cjs');
   writeFileSync(
     stub,
     'globalThis.awslambda = { streamifyResponse: (h) => h, HttpResponseStream: { from: (s) => s } };\n',
   );
-  const empty = join(work, 'empty.mjs');
+  const empty = join(work(), 'empty.mjs');
   writeFileSync(empty, 'export const handler = async () => ({ statusCode: 200 });\n');
   const loadOnce = async (file: string) => {
     const { execFileSync } = await import('node:child_process');
@@ -189,7 +191,7 @@ export async function coldStart(env: BenchEnv): Promise<void> {
           COGNITO_USER_POOL_ID: 'us-east-1_bench',
           COGNITO_CLIENT_ID: 'benchclient',
           MEMORY_STORE: 'file',
-          MEMORY_DIR: join(work, 'lambda-mem'),
+          MEMORY_DIR: join(work(), 'lambda-mem'),
         },
         stdio: 'pipe',
       },
@@ -500,7 +502,9 @@ export async function memory(env: BenchEnv, soakSeconds: number): Promise<void> 
 }
 
 export function cleanup(): void {
-  for (const dir of [work, ...stores]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [scratch, ...stores]) if (dir) rmSync(dir, { recursive: true, force: true });
+  scratch = undefined;
+  stores.length = 0;
 }
 
 export { textTurn, DELTAS };
