@@ -270,6 +270,9 @@ window.addEventListener('message', (e: MessageEvent) => {
     case 'focusInput':
       input.focus();
       return;
+    default:
+      // Every message type has its case: a new one does not compile until it is handled.
+      message satisfies never;
   }
   schedule();
 });

@@ -142,6 +142,9 @@ export class ChatView extends Disposable implements vscode.WebviewViewProvider {
         if (message.action === 'checkSetup') return this.controller.checkSetup();
         await vscode.commands.executeCommand(FIX_COMMANDS[message.action]);
         return;
+      default:
+        // Every message type has its case: a new one does not compile until it is handled.
+        message satisfies never;
     }
   }
 }
