@@ -17,7 +17,7 @@ const Env = z.object({
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_JWKS_URI: z.url().optional(),
   MODEL_PROVIDER: z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]]).default('bedrock'),
-  /** Defaults per provider (model/providers.ts). */
+  /** Defaults per provider (model/registry.ts). */
   MODEL_ID: z.string().min(1).optional(),
   MODEL_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Local development only: the hosts that serve others refuse it (main.ts, lambda/handler.ts). */
