@@ -16,8 +16,8 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Session, SessionSummary } from '../../protocol';
-import { InvalidRequestError, NotFoundError, SessionChangedError } from '../errors';
-import { compareSessions, decodeCursor, encodeCursor, SessionCursor, TurnCursor } from './cursor';
+import { InvalidRequestError } from '../errors';
+import { compareSessions, listingPage, listingPosition, turnOffset, turnPage } from './cursor';
 import { actorFolder, loadActor, sessionFile, type ActorState } from './file/actor-state';
 import type { IndexEntry } from './file/index-journal';
 import { forgetFile } from './file/open-files';
@@ -34,19 +34,12 @@ import {
 import { readSummary, removeSummary, writeSummary } from './file/summary-file';
 import { addTokensInFile, tokensInFile } from './file/token-file';
 import { readStoredTurn } from './legacy-messages';
+import { checkExpectedTurns, checkTurnIndex, noSuchSession, withTurn } from './session-updates';
 import { guardStore as guard } from './store-errors';
 import { checkDay, checkTokens } from './token-counter';
-import {
-  appendSearchText,
-  checkSummary,
-  normalizeQuery,
-  type MemoryStore,
-  type NewSession,
-  type Page,
-  type SessionPage,
-  type StoredTurn,
-} from './types';
-import { addUsage } from './usage-totals';
+import { appendSearchText, checkSummary, normalizeQuery } from './types';
+import type { AppendOptions, ListOptions, MemoryStore, NewSession, Page } from './types';
+import type { SessionPage, StoredTurn, TurnPageOptions, TurnPatch } from './types';
 
 export class FileMemoryStore implements MemoryStore {
   private readonly actors = new Map<string, Promise<ActorState>>();
@@ -90,24 +83,17 @@ export class FileMemoryStore implements MemoryStore {
     actorId: string,
     sessionId: string,
     turn: StoredTurn,
-    options: { expectedTurnCount?: number } = {},
+    options: AppendOptions = {},
   ): Promise<Session> {
     return this.locked(actorId, async (state) => {
       const entry = this.entry(state, sessionId);
-      if (options.expectedTurnCount !== undefined && entry.session.turnCount !== options.expectedTurnCount)
-        throw new SessionChangedError();
+      checkExpectedTurns(entry.session.turnCount, options.expectedTurnCount);
       const file = await this.writable(state, sessionId, entry);
       const written = await this.append(file, { t: 'turn', ...turn });
       const said = appendSearchText(entry.said, turn);
-      const usage = addUsage(entry.session.usage, turn.usage);
       const next: IndexEntry = {
         ...entry,
-        session: {
-          ...entry.session,
-          turnCount: entry.session.turnCount + 1,
-          updatedAt: turn.createdAt,
-          ...(usage ? { usage } : {}),
-        },
+        session: withTurn(entry.session, turn),
         size: entry.size + written,
         said,
       };
@@ -117,16 +103,10 @@ export class FileMemoryStore implements MemoryStore {
     });
   }
 
-  async amendTurn(
-    actorId: string,
-    sessionId: string,
-    index: number,
-    patch: Pick<StoredTurn, 'text' | 'status' | 'messages'>,
-  ): Promise<void> {
+  async amendTurn(actorId: string, sessionId: string, index: number, patch: TurnPatch): Promise<void> {
     return this.locked(actorId, async (state) => {
       const entry = this.entry(state, sessionId);
-      if (!Number.isInteger(index) || index < 0 || index >= entry.session.turnCount)
-        throw new NotFoundError(`no turn ${index} in session ${sessionId}`);
+      checkTurnIndex(index, entry.session.turnCount, sessionId);
       const file = await this.writable(state, sessionId, entry);
       const written = await this.append(file, { t: 'amend', index, ...patch });
       // Rare (a guardrail verdict): read the session once so replaced words leave the search text.
@@ -139,18 +119,15 @@ export class FileMemoryStore implements MemoryStore {
     });
   }
 
-  async listSessions(
-    actorId: string,
-    options: { limit: number; cursor?: string; query?: string },
-  ): Promise<Page<Session>> {
+  async listSessions(actorId: string, options: ListOptions): Promise<Page<Session>> {
     return guard(async () => {
-      const after = options.cursor ? decodeCursor(options.cursor, SessionCursor) : undefined;
+      const after = listingPosition(options.cursor);
       const state = await this.actor(actorId);
       const query = normalizeQuery(options.query);
       const sorted = (state.sorted ??= [...state.sessions.values()]
         .map((e) => e.session)
         .sort(compareSessions));
-      const start = after ? firstAfter(sorted, { updatedAt: after.u, sessionId: after.s }) : 0;
+      const start = after ? firstAfter(sorted, after) : 0;
       const items: Session[] = [];
       let more = false;
       for (let i = start; i < sorted.length; i++) {
@@ -162,20 +139,17 @@ export class FileMemoryStore implements MemoryStore {
         }
         items.push(session);
       }
-      const last = items.at(-1);
-      return more && last
-        ? { items, nextCursor: encodeCursor({ u: last.updatedAt, s: last.sessionId }) }
-        : { items };
+      return listingPage(items, more);
     });
   }
 
   async getSession(
     actorId: string,
     sessionId: string,
-    options: { limit: number; cursor?: string },
+    options: TurnPageOptions,
   ): Promise<SessionPage | undefined> {
     return guard(async () => {
-      const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
+      const offset = turnOffset(options.cursor);
       const state = await this.actor(actorId);
       const entry = state.sessions.get(sessionId);
       if (!entry) return undefined;
@@ -193,10 +167,12 @@ export class FileMemoryStore implements MemoryStore {
       const turns = raw.map(readStoredTurn);
       const summary = await this.summary(state, sessionId, session.createdAt);
       const next = offset + turns.length;
-      const page: SessionPage = { session, turns };
-      if (next < session.turnCount && turns.length > 0) page.nextCursor = encodeCursor({ o: next });
-      if (summary) page.summary = summary;
-      return page;
+      return turnPage(
+        session,
+        turns,
+        next < session.turnCount && turns.length > 0 ? next : undefined,
+        summary,
+      );
     });
   }
 
@@ -297,7 +273,7 @@ export class FileMemoryStore implements MemoryStore {
 
   private entry(state: ActorState, sessionId: string): IndexEntry {
     const entry = state.sessions.get(sessionId);
-    if (!entry) throw new NotFoundError(`no session ${sessionId}`);
+    if (!entry) throw noSuchSession(sessionId);
     return entry;
   }
 

@@ -35,6 +35,27 @@ export interface StoredTurn extends Turn {
   messages?: Message[];
 }
 
+/** `appendTurn`'s options: with `expectedTurnCount`, the append is a one-time decision. */
+export interface AppendOptions {
+  expectedTurnCount?: number;
+}
+
+/** `listSessions`' options: a page of `limit` sessions after `cursor`, those matching `query` only. */
+export interface ListOptions {
+  limit: number;
+  cursor?: string;
+  query?: string;
+}
+
+/** `getSession`'s options: a page of `limit` turns from `cursor`. */
+export interface TurnPageOptions {
+  limit: number;
+  cursor?: string;
+}
+
+/** What `amendTurn` replaces in a stored turn. */
+export type TurnPatch = Pick<StoredTurn, 'text' | 'status' | 'messages'>;
+
 export interface NewSession {
   sessionId: string;
   title: string;
@@ -63,40 +84,23 @@ export interface MemoryStore {
    * approvals are made race-free. A turn with `usage` adds its tokens to the session's `usage` and
    * sets its `modelId` (when the turn names one); the session returned carries the new totals.
    */
-  appendTurn(
-    actorId: string,
-    sessionId: string,
-    turn: StoredTurn,
-    options?: { expectedTurnCount?: number },
-  ): Promise<Session>;
+  appendTurn(actorId: string, sessionId: string, turn: StoredTurn, options?: AppendOptions): Promise<Session>;
   /**
    * Replaces a stored turn's text and status (a message a guardrail blocked after it was stored).
    * The replaced text must leave the search index too. Unknown index: `NotFoundError`.
    */
-  amendTurn(
-    actorId: string,
-    sessionId: string,
-    index: number,
-    patch: Pick<StoredTurn, 'text' | 'status' | 'messages'>,
-  ): Promise<void>;
+  amendTurn(actorId: string, sessionId: string, index: number, patch: TurnPatch): Promise<void>;
   /**
    * Newest `updatedAt` first, `limit` at a time, with an opaque `nextCursor` only when more remain.
    * `query` (trimmed, case-insensitive, literal substring) matches the title or what was said in the
    * session's turns, answered from an index the store keeps on write; a blank query lists all.
    */
-  listSessions(
-    actorId: string,
-    options: { limit: number; cursor?: string; query?: string },
-  ): Promise<Page<Session>>;
+  listSessions(actorId: string, options: ListOptions): Promise<Page<Session>>;
   /**
    * Oldest turn first; the cursor pages forward through the turns; the session's summary on every
    * page. Missing or not the actor's: undefined.
    */
-  getSession(
-    actorId: string,
-    sessionId: string,
-    options: { limit: number; cursor?: string },
-  ): Promise<SessionPage | undefined>;
+  getSession(actorId: string, sessionId: string, options: TurnPageOptions): Promise<SessionPage | undefined>;
   /**
    * The last `count` turns, oldest first, for the model's context. Runs every turn, so its cost must
    * be bounded by `count`, not by the session's length.

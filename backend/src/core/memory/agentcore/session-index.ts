@@ -8,18 +8,19 @@
  * as the `dynamodb` store keeps them (dynamodb/summary-items.ts, dynamodb/counter-items.ts).
  */
 import type { Session, SessionSummary } from '../../../protocol';
-import {
-  ConditionFailedError,
-  connect,
-  send,
-  type Dynamo,
-  type DynamoClientOptions,
-} from '../dynamodb/client';
+import { connect, send, sendIf, type Dynamo, type DynamoClientOptions } from '../dynamodb/client';
 import { addCounter, readCounter } from '../dynamodb/counter-items';
-import { listingKey, SESSION_SK, sessionKey, toSession, actorKey, type SessionItem } from '../dynamodb/items';
-import { DynamoMemoryStore } from '../dynamodb/store';
+import {
+  expiresAt,
+  SESSION_SK,
+  sessionItem,
+  sessionKey,
+  toSession,
+  type SessionItem,
+} from '../dynamodb/items';
+import { listSessionItems, readSessionItem } from '../dynamodb/sessions';
 import { deleteSummary, readSessionWithSummary, writeSummary } from '../dynamodb/summary-items';
-import type { Page } from '../types';
+import type { ListOptions, Page } from '../types';
 
 export interface IndexItem {
   session: Session;
@@ -42,25 +43,18 @@ type Row = SessionItem & { seq: number; gen: string; eventAt: number };
 
 export class SessionIndex {
   private readonly dynamo: () => Promise<Dynamo>;
-  /** Items here are the `dynamodb` store's session items, so its listing and search serve as is. */
-  private readonly listing: DynamoMemoryStore;
 
   constructor(private readonly options: SessionIndexOptions) {
     this.dynamo = connect(options);
-    this.listing = new DynamoMemoryStore({ ...options, createTable: false });
   }
 
   async get(actorId: string, sessionId: string): Promise<IndexItem | undefined> {
-    const d = await this.dynamo();
-    const out = await send<{ Item?: Row }>(
-      d,
-      new d.sdk.GetCommand({
-        TableName: this.options.table,
-        Key: { pk: sessionKey(actorId, sessionId), sk: SESSION_SK },
-        ConsistentRead: true,
-      }),
+    const row = await readSessionItem<Row>(
+      await this.dynamo(),
+      this.options.table,
+      sessionKey(actorId, sessionId),
     );
-    return out.Item ? fromRow(out.Item) : undefined;
+    return row ? fromRow(row) : undefined;
   }
 
   /** The item and the summary of its incarnation, in one Query. */
@@ -113,20 +107,14 @@ export class SessionIndex {
   /** A conditional put; false when the condition did not hold. */
   private async put(actorId: string, item: IndexItem, condition: Record<string, unknown>): Promise<boolean> {
     const d = await this.dynamo();
-    try {
-      await send(
-        d,
-        new d.sdk.PutCommand({
-          TableName: this.options.table,
-          Item: this.toRow(actorId, item),
-          ...condition,
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionFailedError) return false;
-      throw e;
-    }
+    const row: Row = {
+      ...sessionItem(actorId, item.session, item.said, this.ttl()),
+      seq: item.seq,
+      gen: item.gen,
+      eventAt: item.eventAt,
+    };
+    const put = new d.sdk.PutCommand({ TableName: this.options.table, Item: row, ...condition });
+    return (await sendIf(d, put)) !== undefined;
   }
 
   /** Removes the item, then its summary; false when there was no item. */
@@ -147,39 +135,12 @@ export class SessionIndex {
   }
 
   /** Newest `updatedAt` first: one Query for a plain page; a search filters in DynamoDB. */
-  async list(
-    actorId: string,
-    options: { limit: number; cursor?: string; query?: string },
-  ): Promise<Page<Session>> {
-    await this.dynamo(); // on a local endpoint, the table exists once this resolves
-    return this.listing.listSessions(actorId, options);
+  async list(actorId: string, options: ListOptions): Promise<Page<Session>> {
+    return listSessionItems(await this.dynamo(), this.options.table, actorId, options);
   }
 
   private ttl(): number {
-    return Math.floor(Date.now() / 1000) + Math.round(this.options.retentionDays * 86_400);
-  }
-
-  private toRow(actorId: string, item: IndexItem): Row {
-    const s = item.session;
-    return {
-      pk: sessionKey(actorId, s.sessionId),
-      sk: SESSION_SK,
-      gpk: actorKey(actorId),
-      gsk: listingKey(s.updatedAt, s.sessionId),
-      ttl: this.ttl(),
-      sessionId: s.sessionId,
-      title: s.title,
-      titleLc: s.title.toLowerCase(),
-      ...(s.taskId !== undefined ? { taskId: s.taskId } : {}),
-      createdAt: s.createdAt,
-      updatedAt: s.updatedAt,
-      turnCount: s.turnCount,
-      ...(s.usage ? { usage: s.usage } : {}),
-      said: item.said,
-      seq: item.seq,
-      gen: item.gen,
-      eventAt: item.eventAt,
-    };
+    return expiresAt(this.options.retentionDays);
   }
 }
 

@@ -8,32 +8,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SESSION_ID_PATTERN, type Session, type SessionSummary } from '../../../protocol';
-import { InvalidRequestError, NotFoundError, SessionChangedError } from '../../errors';
-import { decodeCursor, encodeCursor, TurnCursor } from '../cursor';
+import { InvalidRequestError, NotFoundError } from '../../errors';
+import { turnOffset, turnPage } from '../cursor';
+import { checkExpectedTurns, checkTurnIndex, noSuchSession, withTurn } from '../session-updates';
 import { guardStore as guarded, sessionBusy } from '../store-errors';
 import { checkDay, checkTokens } from '../token-counter';
-import {
-  appendSearchText,
-  checkSummary,
-  normalizeQuery,
-  type MemoryStore,
-  type NewSession,
-  type Page,
-  type SessionPage,
-  type StoredTurn,
-} from '../types';
-import { addUsage } from '../usage-totals';
-import {
-  blobOf,
-  DEFAULT_BLOB_BYTES,
-  eventsToRecords,
-  recordToEvents,
-  replayTurns,
-  type SessionRecord,
-} from './encoding';
+import { appendSearchText, checkSummary, normalizeQuery } from '../types';
+import type { AppendOptions, ListOptions, MemoryStore, NewSession, Page } from '../types';
+import type { SessionPage, StoredTurn, TurnPageOptions, TurnPatch } from '../types';
+import { DEFAULT_BLOB_BYTES, recordToEvents, type SessionRecord } from './encoding';
 import { createAgentCoreClient, once } from './client';
 import { EventLog, memoryActorId, type LongTermRecord } from './event-log';
 import { restoreSessions } from './restore';
+import { amendInEvents, holdsTurnsFrom, turnsOf } from './session-events';
 import { type IndexItem, SessionIndex } from './session-index';
 
 export interface AgentCoreMemoryOptions {
@@ -116,23 +103,12 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
     actorId: string,
     sessionId: string,
     turn: StoredTurn,
-    options: { expectedTurnCount?: number } = {},
+    options: AppendOptions = {},
   ): Promise<Session> {
     return guarded(async () => {
       const { before, after } = await this.advance(actorId, sessionId, (item) => {
-        if (options.expectedTurnCount !== undefined && item.session.turnCount !== options.expectedTurnCount)
-          throw new SessionChangedError();
-        const usage = addUsage(item.session.usage, turn.usage);
-        return {
-          ...item,
-          session: {
-            ...item.session,
-            turnCount: item.session.turnCount + 1,
-            updatedAt: turn.createdAt,
-            ...(usage ? { usage } : {}),
-          },
-          said: appendSearchText(item.said, turn),
-        };
+        checkExpectedTurns(item.session.turnCount, options.expectedTurnCount);
+        return { ...item, session: withTurn(item.session, turn), said: appendSearchText(item.said, turn) };
       });
       try {
         await this.writeRecord(actorId, sessionId, after, {
@@ -152,45 +128,19 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
     });
   }
 
-  amendTurn(
-    actorId: string,
-    sessionId: string,
-    index: number,
-    patch: Pick<StoredTurn, 'text' | 'status' | 'messages'>,
-  ): Promise<void> {
+  amendTurn(actorId: string, sessionId: string, index: number, patch: TurnPatch): Promise<void> {
     return guarded(async () => {
       const actor = memoryActorId(actorId);
-      // Events are immutable: the amended turn is a new record of the same index, the search text
-      // is rebuilt without the old text, and the old record's events are deleted afterwards.
-      let amended: StoredTurn | undefined;
-      let stale: string[] = [];
+      // The amended turn is written as a new record, the old record's events deleted afterwards.
+      let amend: ReturnType<typeof amendInEvents> | undefined;
       const { after } = await this.advance(actorId, sessionId, async (item) => {
-        if (!Number.isInteger(index) || index < 0 || index >= item.session.turnCount)
-          throw new NotFoundError(`no turn ${index} in session ${sessionId}`);
+        checkTurnIndex(index, item.session.turnCount, sessionId);
         const events = await this.log.read(actor, sessionId, { payloads: true });
-        const records = eventsToRecords(events, item.gen);
-        const turns = replayTurns(records);
-        const current = turns.get(index);
-        if (!current) throw new NotFoundError(`no turn ${index} in session ${sessionId}`);
-        const { messages: _old, ...rest } = current;
-        amended = {
-          ...rest,
-          text: patch.text,
-          status: patch.status,
-          ...(patch.messages ? { messages: patch.messages } : {}),
-        };
-        turns.set(index, amended);
-        const seqs = new Set(records.filter((r) => r.k === 'turn' && r.index === index).map((r) => r.seq));
-        stale = events
-          .filter((e) => {
-            const b = blobOf(e);
-            return b?.gen === item.gen && seqs.has(b.seq);
-          })
-          .map((e) => e.eventId);
-        return { ...item, said: [...turns.values()].reduce(appendSearchText, '') };
+        amend = amendInEvents(events, item.gen, index, patch, sessionId);
+        return { ...item, said: amend.said };
       });
-      await this.writeRecord(actorId, sessionId, after, { k: 'turn', index, turn: amended! });
-      await this.log.remove(actor, sessionId, stale);
+      await this.writeRecord(actorId, sessionId, after, { k: 'turn', index, turn: amend!.amended });
+      await this.log.remove(actor, sessionId, amend!.stale);
     });
   }
 
@@ -198,10 +148,7 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
    * From the index: one Query. An actor with no sessions there is looked up once per process in
    * the Memory API too (one ListSessions call), so a replaced index table heals itself.
    */
-  listSessions(
-    actorId: string,
-    options: { limit: number; cursor?: string; query?: string },
-  ): Promise<Page<Session>> {
+  listSessions(actorId: string, options: ListOptions): Promise<Page<Session>> {
     return guarded(async () => {
       const page = await this.index.list(actorId, options);
       if (
@@ -223,27 +170,18 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
     });
   }
 
-  getSession(
-    actorId: string,
-    sessionId: string,
-    options: { limit: number; cursor?: string },
-  ): Promise<SessionPage | undefined> {
+  getSession(actorId: string, sessionId: string, options: TurnPageOptions): Promise<SessionPage | undefined> {
     return guarded(async () => {
       if (!SESSION_ID_PATTERN.test(sessionId)) return undefined;
       const found = await this.index.getWithSummary(actorId, sessionId);
       if (!found) return undefined;
       const { item, summary } = found;
-      const offset = options.cursor ? decodeCursor(options.cursor, TurnCursor).o : 0;
+      const offset = turnOffset(options.cursor);
       const events = await this.log.read(memoryActorId(actorId), sessionId, { payloads: true });
-      const all = [...replayTurns(eventsToRecords(events, item.gen))]
-        .sort(([a], [b]) => a - b)
-        .map(([, t]) => t);
+      const all = turnsOf(events, item.gen);
       const turns = all.slice(offset, offset + options.limit);
       const next = offset + turns.length;
-      const page: SessionPage = { session: item.session, turns };
-      if (next < all.length) page.nextCursor = encodeCursor({ o: next });
-      if (summary) page.summary = summary;
-      return page;
+      return turnPage(item.session, turns, next < all.length ? next : undefined, summary);
     });
   }
 
@@ -252,34 +190,10 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
       const item = await this.findItem(actorId, sessionId);
       if (!item || count <= 0) return [];
       const first = Math.max(0, item.session.turnCount - count);
-      // Newest first, so stop once the wanted turns are whole and an older second has begun: an
-      // amendment is always written after (and never earlier in time than) the turn it changes.
-      const enough = (events: Parameters<typeof eventsToRecords>[0]) => {
-        const records = eventsToRecords(events, item.gen);
-        const have = new Set(
-          records
-            .filter((r) => r.k === 'turn' && r.index >= first)
-            .map((r) => (r as { index: number }).index),
-        );
-        if (have.size < item.session.turnCount - first) return false;
-        const wantedSeqs = new Set(
-          records.filter((r) => r.k === 'turn' && r.index >= first).map((r) => r.seq),
-        );
-        let oldestWanted = Infinity;
-        for (const e of events) {
-          const blob = blobOf(e);
-          if (blob && wantedSeqs.has(blob.seq) && blob.gen === item.gen)
-            oldestWanted = Math.min(oldestWanted, e.eventTimestamp?.getTime() ?? -Infinity);
-        }
-        const oldestRead = events.at(-1)?.eventTimestamp?.getTime() ?? Infinity;
-        return oldestRead < oldestWanted;
-      };
+      // Newest first, so the read stops as soon as it holds the wanted turns.
+      const enough = holdsTurnsFrom(item.gen, first, item.session.turnCount);
       const events = await this.log.read(memoryActorId(actorId), sessionId, { payloads: true, enough });
-      const turns = replayTurns(eventsToRecords(events, item.gen));
-      return [...turns]
-        .filter(([i]) => i >= first)
-        .sort(([a], [b]) => a - b)
-        .map(([, t]) => t);
+      return turnsOf(events, item.gen, first);
     });
   }
 
@@ -327,7 +241,7 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
     return guarded(async () => {
       const checked = checkSummary(summary);
       const item = await this.findItem(actorId, sessionId);
-      if (!item) throw new NotFoundError(`no session ${sessionId}`);
+      if (!item) throw noSuchSession(sessionId);
       // In the index table, not the event log: read on every turn, it must cost one Query, and
       // an event log read is bounded by the session's length.
       await this.index.saveSummary(actorId, sessionId, item.gen, checked);
@@ -380,7 +294,7 @@ export class AgentCoreMemoryStore implements MemoryStore, LongTermSearch {
   ): Promise<{ before: IndexItem; after: IndexItem }> {
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       const before = await this.findItem(actorId, sessionId);
-      if (!before) throw new NotFoundError(`no session ${sessionId}`);
+      if (!before) throw noSuchSession(sessionId);
       const after = {
         ...(await change(before)),
         seq: before.seq + 1,

@@ -129,3 +129,13 @@ export async function send<T>(dynamo: Dynamo, command: object): Promise<T> {
     throw storeError(error);
   }
 }
+
+/** {@link send} for a conditional write: undefined when the condition did not hold. */
+export async function sendIf<T = object>(dynamo: Dynamo, command: object): Promise<T | undefined> {
+  try {
+    return await send<T>(dynamo, command);
+  } catch (error) {
+    if (error instanceof ConditionFailedError) return undefined;
+    throw error;
+  }
+}

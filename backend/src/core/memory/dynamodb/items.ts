@@ -56,6 +56,31 @@ export interface SessionItem {
   ttl: number;
 }
 
+/** The item of `session`, listed under its actor by `updatedAt`. */
+export function sessionItem(actorId: string, session: Session, said: string, ttl: number): SessionItem {
+  return {
+    pk: sessionKey(actorId, session.sessionId),
+    sk: SESSION_SK,
+    gpk: actorKey(actorId),
+    gsk: listingKey(session.updatedAt, session.sessionId),
+    sessionId: session.sessionId,
+    title: session.title,
+    titleLc: session.title.toLowerCase(),
+    said,
+    createdAt: session.createdAt,
+    updatedAt: session.updatedAt,
+    turnCount: session.turnCount,
+    ...(session.taskId !== undefined ? { taskId: session.taskId } : {}),
+    ...(session.usage ? { usage: session.usage } : {}),
+    ttl,
+  };
+}
+
+/** The `ttl` of an item written now: `retentionDays` from now, in epoch seconds. */
+export function expiresAt(retentionDays: number): number {
+  return Math.floor(Date.now() / 1000) + Math.round(retentionDays * 86_400);
+}
+
 export function toSession(item: Partial<SessionItem>): Session {
   return {
     sessionId: String(item.sessionId),

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { SessionSummary } from '../../../protocol';
 import { splitText } from '../agentcore/encoding';
 import { send, type Dynamo } from './client';
-import { deleteKeys, deleteRange } from './range-delete';
+import { allPages, deleteKeys, deleteRange, rangePages, type ItemKey } from './range';
 import { SESSION_SK } from './items';
 
 export const SUMMARY_SK = 'SUMMARY';
@@ -46,25 +46,7 @@ export async function readSessionWithSummary<T extends object>(
   pk: string,
   tagOf: (session: T) => string,
 ): Promise<{ session?: T; summary?: SessionSummary }> {
-  const items: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await send<{
-      Items?: Array<Record<string, unknown>>;
-      LastEvaluatedKey?: Record<string, unknown>;
-    }>(
-      d,
-      new d.sdk.QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-        ExpressionAttributeValues: { ':pk': pk, ':a': SESSION_SK, ':b': RANGE_END },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const items = await allPages(rangePages(d, table, pk, SESSION_SK, RANGE_END));
   const session = items.find((i) => i.sk === SESSION_SK) as unknown as T | undefined;
   if (!session) return {};
   const head = items.find((i) => i.sk === SUMMARY_SK) as Partial<SummaryHead> | undefined;
@@ -100,7 +82,7 @@ export async function writeSummary(
   };
   await send(d, new d.sdk.PutCommand({ TableName: table, Item: head }));
   // Chunks of earlier summaries are garbage now (a reader that still holds their head retries).
-  const old = await chunkKeys(d, table, pk);
+  const old = await allPages(rangePages<ItemKey>(d, table, pk, CHUNK_PREFIX, RANGE_END, { keysOnly: true }));
   await deleteKeys(
     d,
     table,
@@ -130,30 +112,6 @@ function assemble(
     text = pieces.join('');
   }
   return text === undefined ? undefined : { text, keepFrom: head.keepFrom, createdAt: head.createdAt };
-}
-
-async function chunkKeys(d: Dynamo, table: string, pk: string): Promise<Array<{ pk: string; sk: string }>> {
-  const keys: Array<{ pk: string; sk: string }> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await send<{
-      Items?: Array<{ pk: string; sk: string }>;
-      LastEvaluatedKey?: Record<string, unknown>;
-    }>(
-      d,
-      new d.sdk.QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-        ExpressionAttributeValues: { ':pk': pk, ':a': CHUNK_PREFIX, ':b': RANGE_END },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    keys.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return keys;
 }
 
 const chunkSk = (pg: string, n: number): string => `${CHUNK_PREFIX}${pg}#${String(n).padStart(5, '0')}`;

@@ -9,8 +9,8 @@
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import type { Session } from '../../../protocol';
 import { DURABLE_WRITES, forgetFile, NEW_SESSION, SESSION, withFile } from './open-files';
+import { amendedTurn, withTurn } from '../session-updates';
 import { appendSearchText, type StoredTurn } from '../types';
-import { addUsage } from '../usage-totals';
 
 export type SessionRecord =
   | { t: 'meta'; sessionId: string; title: string; taskId?: string; createdAt: string }
@@ -23,8 +23,6 @@ export type SessionRecord =
       messages?: StoredTurn['messages'];
     }
   | ({ t: 'turn' } & StoredTurn);
-
-type AmendRecord = Extract<SessionRecord, { t: 'amend' }>;
 
 /** Where the latest amendment of a turn lives in the file: [byte offset, byte length]. */
 export type AmendPositions = Record<number, [number, number]>;
@@ -129,16 +127,13 @@ export async function readWhole(
     } else if (session && record?.t === 'amend') {
       const target = turns[record.index];
       if (target) {
-        applyAmend(target, record);
+        turns[record.index] = amendedTurn(target, record);
         amends[record.index] = [pos, end + 1 - pos];
       }
     } else if (session && record?.t === 'turn') {
       const { t: _t, ...turn } = record;
       turns.push(turn);
-      session.turnCount++;
-      session.updatedAt = turn.createdAt;
-      const usage = addUsage(session.usage, turn.usage);
-      if (usage) session.usage = usage;
+      session = withTurn(session, turn);
     }
     pos = end + 1;
   }
@@ -249,16 +244,9 @@ async function withAmends(
     const buffer = Buffer.alloc(at[1]);
     await handle.read(buffer, 0, at[1], at[0]);
     const record = parse(buffer.subarray(0, buffer.lastIndexOf(NEWLINE)));
-    if (record?.t === 'amend') applyAmend(turn, record);
+    if (record?.t === 'amend') turns[i] = amendedTurn(turn, record);
   }
   return turns;
-}
-
-function applyAmend(target: StoredTurn, record: AmendRecord): void {
-  target.text = record.text;
-  target.status = record.status;
-  if (record.messages) target.messages = record.messages;
-  else delete target.messages;
 }
 
 function parse(line: Buffer, onCorrupt?: () => void): SessionRecord | undefined {
