@@ -5,21 +5,16 @@
  * whose store fails mid-turn.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { LOCAL_ACTOR } from '../../backend/src/core/auth/authenticator';
 import { MAX_STORED_ANSWER_BYTES } from '../../backend/src/core/agent/stored-answer';
-import { silentLogger } from '../../backend/src/core/log';
-import { FileMemoryStore } from '../../backend/src/core/memory/file-store';
 import type { MemoryStore } from '../../backend/src/core/memory/types';
 import type { ServiceDeps } from '../../backend/src/core/deps';
-import { AgentService, type InvocationResult } from '../../backend/src/core/service';
+import type { InvocationResult } from '../../backend/src/core/service';
 import { ToolRegistry } from '../../backend/src/core/tools/registry';
 import { defineTool } from '../../backend/src/core/tools/types';
-import type { StreamEvent } from '../../backend/src/protocol';
 import type { Model } from '../../backend/src/core/model/types';
+import { drain, inProcessService, scratchMemory } from '../support/in-process';
 import { scripted, stopOnly, text, toolUses } from '../support/scripted-model';
 
 const big = defineTool({
@@ -30,31 +25,8 @@ const big = defineTool({
   run: async () => ({ rows: 'r'.repeat(15_000) }),
 });
 
-function service(overrides: Partial<ServiceDeps> = {}): AgentService {
-  return new AgentService({
-    memory: new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-limits-'))),
-    model: scripted(),
-    systemPrompt: 'sys',
-    tools: new ToolRegistry([big]),
-    tasks: [],
-    region: 'us-east-1',
-    maxIterations: 10,
-    maxStreamsPerActor: 4,
-    contextTokens: 100_000,
-    userDailyTokens: 0,
-    log: silentLogger,
-    now: () => new Date(),
-    newId: () => `s-${Math.random().toString(36).slice(2)}`,
-    ...overrides,
-  });
-}
-
-async function drain(result: InvocationResult): Promise<StreamEvent[]> {
-  assert.equal(result.kind, 'stream');
-  const events: StreamEvent[] = [];
-  if (result.kind === 'stream') for await (const e of result.events) events.push(e);
-  return events;
-}
+const service = (overrides: Partial<ServiceDeps> = {}) =>
+  inProcessService({ tools: new ToolRegistry([big]), ...overrides });
 
 describe('security: stream slots are reserved before any await and always given back', () => {
   it('30 chats invoked at once: exactly maxStreamsPerActor are accepted', async () => {
@@ -71,7 +43,7 @@ describe('security: stream slots are reserved before any await and always given 
   });
 
   it('gives the slot back when the chat fails before its stream exists', async () => {
-    const memory = new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-limits-')));
+    const memory = scratchMemory();
     memory.appendTurn = async () => {
       throw Object.assign(new Error('disk full'), { syscall: 'write' });
     };
@@ -110,7 +82,7 @@ describe('security: stream slots are reserved before any await and always given 
 
 describe('security: conversation reads per user are capped', () => {
   it('runs at most 2 reads of one user at once, queues 8, refuses the rest with 429', async () => {
-    const real = new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-limits-')));
+    const real = scratchMemory();
     let running = 0;
     let peak = 0;
     let release!: () => void;
@@ -150,7 +122,7 @@ describe('security: what one chat stores and reads is bounded', () => {
       toolUses(calls.map((c) => ({ ...c, id: `${c.id}b` }))),
       text('done'),
     ]);
-    const memory = new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-limits-')));
+    const memory = scratchMemory();
     const agent = service({ model, memory });
     const events = await drain(await agent.invoke(LOCAL_ACTOR, { action: 'chat', message: 'read a lot' }));
     assert.equal(events.at(-1)!.type, 'done');
@@ -162,7 +134,7 @@ describe('security: what one chat stores and reads is bounded', () => {
   });
 
   it("reads the model's context from the conversation's tail, never the whole conversation", async () => {
-    const real = new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-limits-')));
+    const real = scratchMemory();
     const reads: string[] = [];
     const memory: MemoryStore = Object.create(real);
     memory.getSession = (actorId, sessionId, options) => {
@@ -185,7 +157,7 @@ describe('security: what one chat stores and reads is bounded', () => {
 
 describe('the chat path survives a store that fails mid-turn', () => {
   it('ends a guardrail-blocked turn with its events when marking the message fails', async () => {
-    const real = new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-limits-')));
+    const real = scratchMemory();
     const memory: MemoryStore = Object.create(real);
     memory.amendTurn = async () => {
       throw new Error('the store is down');

@@ -15,9 +15,14 @@ import { ToolRegistry } from '../../backend/src/core/tools/registry';
 import type { StreamEvent } from '../../backend/src/protocol';
 import { scripted } from './scripted-model';
 
+/** A file store in a fresh temporary folder. */
+export function scratchMemory(): FileMemoryStore {
+  return new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-service-')));
+}
+
 export function inProcessService(overrides: Partial<ServiceDeps> = {}): AgentService {
   return new AgentService({
-    memory: new FileMemoryStore(mkdtempSync(join(tmpdir(), 'ce-service-'))),
+    memory: scratchMemory(),
     model: scripted(),
     systemPrompt: 'sys',
     tools: new ToolRegistry([]),
