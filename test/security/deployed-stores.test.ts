@@ -6,44 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { AgentCoreMemoryStore } from '../../backend/src/core/memory/agentcore/store';
 import { encodeCursor } from '../../backend/src/core/memory/cursor';
-import { DynamoMemoryStore } from '../../backend/src/core/memory/dynamodb/store';
 import type { MemoryStore } from '../../backend/src/core/memory/types';
 import { recallPastConversations } from '../../backend/src/core/tools/recall/tool';
-import { AgentCoreMemoryFake, FAKE_MEMORY_ID } from '../fakes/agentcore-memory';
-import { startDynalite, type Dynalite } from '../support/dynalite';
-
-let dynalite: Dynalite;
-let fake: AgentCoreMemoryFake;
-let fakeUrl: string;
-
-const stores: [string, () => MemoryStore][] = [
-  [
-    'dynamodb',
-    () =>
-      new DynamoMemoryStore({
-        table: `sec-${randomUUID()}`,
-        endpoint: dynalite.endpoint,
-        region: dynalite.region,
-        credentials: dynalite.credentials,
-        retentionDays: 1,
-        createTable: true,
-      }),
-  ],
-  [
-    'agentcore',
-    () =>
-      new AgentCoreMemoryStore({
-        memoryId: FAKE_MEMORY_ID,
-        table: `sec-${randomUUID()}`,
-        region: dynalite.region,
-        credentials: dynalite.credentials,
-        dynamodbEndpoint: dynalite.endpoint,
-        agentCoreEndpoint: fakeUrl,
-      }),
-  ],
-];
+import { useMemoryServices } from '../support/memory-services';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
 const turn = (text: string, minute: number, role: 'user' | 'assistant' = 'user') => ({
@@ -54,15 +20,11 @@ const turn = (text: string, minute: number, role: 'user' | 'assistant' = 'user')
 });
 
 describe('security: the deployed stores against a second actor', function () {
-  before(async () => {
-    dynalite = await startDynalite();
-    fake = new AgentCoreMemoryFake();
-    fakeUrl = await fake.start();
-  });
-  after(async () => {
-    await fake?.stop();
-    await dynalite?.close();
-  });
+  const services = useMemoryServices();
+  const stores: [string, () => MemoryStore][] = [
+    ['dynamodb', () => services.dynamoStore(`sec-${randomUUID()}`, { retentionDays: 1 })],
+    ['agentcore', () => services.agentCoreStore(`sec-${randomUUID()}`)],
+  ];
 
   for (const [name, open] of stores) {
     describe(`security: actors stay apart in the ${name} store`, function () {
