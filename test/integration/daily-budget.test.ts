@@ -9,16 +9,17 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, type Writable } from 'node:stream';
 import { createBackend } from '../../backend/src/core/bootstrap';
 import { loadConfig } from '../../backend/src/core/config';
 import { silentLogger } from '../../backend/src/core/log';
 import { createHttpHost, type HttpHost } from '../../backend/src/server/http-host';
-import { createHandler, loadLambdaConfig, type StreamingRuntime } from '../../backend/src/lambda/handler';
+import { createHandler, loadLambdaConfig } from '../../backend/src/lambda/handler';
 import { readEventStream, SseParser, type StreamEvent } from '../../backend/src/protocol';
 import { BedrockFake, textTurn } from '../fakes/bedrock';
 import { CognitoLocal } from '../support/cognito';
 import { startDynalite, type Dynalite } from '../support/dynalite';
+import { useEnv } from '../support/env';
+import { functionUrlPost, invoke, preludeRuntime, splitPrelude } from '../support/lambda';
 
 const credentials = async () => ({ accessKeyId: 'AKIDBUDGETTEST', secretAccessKey: 'budget-test-secret' });
 /** 22:00 UTC: the budget renews in two hours. */
@@ -162,20 +163,18 @@ describe('the daily token budget through the hosts (USER_DAILY_TOKENS=100)', fun
 
   describe('the Lambda handler, DynamoDB (dynalite) keeping the counter', () => {
     let dynalite: Dynalite;
-    let handler: (event: unknown, stream: Writable) => Promise<void>;
+    let handler: unknown;
     let table = '';
-    const savedEnv = { ...process.env };
     before(async () => {
       dynalite = await startDynalite();
-      // The store signs with the SDK's default chain, as on Lambda (the function's role).
-      Object.assign(process.env, {
-        AWS_ACCESS_KEY_ID: dynalite.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: dynalite.credentials.secretAccessKey,
-        AWS_EC2_METADATA_DISABLED: 'true',
-      });
     });
+    // The store signs with the SDK's default chain, as on Lambda (the function's role).
+    useEnv(() => ({
+      AWS_ACCESS_KEY_ID: dynalite.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: dynalite.credentials.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    }));
     after(async () => {
-      process.env = savedEnv;
       await dynalite?.close();
     });
     beforeEach(() => {
@@ -186,43 +185,21 @@ describe('the daily token budget through the hosts (USER_DAILY_TOKENS=100)', fun
         MEMORY_TABLE: table,
         DYNAMODB_ENDPOINT: dynalite.endpoint,
       });
-      const runtime: StreamingRuntime = {
-        streamifyResponse: (h) => h,
-        HttpResponseStream: {
-          from(stream: Writable, meta) {
-            stream.write(`${JSON.stringify(meta)}\0\0\0\0\0\0\0\0`);
-            return stream;
-          },
-        },
-      };
       handler = createHandler(
         createBackend(config, silentLogger, {
           credentials: async () => dynalite.credentials,
           now: () => clock.now,
         }),
-        runtime,
+        preludeRuntime,
         silentLogger,
-      ) as typeof handler;
+      );
     });
 
     budgetCases(
       async (token, body) => {
-        const stream = new PassThrough();
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        await handler(
-          {
-            rawPath: '/',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify(body),
-            requestContext: { http: { method: 'POST' }, requestId: 'req' },
-          },
-          stream,
+        const { meta, body: text } = splitPrelude(
+          (await invoke(handler, functionUrlPost(body, { token }))).body,
         );
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const cut = raw.indexOf('\0'.repeat(8));
-        const meta = JSON.parse(raw.slice(0, cut)) as { statusCode: number; headers: Record<string, string> };
-        const text = raw.slice(cut + 8);
         return meta.statusCode === 200
           ? { status: 200, headers: meta.headers, events: new SseParser().push(text) }
           : { status: meta.statusCode, headers: meta.headers, events: [], json: JSON.parse(text) };

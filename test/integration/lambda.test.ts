@@ -2,85 +2,45 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, type Writable } from 'node:stream';
 import { noAuth } from '../../backend/src/core/auth/authenticator';
 import { createBackend } from '../../backend/src/core/bootstrap';
 import { ConfigError, loadConfig } from '../../backend/src/core/config';
 import { silentLogger } from '../../backend/src/core/log';
 import type { Backend } from '../../backend/src/core/invocation';
 import type { AgentService } from '../../backend/src/core/service';
-import {
-  createHandler,
-  loadLambdaConfig,
-  type FunctionUrlEvent,
-  type StreamingRuntime,
-} from '../../backend/src/lambda/handler';
+import { createHandler, loadLambdaConfig } from '../../backend/src/lambda/handler';
 import { SseParser, type StreamEvent } from '../../backend/src/protocol';
 import { AwsFake } from '../fakes/aws';
 import { BedrockFake, delay, textTurn, toolTurn } from '../fakes/bedrock';
 import { claimsOf, CognitoLocal } from '../support/cognito';
-
-/** Lambda's streaming runtime API, as the Node.js runtime provides it on `awslambda`. */
-function runtimeShim() {
-  const metas: { statusCode: number; headers: Record<string, string> }[] = [];
-  const runtime: StreamingRuntime = {
-    streamifyResponse: (handler) => handler,
-    HttpResponseStream: {
-      from(stream: Writable, meta) {
-        metas.push(meta);
-        return stream;
-      },
-    },
-  };
-  return { runtime, metas };
-}
-
-async function call(handler: any, event: FunctionUrlEvent) {
-  const stream = new PassThrough();
-  const chunks: string[] = [];
-  const arrivals: number[] = [];
-  stream.on('data', (c) => (chunks.push(c.toString()), arrivals.push(Date.now())));
-  await handler(event, stream);
-  return { body: chunks.join(''), arrivals };
-}
+import { FAKE_AWS_KEYS, useEnv } from '../support/env';
+import { functionUrlPost, invoke, recordingRuntime, type ResponseMeta } from '../support/lambda';
 
 describe('Lambda host (Function URL, response streaming)', () => {
   const bedrock = new BedrockFake();
-  let handler: any;
-  let metas: { statusCode: number; headers: Record<string, string> }[];
-  const post = (body: unknown, extra: Partial<FunctionUrlEvent> = {}): FunctionUrlEvent => ({
-    rawPath: '/',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-    requestContext: { http: { method: 'POST' }, requestId: 'r' },
-    ...extra,
-  });
+  let handler: unknown;
+  let metas: ResponseMeta[];
 
-  const savedEnv = { ...process.env };
+  // The Bedrock client signs with the default chain, which reads these.
+  useEnv(FAKE_AWS_KEYS);
   before(async () => {
     await bedrock.start();
-    // The Bedrock client signs with the default chain, which reads these.
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
     const config = loadConfig({
       AUTH_MODE: 'none',
       AWS_REGION: 'us-east-1',
       BEDROCK_ENDPOINT: bedrock.url,
       MEMORY_DIR: mkdtempSync(join(tmpdir(), 'ce-lambda-')),
     });
-    const shim = runtimeShim();
+    const shim = recordingRuntime();
     metas = shim.metas;
     handler = createHandler(createBackend(config, silentLogger), shim.runtime, silentLogger);
   });
-  after(async () => {
-    process.env = savedEnv;
-    await bedrock.stop();
-  });
+  after(() => bedrock.stop());
   beforeEach(() => (metas.length = 0));
 
   it('streams chat events as they are produced', async () => {
     bedrock.enqueue(textTurn(['one ', 'two ', 'three'], { gapMs: 150 }));
-    const { body, arrivals } = await call(handler, post({ action: 'chat', message: 'hi' }));
+    const { body, arrivals } = await invoke(handler, functionUrlPost({ action: 'chat', message: 'hi' }));
     assert.equal(metas[0]!.statusCode, 200);
     assert.match(metas[0]!.headers['content-type']!, /text\/event-stream/);
     const events = new SseParser().push(body);
@@ -92,32 +52,35 @@ describe('Lambda host (Function URL, response streaming)', () => {
   });
 
   it('answers JSON actions and base64 bodies', async () => {
-    const { body } = await call(
+    const { body } = await invoke(
       handler,
-      post(undefined, { body: Buffer.from('{"action":"whoami"}').toString('base64'), isBase64Encoded: true }),
+      functionUrlPost(Buffer.from('{"action":"whoami"}').toString('base64'), { isBase64Encoded: true }),
     );
     assert.deepEqual(JSON.parse(body), { actorId: 'local', authMode: 'none', canApprove: true });
     assert.equal(metas[0]!.statusCode, 200);
   });
 
   it('maps errors to the contract', async () => {
-    const bad = await call(handler, post(undefined, { body: '{nope' }));
+    const bad = await invoke(handler, functionUrlPost('{nope'));
     assert.equal(metas[0]!.statusCode, 400);
     assert.equal(JSON.parse(bad.body).error.code, 'invalid_request');
-    const get = await call(
+    const get = await invoke(
       handler,
-      post({ action: 'whoami' }, { requestContext: { http: { method: 'GET' } } }),
+      functionUrlPost({ action: 'whoami' }, { requestContext: { http: { method: 'GET' } } }),
     );
     assert.equal(metas[1]!.statusCode, 405);
     assert.equal(metas[1]!.headers.allow, 'POST');
     assert.deepEqual(JSON.parse(get.body), { error: { code: 'method_not_allowed', message: 'use POST' } });
-    const elsewhere = await call(handler, post({ action: 'whoami' }, { rawPath: '/invocations' }));
+    const elsewhere = await invoke(
+      handler,
+      functionUrlPost({ action: 'whoami' }, { rawPath: '/invocations' }),
+    );
     assert.equal(metas[2]!.statusCode, 404);
     assert.deepEqual(JSON.parse(elsewhere.body), { error: { code: 'not_found', message: 'POST / only' } });
   });
 
   it('sends keepalive comments while a turn is silent', async () => {
-    const shim = runtimeShim();
+    const shim = recordingRuntime();
     const config = loadConfig({ AUTH_MODE: 'none', BEDROCK_ENDPOINT: bedrock.url, MEMORY_DIR: memoryDir() });
     const quick = createHandler(createBackend(config, silentLogger), shim.runtime, silentLogger, {
       keepaliveMs: 50,
@@ -125,7 +88,7 @@ describe('Lambda host (Function URL, response streaming)', () => {
     bedrock.enqueue({
       steps: [...textTurn(['before ']).steps.slice(0, 2), delay(400), ...textTurn(['after']).steps.slice(1)],
     });
-    const { body } = await call(quick, post({ action: 'chat', message: 'think slowly' }));
+    const { body } = await invoke(quick, functionUrlPost({ action: 'chat', message: 'think slowly' }));
     const silent = body.split('data: {"type":"text","text":"before ')[1]!.split('data: {"type":"text"')[0]!;
     assert.ok((silent.match(/^: keepalive$/gm) ?? []).length >= 2, body);
     assert.deepEqual(
@@ -136,7 +99,7 @@ describe('Lambda host (Function URL, response streaming)', () => {
   });
 
   it('ends a stream that fails after it started with an error event, never a second response', async () => {
-    const shim = runtimeShim();
+    const shim = recordingRuntime();
     const failing = {
       auth: noAuth,
       service: {
@@ -152,7 +115,7 @@ describe('Lambda host (Function URL, response streaming)', () => {
       } as unknown as AgentService,
     } satisfies Backend;
     const broken = createHandler(failing, shim.runtime, silentLogger);
-    const { body } = await call(broken, post({ action: 'chat', message: 'hi' }));
+    const { body } = await invoke(broken, functionUrlPost({ action: 'chat', message: 'hi' }));
     assert.deepEqual(
       shim.metas.map((m) => m.statusCode),
       [200],
@@ -178,21 +141,14 @@ describe('Lambda applies the groups of the verified token', function () {
   const bedrock = new BedrockFake();
   const aws = new AwsFake();
   const cognito = new CognitoLocal();
-  let handler: any;
-  let metas: { statusCode: number; headers: Record<string, string> }[];
-  const post = (body: unknown, token: string): FunctionUrlEvent => ({
-    rawPath: '/',
-    headers: { 'Content-Type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-    requestContext: { http: { method: 'POST' }, requestId: 'r' },
-  });
-  const savedEnv = { ...process.env };
-  before(async () => {
-    await Promise.all([bedrock.start(), aws.start(), cognito.start()]);
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
-    // The tools' AWS calls reach the fake; the user pool's API is reached at its issuer.
-    process.env.AWS_ENDPOINT_URL = aws.url;
+  let handler: unknown;
+  let metas: ResponseMeta[];
+  const call = async (body: unknown, token: string) => invoke(handler, functionUrlPost(body, { token }));
+
+  before(() => Promise.all([bedrock.start(), aws.start(), cognito.start()]));
+  // The tools' AWS calls reach the fake; the user pool's API is reached at its issuer.
+  useEnv(() => ({ ...FAKE_AWS_KEYS, AWS_ENDPOINT_URL: aws.url }));
+  before(() => {
     const config = loadLambdaConfig({
       AUTH_MODE: 'cognito',
       COGNITO_USER_POOL_ID: cognito.userPoolId,
@@ -204,14 +160,11 @@ describe('Lambda applies the groups of the verified token', function () {
       ALLOWED_GROUPS: 'engineers',
       APPROVER_GROUPS: 'approvers',
     });
-    const shim = runtimeShim();
+    const shim = recordingRuntime();
     metas = shim.metas;
     handler = createHandler(createBackend(config, silentLogger), shim.runtime, silentLogger);
   });
-  after(async () => {
-    process.env = savedEnv;
-    await Promise.all([bedrock.stop(), aws.stop(), cognito.stop()]);
-  });
+  after(() => Promise.all([bedrock.stop(), aws.stop(), cognito.stop()]));
 
   const events = (body: string) => new SseParser().push(body);
   type Card = Extract<StreamEvent, { type: 'approval_required' }>;
@@ -232,7 +185,7 @@ describe('Lambda applies the groups of the verified token', function () {
     );
 
     // ALLOWED_GROUPS alone decides who may use the agent: an approver outside it is refused.
-    await call(handler, post({ action: 'whoami' }, approverOnlyToken));
+    await call({ action: 'whoami' }, approverOnlyToken);
     assert.equal(metas.at(-1)!.statusCode, 403);
 
     const plan = async (token: string, id: string) => {
@@ -245,7 +198,7 @@ describe('Lambda applies the groups of the verified token', function () {
           },
         ]),
       );
-      const out = events((await call(handler, post({ action: 'chat', message: 'plan web' }, token))).body);
+      const out = events((await call({ action: 'chat', message: 'plan web' }, token)).body);
       return {
         sessionId: (out[0] as { sessionId: string }).sessionId,
         card: out.find((e): e is Card => e.type === 'approval_required')!,
@@ -255,15 +208,12 @@ describe('Lambda applies the groups of the verified token', function () {
     assert.equal(viewed.card.canApprove, false);
     assert.deepEqual(viewed.card.approverGroups, ['approvers']);
     const refused = await call(
-      handler,
-      post(
-        {
-          action: 'chat',
-          sessionId: viewed.sessionId,
-          approvals: [{ toolUseId: 'tu-lv', decision: 'approve' }],
-        },
-        viewerToken,
-      ),
+      {
+        action: 'chat',
+        sessionId: viewed.sessionId,
+        approvals: [{ toolUseId: 'tu-lv', decision: 'approve' }],
+      },
+      viewerToken,
     );
     assert.equal(metas.at(-1)!.statusCode, 403);
     assert.equal(JSON.parse(refused.body).error.code, 'forbidden');
@@ -276,15 +226,12 @@ describe('Lambda applies the groups of the verified token', function () {
     const approved = events(
       (
         await call(
-          handler,
-          post(
-            {
-              action: 'chat',
-              sessionId: asked.sessionId,
-              approvals: [{ toolUseId: 'tu-la', decision: 'approve' }],
-            },
-            approverToken,
-          ),
+          {
+            action: 'chat',
+            sessionId: asked.sessionId,
+            approvals: [{ toolUseId: 'tu-la', decision: 'approve' }],
+          },
+          approverToken,
         )
       ).body,
     );
@@ -301,13 +248,10 @@ describe('Lambda applies the groups of the verified token', function () {
     const outsider = await cognito.createUser('lambda-outsider@example.com');
     const member = await cognito.createUser('lambda-member@example.com');
     await cognito.addToGroup(member, 'engineers');
-    const refused = await call(
-      handler,
-      post({ action: 'listSessions' }, (await cognito.signIn(outsider)).AccessToken),
-    );
+    const refused = await call({ action: 'listSessions' }, (await cognito.signIn(outsider)).AccessToken);
     assert.equal(metas.at(-1)!.statusCode, 403);
     assert.equal(JSON.parse(refused.body).error.code, 'forbidden');
-    const who = await call(handler, post({ action: 'whoami' }, (await cognito.signIn(member)).AccessToken));
+    const who = await call({ action: 'whoami' }, (await cognito.signIn(member)).AccessToken);
     assert.equal(metas.at(-1)!.statusCode, 200);
     assert.deepEqual(
       [JSON.parse(who.body).groups, JSON.parse(who.body).canApprove, JSON.parse(who.body).approverGroups],

@@ -4,20 +4,17 @@
  * answer, header spellings do not confuse authentication, and task parameters are bounded.
  */
 import assert from 'node:assert/strict';
-import { PassThrough, type Writable } from 'node:stream';
 import { UnauthorizedError } from '../../backend/src/core/errors';
 import type { Authenticator } from '../../backend/src/core/auth/authenticator';
 import { createBackend } from '../../backend/src/core/bootstrap';
 import { loadConfig } from '../../backend/src/core/config';
 import { silentLogger } from '../../backend/src/core/log';
-import {
-  createHandler,
-  type FunctionUrlEvent,
-  type StreamingRuntime,
-} from '../../backend/src/lambda/handler';
+import { createHandler } from '../../backend/src/lambda/handler';
 import { SseParser } from '../../backend/src/protocol';
 import { BedrockFake, textTurn } from '../fakes/bedrock';
 import { startDynalite, type Dynalite } from '../support/dynalite';
+import { FAKE_AWS_KEYS, useEnv } from '../support/env';
+import { functionUrlPost, invoke, recordingRuntime, type ResponseMeta } from '../support/lambda';
 
 const TOKENS: Record<string, string> = {
   'tok-alice-0123456789abcdef': 'alice-sub',
@@ -36,15 +33,13 @@ const stubAuth: Authenticator = {
 describe('security: the Lambda host keeps callers apart (dynamodb store)', function () {
   const bedrock = new BedrockFake();
   let dynalite: Dynalite;
-  let handler: (event: FunctionUrlEvent, stream: Writable) => Promise<void>;
-  const metas: { statusCode: number }[] = [];
-  const savedEnv = { ...process.env };
+  let handler: unknown;
+  let metas: ResponseMeta[];
 
+  useEnv(FAKE_AWS_KEYS);
   before(async () => {
     await bedrock.start();
     dynalite = await startDynalite();
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
     const config = loadConfig({
       AUTH_MODE: 'none',
       AWS_REGION: 'us-east-1',
@@ -53,39 +48,19 @@ describe('security: the Lambda host keeps callers apart (dynamodb store)', funct
       MEMORY_TABLE: 'lambda-sec',
       DYNAMODB_ENDPOINT: dynalite.endpoint,
     });
-    const runtime: StreamingRuntime = {
-      streamifyResponse: (h) => h,
-      HttpResponseStream: {
-        from(stream: Writable, meta) {
-          metas.push(meta);
-          return stream;
-        },
-      },
-    };
+    const shim = recordingRuntime();
+    metas = shim.metas;
     const backend = { ...createBackend(config, silentLogger), auth: stubAuth };
-    handler = createHandler(backend, runtime, silentLogger) as typeof handler;
+    handler = createHandler(backend, shim.runtime, silentLogger);
   });
   after(async () => {
-    process.env = savedEnv;
     await bedrock.stop();
     await dynalite?.close();
   });
 
   async function call(body: unknown, headers: Record<string, string> = {}) {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
     metas.length = 0;
-    await handler(
-      {
-        rawPath: '/',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-        requestContext: { http: { method: 'POST' }, requestId: 'r' },
-      },
-      stream,
-    );
-    const text = Buffer.concat(chunks).toString();
+    const { body: text } = await invoke(handler, functionUrlPost(body, { headers }));
     return { status: metas[0]?.statusCode, text };
   }
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
