@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readEventStream, type StreamEvent } from '../../backend/src/protocol';
 import { AwsFake } from '../fakes/aws';
-import { BedrockFake, textTurn, toolTurn } from '../fakes/bedrock';
+import { BedrockFake, textTurn } from '../fakes/bedrock';
 import { claimsOf, CognitoLocal, resignToken, tamperSignature } from '../support/cognito';
+import { plannedIn, planWebTurn } from '../support/plan-change';
 import { Child, freePort } from '../support/process';
 
 const BACKEND = resolve(__dirname, '../../backend');
@@ -324,21 +325,8 @@ describe('the container’s server, run from the image’s files with the image�
       return { status: 200, json: undefined, events };
     };
     const plan = async (token: string, id: string) => {
-      bedrock.enqueue(
-        toolTurn([
-          {
-            id,
-            name: 'cloudformation_plan_change',
-            input: { stackName: 'web', templateBody: 'Resources: {}' },
-          },
-        ]),
-      );
-      const { events } = await chat({ message: 'plan web' }, token);
-      const card = events.find((e) => e.type === 'approval_required') as Extract<
-        StreamEvent,
-        { type: 'approval_required' }
-      >;
-      return { sessionId: (events[0] as { sessionId: string }).sessionId, card };
+      bedrock.enqueue(planWebTurn(id));
+      return plannedIn((await chat({ message: 'plan web' }, token)).events);
     };
     try {
       await grouped.waitFor(/"msg":"listening"/);

@@ -18,10 +18,10 @@ import {
   tamperSignature,
   type TestUser,
 } from '../support/cognito';
+import { plannedIn, planWebTurn } from '../support/plan-change';
 import { useBackendStack } from '../support/stack';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cloud-engineer-tools';
-type Card = Extract<StreamEvent, { type: 'approval_required' }>;
 type Result = Extract<StreamEvent, { type: 'tool_result' }>;
 
 /** Names like the approver group's (case, spaces, Cyrillic `а`, full-width `ａ`, a suffix), none of them it. */
@@ -62,20 +62,10 @@ describe('groups: who may use the agent and who may approve', function () {
 
   /** A chat in which the model plans a stack change; returns the session and the card. */
   async function planChange(token: string, id: string) {
-    stack.bedrock.enqueue(
-      toolTurn([
-        {
-          id,
-          name: 'cloudformation_plan_change',
-          input: { stackName: 'web', templateBody: 'Resources: {}' },
-        },
-      ]),
-    );
+    stack.bedrock.enqueue(planWebTurn(id));
     const { status, events } = await stack.chat({ message: 'plan the web stack' }, token);
     assert.equal(status, 200);
-    const card = events.find((e): e is Card => e.type === 'approval_required')!;
-    assert.ok(card, 'the change waits for approval');
-    return { sessionId: (events[0] as { sessionId: string }).sessionId, card };
+    return plannedIn(events);
   }
 
   const decide = (token: string, sessionId: string, toolUseId: string, decision: 'approve' | 'deny') =>

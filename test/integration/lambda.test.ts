@@ -11,10 +11,11 @@ import type { AgentService } from '../../backend/src/core/service';
 import { createHandler, loadLambdaConfig } from '../../backend/src/lambda/handler';
 import { SseParser, type StreamEvent } from '../../backend/src/protocol';
 import { AwsFake } from '../fakes/aws';
-import { BedrockFake, delay, textTurn, toolTurn } from '../fakes/bedrock';
+import { BedrockFake, delay, textTurn } from '../fakes/bedrock';
 import { claimsOf, CognitoLocal } from '../support/cognito';
 import { FAKE_AWS_KEYS, useEnv } from '../support/env';
 import { functionUrlPost, invoke, recordingRuntime, type ResponseMeta } from '../support/lambda';
+import { plannedIn, planWebTurn } from '../support/plan-change';
 
 describe('Lambda host (Function URL, response streaming)', () => {
   const bedrock = new BedrockFake();
@@ -167,7 +168,6 @@ describe('Lambda applies the groups of the verified token', function () {
   after(() => Promise.all([bedrock.stop(), aws.stop(), cognito.stop()]));
 
   const events = (body: string) => new SseParser().push(body);
-  type Card = Extract<StreamEvent, { type: 'approval_required' }>;
   type Result = Extract<StreamEvent, { type: 'tool_result' }>;
 
   it('lets only an approver approve: 403 naming the group, nothing reaches AWS; the approver is on record', async () => {
@@ -189,20 +189,8 @@ describe('Lambda applies the groups of the verified token', function () {
     assert.equal(metas.at(-1)!.statusCode, 403);
 
     const plan = async (token: string, id: string) => {
-      bedrock.enqueue(
-        toolTurn([
-          {
-            id,
-            name: 'cloudformation_plan_change',
-            input: { stackName: 'web', templateBody: 'Resources: {}' },
-          },
-        ]),
-      );
-      const out = events((await call({ action: 'chat', message: 'plan web' }, token)).body);
-      return {
-        sessionId: (out[0] as { sessionId: string }).sessionId,
-        card: out.find((e): e is Card => e.type === 'approval_required')!,
-      };
+      bedrock.enqueue(planWebTurn(id));
+      return plannedIn(events((await call({ action: 'chat', message: 'plan web' }, token)).body));
     };
     const viewed = await plan(viewerToken, 'tu-lv');
     assert.equal(viewed.card.canApprove, false);
