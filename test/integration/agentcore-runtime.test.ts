@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { testSettings } from '../fixtures/settings';
-import type { StreamEvent } from '../../backend/src/protocol';
 import { passwordSignIn } from '../../extension/auth/cognito';
 import type { Settings } from '../../extension/common/settings';
 import { runtimeSessionId } from '../../extension/connection/agentcore-connection';
@@ -13,19 +12,15 @@ import type { AgentConnection } from '../../extension/connection/types';
 import { AgentCoreRuntimeFake } from '../fakes/agentcore-runtime';
 import { textTurn, toolTurn } from '../fakes/bedrock';
 import { tamperSignature } from '../support/cognito';
-import { eventually, useBackendStack } from '../support/stack';
+import { collect, stopAtFirstText } from '../support/connection';
+import { useEnv } from '../support/env';
+import { useBackendStack } from '../support/stack';
 
 const JWT_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/cloud_engineer_jwt-AbC123';
 const IAM_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/cloud_engineer_iam-XyZ789';
 const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
 
 const settings = (over: Partial<Settings>): Settings => testSettings({ mode: 'agentcore', ...over });
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const e of stream) events.push(e);
-  return events;
-}
 
 describe('AgentCore Runtime paths: the extension, the data plane stand-in, the container host', function () {
   // The JWT runtime's container: the backend as the image runs it (all interfaces, Cognito).
@@ -36,18 +31,14 @@ describe('AgentCore Runtime paths: the extension, the data plane stand-in, the c
     [JWT_ARN]: { authorizer: 'jwt', target: () => container.url },
     [IAM_ARN]: { authorizer: 'iam', target: () => iamContainer.url },
   });
-  const savedEnv = { ...process.env };
-  before(async () => {
-    await runtime.start();
-    // SigV4 signs with the default credential chain, which reads these first.
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDAGENTCORETEST';
-    process.env.AWS_SECRET_ACCESS_KEY = 'agentcore-test-secret';
-    delete process.env.AWS_PROFILE;
+  before(() => runtime.start());
+  // SigV4 signs with the default credential chain, which reads these first.
+  useEnv({
+    AWS_ACCESS_KEY_ID: 'AKIDAGENTCORETEST',
+    AWS_SECRET_ACCESS_KEY: 'agentcore-test-secret',
+    AWS_PROFILE: undefined,
   });
-  after(async () => {
-    process.env = savedEnv;
-    await runtime.stop();
-  });
+  after(() => runtime.stop());
   beforeEach(() => runtime.reset());
 
   let tokens: Promise<{ accessToken: string; sub: string }> | undefined;
@@ -166,22 +157,7 @@ describe('AgentCore Runtime paths: the extension, the data plane stand-in, the c
       [await bearer(), container],
       [sigv4(), iamContainer],
     ] as const) {
-      stack.bedrock.enqueue(textTurn(['slow ', 'slow ', 'slow ', 'slow ', 'slow'], { gapMs: 400 }));
-      const abort = new AbortController();
-      let sessionId = '';
-      for await (const e of connection.chat({ message: 'take your time' }, abort.signal)) {
-        if (e.type === 'session') sessionId = e.sessionId;
-        // A buffered relay would deliver the first text only with `done`, too late to interrupt.
-        if (e.type === 'text') abort.abort();
-      }
-      await eventually(async () => {
-        const { turns } = await connection.invoke({ action: 'getSession', sessionId });
-        assert.deepEqual(
-          turns.map((t) => t.status),
-          ['complete', 'interrupted'],
-        );
-      });
-      assert.equal(stack.bedrock.requests.at(-1)!.aborted, true, 'the model call was cancelled');
+      await stopAtFirstText(connection, stack.bedrock);
       connection.dispose();
     }
   });

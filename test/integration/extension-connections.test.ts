@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StreamEvent } from '../../backend/src/protocol';
 import { passwordSignIn, refreshTokens } from '../../extension/auth/cognito';
 import { ChatController } from '../../extension/chat/chat-controller';
 import { openApprovals } from '../../shared/conversation-state';
@@ -10,14 +9,9 @@ import { HttpConnection } from '../../extension/connection/http-connection';
 import { LocalConnection } from '../../extension/connection/local-connection';
 import { ConnectionError } from '../../extension/connection/types';
 import { BedrockFake, textTurn, toolTurn } from '../fakes/bedrock';
+import { collect, stopAtFirstText } from '../support/connection';
 import { freePort } from '../support/process';
-import { eventually, useBackendStack } from '../support/stack';
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const e of stream) events.push(e);
-  return events;
-}
+import { useBackendStack } from '../support/stack';
 
 describe('the extension’s http connection against the local server', function () {
   const stack = useBackendStack({ auth: 'none' });
@@ -51,22 +45,7 @@ describe('the extension’s http connection against the local server', function 
   });
 
   it('cancels the request when aborted, and the server keeps the interrupted turn', async () => {
-    const connection = new HttpConnection({ url: stack.url });
-    stack.bedrock.enqueue(textTurn(['slow ', 'slow ', 'slow ', 'slow'], { gapMs: 300 }));
-    const abort = new AbortController();
-    let sessionId = '';
-    for await (const e of connection.chat({ message: 'take your time' }, abort.signal)) {
-      if (e.type === 'session') sessionId = e.sessionId;
-      if (e.type === 'text') abort.abort();
-    }
-    await eventually(async () => {
-      const { turns } = await connection.invoke({ action: 'getSession', sessionId });
-      assert.deepEqual(
-        turns.map((t) => t.status),
-        ['complete', 'interrupted'],
-      );
-    });
-    assert.equal(stack.bedrock.requests.at(-1)!.aborted, true);
+    await stopAtFirstText(new HttpConnection({ url: stack.url }), stack.bedrock);
   });
 
   it('resumes a turn waiting on a read-only and a mutating call with one approval card that works', async () => {
