@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import type { StreamEvent } from '../../../backend/src/protocol';
 import {
   actionsFor,
   applyEvent,
   ConversationState,
-  emptyState,
   openApprovals,
   turnsToItems,
 } from '../../../shared/conversation-state';
-
-const run = (events: StreamEvent[], from: ConversationState = { ...emptyState(), busy: true }) =>
-  events.reduce(applyEvent, from);
+import { resumedExchange, streamed } from '../../support/conversation-state';
 
 describe('conversation reducer', () => {
   it('builds an answer from text deltas, with tool cards in between', () => {
-    const state = run([
+    const state = streamed([
       { type: 'session', sessionId: 's1', title: 'T', created: true },
       { type: 'text', text: 'Let me ' },
       { type: 'text', text: 'check.' },
@@ -41,7 +37,7 @@ describe('conversation reducer', () => {
   });
 
   it('shows a mutating call as one approval card that later carries its result', () => {
-    const waiting = run([
+    const waiting = streamed([
       {
         type: 'tool_call',
         id: 'd1',
@@ -61,7 +57,7 @@ describe('conversation reducer', () => {
     ]);
     assert.equal(waiting.items.length, 1);
     assert.equal(openApprovals(waiting).length, 1);
-    const done = run(
+    const done = streamed(
       [
         {
           type: 'tool_result',
@@ -85,7 +81,7 @@ describe('conversation reducer', () => {
   });
 
   it('turns an error into a banner with the actions that fix it, and marks the answer interrupted', () => {
-    const state = run([
+    const state = streamed([
       { type: 'text', text: 'Partial' },
       { type: 'error', code: 'unauthorized', message: 'sign in', retryable: false },
     ]);
@@ -103,7 +99,7 @@ describe('conversation reducer', () => {
   });
 
   it('shares untouched items, so the view repaints only what changed', () => {
-    const before = run([
+    const before = streamed([
       { type: 'tool_call', id: 't', name: 'aws_read', input: {}, readOnly: true },
       { type: 'text', text: 'a' },
     ]);
@@ -113,13 +109,9 @@ describe('conversation reducer', () => {
   });
 
   it('restores a stored conversation; a call still waiting comes back as a card with its confirmation', () => {
-    const items = turnsToItems([
-      { role: 'user', text: 'delete x', createdAt: 't', status: 'complete' },
+    const items = resumedExchange(
       {
-        role: 'assistant',
         text: 'I will.',
-        createdAt: 't',
-        status: 'complete',
         toolCalls: [
           {
             id: 'd1',
@@ -130,7 +122,8 @@ describe('conversation reducer', () => {
           },
         ],
       },
-    ]);
+      'delete x',
+    );
     assert.deepEqual(items[1], {
       kind: 'approval',
       id: 'd1',
@@ -147,7 +140,7 @@ describe('conversation reducer', () => {
       changes: [{ action: 'Add', logicalId: 'Admin', type: 'AWS::IAM::User' }],
       capabilities: ['CAPABILITY_IAM'],
     };
-    const state = run([
+    const state = streamed([
       {
         type: 'approval_required',
         id: 'x1',
@@ -158,26 +151,19 @@ describe('conversation reducer', () => {
       },
     ]);
     assert.deepEqual(state.items[0]!.kind === 'approval' && state.items[0]!.details, details);
-    const resumed = turnsToItems([
-      { role: 'user', text: 'deploy', createdAt: 't', status: 'complete' },
-      {
-        role: 'assistant',
-        text: '',
-        createdAt: 't',
-        status: 'complete',
-        toolCalls: [
-          { id: 'r1', name: 'aws_read', input: {}, status: 'pending', readOnly: true },
-          {
-            id: 'x1',
-            name: 'cloudformation_execute_change_set',
-            input: { stackName: 'web', changeSetName: 'cs' },
-            status: 'pending',
-            readOnly: false,
-            details,
-          },
-        ],
-      },
-    ]);
+    const resumed = resumedExchange({
+      toolCalls: [
+        { id: 'r1', name: 'aws_read', input: {}, status: 'pending', readOnly: true },
+        {
+          id: 'x1',
+          name: 'cloudformation_execute_change_set',
+          input: { stackName: 'web', changeSetName: 'cs' },
+          status: 'pending',
+          readOnly: false,
+          details,
+        },
+      ],
+    });
     // The read-only call waits for the approval without being one; the change set's card has its details.
     assert.deepEqual(resumed[1], {
       kind: 'tool',
@@ -192,7 +178,7 @@ describe('conversation reducer', () => {
   });
 
   it('keeps the whole result of a call for its expanded view', () => {
-    const state = run([
+    const state = streamed([
       { type: 'tool_call', id: 't', name: 'aws_read', input: {}, readOnly: true },
       {
         type: 'tool_result',
@@ -207,17 +193,17 @@ describe('conversation reducer', () => {
   });
 
   it('marks a stopped answer "Stopped", also one stopped before any text, and an unfinished resumed turn', () => {
-    const stopped = run([
+    const stopped = streamed([
       { type: 'text', text: 'Part' },
       { type: 'done', stopReason: 'cancelled' },
     ]);
     assert.deepEqual(stopped.items, [{ kind: 'assistant', text: 'Part', streaming: false, stopped: true }]);
-    const early = run([
+    const early = streamed([
       { type: 'tool_call', id: 't', name: 'aws_read', input: {}, readOnly: true },
       { type: 'done', stopReason: 'cancelled' },
     ]);
     assert.deepEqual(early.items.at(-1), { kind: 'assistant', text: '', streaming: false, stopped: true });
-    const finished = run([
+    const finished = streamed([
       { type: 'text', text: 'All' },
       { type: 'done', stopReason: 'end_turn' },
     ]);

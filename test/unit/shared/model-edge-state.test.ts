@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import type { StreamEvent, Turn } from '../../../backend/src/protocol';
 import {
-  applyEvent,
   callText,
   ConversationState,
   emptyState,
@@ -19,10 +18,9 @@ import {
   type Item,
 } from '../../../shared/conversation-state';
 import { validOverrides } from '../../../shared/prices';
+import { resumedExchange, streamed } from '../../support/conversation-state';
 import { ToExtension } from '../../../shared/webview-protocol';
 
-const run = (events: StreamEvent[], from: ConversationState = { ...emptyState(), busy: true }) =>
-  events.reduce(applyEvent, from);
 const session = (created = false): StreamEvent => ({ type: 'session', sessionId: 's', title: 'T', created });
 const ask = (state: ConversationState, text: string): ConversationState => ({
   ...state,
@@ -30,7 +28,7 @@ const ask = (state: ConversationState, text: string): ConversationState => ({
 });
 /** One question and its answer, as the controller and the stream make them. */
 const exchange = (state: ConversationState, question: string, extra: StreamEvent[] = []) =>
-  run(
+  streamed(
     [
       session(state.storedTurns === 0),
       ...extra,
@@ -52,14 +50,14 @@ const kinds = (items: Item[]) =>
 
 describe('usage with cache figures and the model', () => {
   it('keeps cache reads, writes and the model on the answer, and adds a continued turn', () => {
-    const first = run(
+    const first = streamed(
       [
         { type: 'text', text: 'a' },
         { type: 'usage', inputTokens: 1000, outputTokens: 10, cacheReadTokens: 800, modelId: 'm1' },
       ],
       ask(emptyState(), 'q'),
     );
-    const continued = run(
+    const continued = streamed(
       [{ type: 'usage', inputTokens: 500, outputTokens: 5, cacheWriteTokens: 100, modelId: 'm2' }],
       first,
     );
@@ -168,7 +166,7 @@ describe('the summary marker', () => {
     const withText = placeSummary(state.items, 4, 'They asked about one and two.');
     assert.deepEqual(withText[4], { kind: 'summary', keepFrom: 4, text: 'They asked about one and two.' });
     // A grown summary moves the marker; there is only ever one.
-    const grown = run([{ type: 'summary', keepFrom: 6 }], { ...state, items: withText });
+    const grown = streamed([{ type: 'summary', keepFrom: 6 }], { ...state, items: withText });
     assert.deepEqual(kinds(grown.items), ['Q0', 'a', 'Q2', 'a', 'Q4', 'a', 'S', 'Q6', 'a']);
     assert.equal(grown.items.filter((it) => it.kind === 'summary').length, 1);
     assert.equal((grown.items[6] as { text?: string }).text, undefined, 'another summary: its own text');
@@ -179,7 +177,10 @@ describe('the summary marker', () => {
       { type: 'approval_required', id: 'a', name: 'cloudformation_delete_stack', input: {}, reason: 'r' },
     ]);
     // The decision: no new question, a user turn and an answer stored.
-    state = run([session(), { type: 'text', text: 'done' }, { type: 'done', stopReason: 'end_turn' }], state);
+    state = streamed(
+      [session(), { type: 'text', text: 'done' }, { type: 'done', stopReason: 'end_turn' }],
+      state,
+    );
     state = exchange(state, 'next', [{ type: 'summary', keepFrom: 4 }]);
     assert.deepEqual(kinds(state.items), ['Q0', 'A', 'a', 'a', 'S', 'Q4', 'a']);
   });
@@ -219,7 +220,7 @@ describe('approvers', () => {
   });
 
   it('marks a card this user may not approve, with the groups that may', () => {
-    const state = run([required({ canApprove: false, approverGroups: ['approvers'] })]);
+    const state = streamed([required({ canApprove: false, approverGroups: ['approvers'] })]);
     assert.deepEqual(
       [
         state.items[0]!.kind === 'approval' && state.items[0]!.canApprove,
@@ -229,7 +230,7 @@ describe('approvers', () => {
     );
     // Absent or true (an older backend, an approver): the card offers Approve, as before.
     for (const extra of [{}, { canApprove: true, approverGroups: ['approvers'] }]) {
-      const card = run([required(extra)]).items[0]!;
+      const card = streamed([required(extra)]).items[0]!;
       assert.equal('canApprove' in card, false);
       assert.equal('approverGroups' in card, false);
     }
@@ -248,7 +249,7 @@ describe('approvers', () => {
 
   it('puts the approver on the card live and on resume', () => {
     const approvedBy = { sub: 'u-1', name: 'alice@example.com', at: '2026-03-01T14:03:00Z' };
-    const live = run([
+    const live = streamed([
       required(),
       { type: 'done', stopReason: 'approval_required' },
       {
@@ -265,23 +266,16 @@ describe('approvers', () => {
       summary: 'ok',
       approvedBy,
     });
-    const resumed = turnsToItems([
-      { role: 'user', text: 'q', createdAt: 't', status: 'complete' },
-      {
-        role: 'assistant',
-        text: '',
-        createdAt: 't',
-        status: 'complete',
-        toolCalls: [
-          { id: 'd1', name: 'cloudformation_delete_stack', input: {}, status: 'success', approvedBy },
-        ],
-      },
-    ]);
+    const resumed = resumedExchange({
+      toolCalls: [
+        { id: 'd1', name: 'cloudformation_delete_stack', input: {}, status: 'success', approvedBy },
+      ],
+    });
     assert.deepEqual(resumed[1]!.kind === 'tool' && resumed[1]!.approvedBy, approvedBy);
   });
 
   it('copies the exact call: the tool, its whole input and where it runs', () => {
-    const card = openApprovals(run([required()]))[0]!;
+    const card = openApprovals(streamed([required()]))[0]!;
     assert.deepEqual(JSON.parse(callText(card)), {
       tool: 'cloudformation_delete_stack',
       input: { stackName: 'web' },
@@ -297,7 +291,7 @@ describe('a spent daily budget', () => {
     assert.equal(quotaRenewsAt(now).toISOString(), '2026-03-02T00:00:00.000Z');
     assert.equal(quotaRenewsAt(now, -1).toISOString(), '2026-03-02T00:00:00.000Z', 'a bad header is ignored');
     assert.equal(quotaRenewsAt(now, 1e9).toISOString(), '2026-03-02T21:30:00.000Z', 'never more than a day');
-    const state = run([{ type: 'error', code: 'quota_exceeded', message: 'spent', retryable: false }]);
+    const state = streamed([{ type: 'error', code: 'quota_exceeded', message: 'spent', retryable: false }]);
     assert.deepEqual(state.error?.actions, ['showLogs']);
   });
 });

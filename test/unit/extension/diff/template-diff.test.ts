@@ -8,7 +8,8 @@ import {
   templatePath,
 } from '../../../../extension/diff/template-uris';
 import { templateAsYaml } from '../../../../backend/src/core/tools/cloudformation/template-yaml';
-import { applyEvent, turnsToItems } from '../../../../shared/conversation-state';
+import { applyEvent } from '../../../../shared/conversation-state';
+import { resumedExchange } from '../../../support/conversation-state';
 
 describe('template diff', () => {
   it('converts a JSON template to YAML with the same content, keys in order, long strings whole', () => {
@@ -103,26 +104,19 @@ describe('template diff', () => {
     );
     assert.deepEqual(approvalTemplate(live, 't1'), template);
     assert.deepEqual(live.items[0]!.kind === 'approval' && live.items[0]!.target, target);
-    const resumed = turnsToItems([
-      { role: 'user', text: 'plan it', createdAt: 'x', status: 'complete' },
-      {
-        role: 'assistant',
-        text: '',
-        createdAt: 'x',
-        status: 'complete',
-        toolCalls: [
-          {
-            id: 't1',
-            name: 'cloudformation_plan_change',
-            input: {},
-            status: 'pending',
-            readOnly: false,
-            details: { template },
-            target,
-          },
-        ],
-      },
-    ]);
+    const resumed = resumedExchange({
+      toolCalls: [
+        {
+          id: 't1',
+          name: 'cloudformation_plan_change',
+          input: {},
+          status: 'pending',
+          readOnly: false,
+          details: { template },
+          target,
+        },
+      ],
+    });
     const card = resumed.find((i) => i.kind === 'approval');
     assert.deepEqual(card?.kind === 'approval' && [card.target, card.details?.template], [target, template]);
   });

@@ -2,15 +2,8 @@ import assert from 'node:assert/strict';
 import type { Session } from '../../../../backend/src/protocol';
 import { SessionCosts } from '../../../../extension/usage/session-costs';
 import { SessionUsage } from '../../../../extension/usage/session-usage';
+import { memento } from '../../../support/memento';
 
-const memento = () => {
-  const data = new Map<string, unknown>();
-  return {
-    data,
-    get: <T>(k: string) => data.get(k) as T | undefined,
-    update: async (k: string, v: unknown) => void data.set(k, v),
-  };
-};
 const session = (id: string, usage?: Session['usage']): Session => ({
   sessionId: id,
   title: id,

@@ -17,9 +17,10 @@ import {
   applyEvent,
   emptyState,
   sessionUsage,
-  turnsToItems,
   type ConversationState,
 } from '../../../../shared/conversation-state';
+import { resumedExchange } from '../../../support/conversation-state';
+import { memento } from '../../../support/memento';
 
 describe('usage: price table', () => {
   const claude = (input: number, output: number) => ({
@@ -276,16 +277,7 @@ describe('usage: in the conversation', () => {
   });
 
   it('keeps stored usage on resume', () => {
-    const items = turnsToItems([
-      { role: 'user', text: 'q', createdAt: '2026-01-01T00:00:00Z', status: 'complete' },
-      {
-        role: 'assistant',
-        text: 'a',
-        createdAt: '2026-01-01T00:00:01Z',
-        status: 'complete',
-        usage: { inputTokens: 9, outputTokens: 1 },
-      },
-    ]);
+    const items = resumedExchange({ text: 'a', usage: { inputTokens: 9, outputTokens: 1 } });
     assert.deepEqual(items.at(-1), {
       kind: 'assistant',
       text: 'a',
@@ -297,15 +289,6 @@ describe('usage: in the conversation', () => {
 });
 
 describe('usage: per session, remembered', () => {
-  const memento = () => {
-    const data = new Map<string, unknown>();
-    return {
-      data,
-      get: <T>(k: string) => data.get(k) as T | undefined,
-      update: async (k: string, v: unknown) => void data.set(k, v),
-    };
-  };
-
   it('remembers totals across instances and says when they changed', () => {
     const m = memento();
     const a = new SessionUsage(m);
