@@ -12,23 +12,19 @@ import { InvalidRequestError } from '../../../../backend/src/core/errors';
 import type { StoredTurn } from '../../../../backend/src/core/memory/types';
 import { ToolRegistry } from '../../../../backend/src/core/tools/registry';
 import { defineTool } from '../../../../backend/src/core/tools/types';
-import type { StreamEvent, TurnToolCall } from '../../../../backend/src/protocol';
+import type { TurnToolCall } from '../../../../backend/src/protocol';
+import { ConcurrencyMeter, readAll, toolContext } from '../../../support/tool-runs';
 
 let ran: string[] = [];
-let running = 0;
-let peak = 0;
+const meter = new ConcurrencyMeter();
 const deploy = defineTool({
   name: 'deploy',
   description: 'changes AWS',
   inputSchema: z.object({ id: z.string() }),
   readOnly: false,
-  run: async ({ id }) => {
+  run: ({ id }) => {
     ran.push(id);
-    running++;
-    peak = Math.max(peak, running);
-    await new Promise((r) => setTimeout(r, 5));
-    running--;
-    return { deployed: id };
+    return meter.hold(() => ({ deployed: id }));
   },
 });
 const look = defineTool({
@@ -63,22 +59,21 @@ function waiting(calls: { id: string; name: string; readOnly?: boolean; input?: 
 }
 
 async function execute(decisions: ReturnType<typeof decide>, tools: ToolRegistry) {
-  const events: StreamEvent[] = [];
-  const gen = executeDecisions(decisions, {
-    tools,
-    context: { actorId: 'a', region: 'us-east-1', signal: new AbortController().signal },
-    maxOutputChars: 1000,
-    approver: { sub: 'u-1', at: '2026-01-01T00:00:01.000Z' },
-  });
-  let next = await gen.next();
-  for (; !next.done; next = await gen.next()) events.push(next.value);
-  return { events, decided: next.value as DecidedCalls };
+  const { events, result } = await readAll(
+    executeDecisions(decisions, {
+      tools,
+      context: toolContext(),
+      maxOutputChars: 1000,
+      approver: { sub: 'u-1', at: '2026-01-01T00:00:01.000Z' },
+    }),
+  );
+  return { events, decided: result as DecidedCalls };
 }
 
 describe('approvals on resume', () => {
   beforeEach(() => {
     ran = [];
-    running = peak = 0;
+    meter.reset();
   });
 
   it('runs nothing whose tool is gone since, whatever was decided, and says so to the model', async () => {
@@ -184,7 +179,7 @@ describe('approvals on resume', () => {
     );
     const { decided } = await execute(decisions, tools);
     assert.equal(ran.length, 10);
-    assert.equal(peak, TOOL_CONCURRENCY);
+    assert.equal(meter.peak, TOOL_CONCURRENCY);
     assert.deepEqual(
       decided.toolCalls.map((c) => [c.id, c.status, c.approvedBy?.sub]),
       calls.map((c) => [c.id, 'success', 'u-1']),

@@ -11,21 +11,15 @@ import {
 import { ToolRegistry } from '../../../../backend/src/core/tools/registry';
 import { defineTool } from '../../../../backend/src/core/tools/types';
 import type { StreamEvent } from '../../../../backend/src/protocol';
+import { ConcurrencyMeter, readAll, toolContext } from '../../../support/tool-runs';
 
-let running = 0;
-let peak = 0;
+const meter = new ConcurrencyMeter();
 const slow = defineTool({
   name: 'slow',
   description: 'takes a moment',
   inputSchema: z.object({}),
   readOnly: true,
-  run: async () => {
-    running++;
-    peak = Math.max(peak, running);
-    await new Promise((r) => setTimeout(r, 5));
-    running--;
-    return { ok: true };
-  },
+  run: () => meter.hold(() => ({ ok: true })),
 });
 const failing = defineTool({
   name: 'failing',
@@ -43,28 +37,24 @@ async function run(
   uses: { toolUseId: string; name: string; input: unknown }[],
   options: Partial<RunOptions> = {},
 ) {
-  const events: StreamEvent[] = [];
-  const gen = runToolCalls(uses, {
-    tools: new ToolRegistry([slow, failing]),
-    context: { actorId: 'a', region: 'us-east-1', signal: new AbortController().signal },
-    maxOutputChars: 1000,
-    ...options,
-  });
-  let step = await gen.next();
-  while (!step.done) {
-    events.push(step.value);
-    step = await gen.next();
-  }
-  return { events, outcome: step.value as ToolCallsOutcome };
+  const { events, result } = await readAll(
+    runToolCalls(uses, {
+      tools: new ToolRegistry([slow, failing]),
+      context: toolContext(),
+      maxOutputChars: 1000,
+      ...options,
+    }),
+  );
+  return { events, outcome: result as ToolCallsOutcome };
 }
 
 describe('runToolCalls', () => {
   it(`runs at most ${TOOL_CONCURRENCY} calls at once`, async () => {
-    peak = 0;
+    meter.reset();
     const uses = Array.from({ length: 10 }, (_, i) => ({ toolUseId: `t${i}`, name: 'slow', input: {} }));
     const { outcome } = await run(uses);
     assert.equal(outcome.toolResults.length, 10);
-    assert.equal(peak, TOOL_CONCURRENCY);
+    assert.equal(meter.peak, TOOL_CONCURRENCY);
   });
 
   it('passes a tool error through the guard and marks it as data', async () => {
