@@ -1,18 +1,16 @@
 /**
  * A wire-level Amazon Bedrock Runtime fake: `POST /model/{modelId}/converse-stream` answered with
- * `application/vnd.amazon.eventstream` frames, from scripts the test queues. Speaks HTTP/2 in
- * cleartext with prior knowledge, which is what the SDK's Bedrock Runtime client sends to an
- * `http://` endpoint. Records every request and whether the client aborted it.
+ * `application/vnd.amazon.eventstream` frames, from scripts the test queues, and `ApplyGuardrail`.
+ * Speaks HTTP/1.1 and, on the same port, HTTP/2 in cleartext with prior knowledge (what the SDK's
+ * default Bedrock Runtime handler sends to an `http://` endpoint): each connection goes to one or
+ * the other by its first bytes. Records every request, the connection and protocol it came on,
+ * and whether the client aborted it.
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import {
-  createServer,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-  type Http2Session,
-} from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttp2Server, type Http2ServerRequest } from 'node:http2';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
@@ -30,6 +28,9 @@ export type Script = { httpError?: { status: number; errorType: string; message:
 export interface RecordedRequest {
   modelId: string;
   body: any;
+  /** The TCP connection it came on: 1 for the fake's first, 2 for its second... */
+  connection: number;
+  protocol: Protocol;
   /** Set when the client closed the stream before the script finished. */
   aborted: boolean;
   finished: boolean;
@@ -136,22 +137,50 @@ export function streamException(exceptionType: string, message: string, before: 
 
 // ---- The server ----
 
+export type Protocol = 'http/1.1' | 'h2';
+
+/** The connection preface an HTTP/2 client with prior knowledge opens with. */
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+type Request = IncomingMessage | Http2ServerRequest;
+/** What the fake uses of a response: the same on both protocols. */
+interface Response {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: Uint8Array): unknown;
+  end(): unknown;
+  end(body: string): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  readonly destroyed: boolean;
+}
+
 export class BedrockFake {
   readonly requests: RecordedRequest[] = [];
   private readonly queue: Script[] = [];
-  private readonly sessions = new Set<Http2Session>();
-  private readonly server = createServer((req, res) => void this.handle(req, res));
-  readonly guardrailCalls: { id: string; version: string; body: any }[] = [];
+  private readonly sockets = new Set<Socket>();
+  /** Each open connection's number, by its client's address and port (an HTTP/2 request's socket is a proxy). */
+  private readonly connectionIds = new Map<string, number>();
+  // A cut drops the connection mid-body on HTTP/1.1 (there is no other way), and resets the stream on HTTP/2.
+  private readonly http1 = createHttpServer(
+    (req, res) => void this.handle(req, res, 'http/1.1', () => res.socket?.destroy()),
+  );
+  private readonly http2 = createHttp2Server(
+    (req, res) => void this.handle(req, res, 'h2', () => res.stream.close(2 /* NGHTTP2_INTERNAL_ERROR */)),
+  );
+  private readonly server = createNetServer((socket) => this.route(socket));
+  /** TCP connections accepted so far. */
+  connections = 0;
+  /** The numbers of the connections that have closed. */
+  readonly closedConnections = new Set<number>();
+  readonly guardrailCalls: { id: string; version: string; body: any; connection: number }[] = [];
   /** The ApplyGuardrail answer for a text; by default the guardrail lets everything through. */
   guardrailVerdict: (text: string) => unknown = () => ({ action: 'NONE', outputs: [], assessments: [] });
   /** What to play when the queue is empty: a fixed answer, so stray calls are visible, not hung. */
   fallback: Script = textTurn(['(no scripted turn)']);
 
   async start(): Promise<this> {
-    this.server.on('session', (session) => {
-      this.sessions.add(session);
-      session.on('close', () => this.sessions.delete(session));
-    });
+    // Kept-alive connections stay until the client closes them or the fake stops: a client that
+    // reuses one is never raced by the fake closing it.
+    this.http1.keepAliveTimeout = 0;
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return this;
   }
@@ -174,19 +203,67 @@ export class BedrockFake {
     return this.queue.length;
   }
 
+  /** Connections open now. */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
+  /** Closes every open connection, as a server closes idle ones. */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async stop(): Promise<void> {
-    for (const session of this.sessions) session.destroy();
+    this.dropConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
+  /** Hands a new connection to the HTTP/2 server if it opens with the preface, else to HTTP/1.1. */
+  private route(socket: Socket): void {
+    const id = ++this.connections;
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.sockets.add(socket);
+    this.connectionIds.set(key, id);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.connectionIds.delete(key);
+      this.closedConnections.add(id);
+    });
+    socket.on('error', () => socket.destroy());
+    let seen = Buffer.alloc(0);
+    const peek = (chunk: Buffer) => {
+      seen = Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, H2_PREFACE.length);
+      const h2 = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (h2 && seen.length < H2_PREFACE.length) return;
+      socket.off('data', peek);
+      socket.pause();
+      socket.unshift(seen);
+      // The HTTP/2 session reads what was put back itself; the HTTP/1.1 parser needs the flow on.
+      if (h2) this.http2.emit('connection', socket);
+      else (this.http1.emit('connection', socket), socket.resume());
+    };
+    socket.on('data', peek);
+  }
+
+  private connectionOf(req: Request): number {
+    return this.connectionIds.get(`${req.socket.remoteAddress}:${req.socket.remotePort}`) ?? 0;
+  }
+
+  private async handle(req: Request, res: Response, protocol: Protocol, cut: () => void): Promise<void> {
     const match = /^\/model\/([^/]+)\/converse-stream$/.exec(req.url ?? '');
+    const connection = this.connectionOf(req);
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     const guardrail = /^\/guardrail\/([^/]+)\/version\/([^/]+)\/apply$/.exec(req.url ?? '');
     if (req.method === 'POST' && guardrail) {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      this.guardrailCalls.push({ id: decodeURIComponent(guardrail[1]!), version: guardrail[2]!, body });
+      this.guardrailCalls.push({
+        id: decodeURIComponent(guardrail[1]!),
+        version: guardrail[2]!,
+        body,
+        connection,
+      });
       const verdict = this.guardrailVerdict(body.content?.[0]?.text?.text ?? '');
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(verdict));
@@ -201,6 +278,8 @@ export class BedrockFake {
     const recorded: RecordedRequest = {
       modelId: decodeURIComponent(match[1]!),
       body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
+      connection,
+      protocol,
       aborted: false,
       finished: false,
     };
@@ -253,7 +332,7 @@ export class BedrockFake {
           break;
         case 'cut':
           recorded.finished = true;
-          res.stream.close(2 /* NGHTTP2_INTERNAL_ERROR */);
+          cut();
           return;
         case 'hang':
           return;

@@ -4,6 +4,7 @@
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { CloudEngineerError, type StreamEvent } from '../../protocol';
+import { bedrockRequestHandler } from '../model/bedrock-http';
 import { guardrailEvent } from './policy';
 
 export interface BedrockGuardrailOptions {
@@ -43,14 +44,18 @@ export function applyGuardrail(options: Omit<BedrockGuardrailOptions, 'onError'>
       }>
     | undefined;
   const get = () =>
-    (client ??= import('@aws-sdk/client-bedrock-runtime').then((sdk) => ({
-      sdk,
-      client: new sdk.BedrockRuntimeClient({
-        region: options.region,
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(options.credentials ? { credentials: options.credentials } : {}),
+    (client ??= Promise.all([import('@aws-sdk/client-bedrock-runtime'), bedrockRequestHandler()]).then(
+      ([sdk, requestHandler]) => ({
+        sdk,
+        client: new sdk.BedrockRuntimeClient({
+          region: options.region,
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+          // On the model calls' kept-alive connections, not a new one for every check.
+          requestHandler,
+        }),
       }),
-    })));
+    ));
   return async (text: string, source: GuardrailSource, signal: AbortSignal) => {
     const { sdk, client: bedrock } = await get();
     const out = await bedrock.send(

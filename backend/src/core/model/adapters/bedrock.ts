@@ -20,6 +20,7 @@ import {
 } from '../errors';
 import type { ContentBlock, Message, Model, ModelEvent, ModelRequest, StopReason, ToolSpec } from '../types';
 import type { ModelOptions } from '../options';
+import { bedrockRequestHandler } from '../bedrock-http';
 
 /**
  * Where each Bedrock model family takes a cache point; a model not listed gets none (Bedrock
@@ -46,40 +47,54 @@ export function createModel(options: ModelOptions): Model {
   type Sdk = typeof import('@aws-sdk/client-bedrock-runtime');
   let loaded: Promise<{ sdk: Sdk; client: import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient }>;
   const load = () =>
-    (loaded ??= import('@aws-sdk/client-bedrock-runtime').then((sdk) => ({
-      sdk,
-      client: new sdk.BedrockRuntimeClient({
-        region: options.region,
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(options.credentials ? { credentials: options.credentials } : {}),
-        // The agent loop retries throttling itself, only before any output has streamed.
-        maxAttempts: 1,
+    (loaded ??= Promise.all([import('@aws-sdk/client-bedrock-runtime'), bedrockRequestHandler()]).then(
+      ([sdk, requestHandler]) => ({
+        sdk,
+        client: new sdk.BedrockRuntimeClient({
+          region: options.region,
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+          // The agent loop retries throttling itself, only before any output has streamed.
+          maxAttempts: 1,
+          requestHandler,
+        }),
       }),
-    })));
+    ));
   const modelId = options.modelId;
   return {
     provider: 'bedrock',
     modelId,
     async *stream(request, signal) {
-      let stream: AsyncIterable<ConverseStreamOutput>;
+      // The call's own signal: a stream left before its end (cancelled, failed, or its reader
+      // gone) is aborted, which destroys its connection rather than leave it half-read.
+      const call = new AbortController();
+      const cancel = () => call.abort(signal.reason);
+      if (signal.aborted) cancel();
+      else signal.addEventListener('abort', cancel, { once: true });
+      let ended = false;
       try {
-        const { sdk, client } = await load();
-        const response = await client.send(
-          new sdk.ConverseStreamCommand(toConverse(modelId, request, options)),
-          {
-            abortSignal: signal,
-          },
-        );
-        if (!response.stream) throw new Error('Bedrock answered ConverseStream without a stream');
-        stream = response.stream;
-      } catch (error) {
-        throw bedrockError(error);
-      }
-      const reader = new ConverseReader();
-      try {
-        for await (const event of stream) yield* reader.accept(event);
-      } catch (error) {
-        throw bedrockError(error);
+        let stream: AsyncIterable<ConverseStreamOutput>;
+        try {
+          const { sdk, client } = await load();
+          const response = await client.send(
+            new sdk.ConverseStreamCommand(toConverse(modelId, request, options)),
+            { abortSignal: call.signal },
+          );
+          if (!response.stream) throw new Error('Bedrock answered ConverseStream without a stream');
+          stream = response.stream;
+        } catch (error) {
+          throw bedrockError(error);
+        }
+        const reader = new ConverseReader();
+        try {
+          for await (const event of stream) yield* reader.accept(event);
+        } catch (error) {
+          throw bedrockError(error);
+        }
+        ended = true;
+      } finally {
+        signal.removeEventListener('abort', cancel);
+        if (!ended) call.abort();
       }
     },
   };
