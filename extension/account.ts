@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { CognitoAuthProvider } from './auth/cognito-auth-provider';
 import { COMMANDS, CONTEXT_KEYS } from './common/ids';
 import { log } from './common/log';
+import { leftStatusItem } from './common/status-item';
 import type { ConnectionManager } from './connection/manager';
 import {
   accountMenu,
@@ -30,13 +31,7 @@ export function registerAccount(
   auth: CognitoAuthProvider,
   connections: ConnectionManager,
 ): void {
-  const status = vscode.window.createStatusBarItem(
-    'cloudEngineer.status',
-    vscode.StatusBarAlignment.Left,
-    50,
-  );
-  status.name = 'Cloud Engineer';
-  status.command = COMMANDS.account;
+  const status = leftStatusItem('cloudEngineer.status', 50, 'Cloud Engineer', COMMANDS.account);
   const update = async () => {
     const { text, signedIn, needsSignIn } = await connections.describe();
     status.text = needsSignIn ? '$(cloud) Cloud Engineer: Sign In' : `$(cloud) ${text}`;

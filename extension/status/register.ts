@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../common/ids';
 import { log } from '../common/log';
 import { readSettings, SECTION, SETTINGS } from '../common/settings';
+import { leftStatusItem } from '../common/status-item';
 import type { ConnectionManager } from '../connection/manager';
 import { enabledRegions, identityText, lookUpIdentity, sharedFiles, type LocalIdentity } from './identity';
 import { isProfileName, listProfiles, regionChoices } from './profiles';
@@ -15,13 +16,12 @@ import { isProfileName, listProfiles, regionChoices } from './profiles';
 const FIRST_LOOKUP_DELAY_MS = 1500;
 
 export function registerStatus(context: vscode.ExtensionContext, connections: ConnectionManager): void {
-  const item = vscode.window.createStatusBarItem(
+  const item = leftStatusItem(
     'cloudEngineer.awsIdentity',
-    vscode.StatusBarAlignment.Left,
     49,
+    'Cloud Engineer: AWS Account and Region',
+    COMMANDS.selectProfileAndRegion,
   );
-  item.name = 'Cloud Engineer: AWS Account and Region';
-  item.command = COMMANDS.selectProfileAndRegion;
   let current: LocalIdentity | undefined;
   let generation = 0;
 
