@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { textTurn } from '../fakes/bedrock';
 import { BackendStack, eventually } from '../support/stack';
+import { httpBackendSettings, signIn } from './support/sign-in';
 import { screenshotOnFailure, Workbench } from './support/workbench';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -47,26 +48,10 @@ describe('status bar: account menu, session costs, model', function () {
       assert.equal(chat.status, 200);
       workbench = await new Workbench({
         codeServer,
-        settings: {
-          'cloudEngineer.backend.mode': 'http',
-          'cloudEngineer.backend.url': stack.url,
-          'cloudEngineer.cognito.userPoolId': stack.cognito.userPoolId,
-          'cloudEngineer.cognito.clientId': stack.cognito.clientId,
-          'cloudEngineer.cognito.endpoint': stack.cognito.url,
-        },
+        settings: httpBackendSettings(stack),
       }).start();
       await workbench.openChatView();
-      await workbench.command('Cloud Engineer: Sign In');
-      await workbench.answer(user.email);
-      await workbench.answer(user.password);
-      await eventually(
-        async () =>
-          assert.match(
-            await workbench.page.locator('.statusbar').innerText(),
-            /bob@example\.com · 127\.0\.0\.1/,
-          ),
-        30_000,
-      );
+      await signIn(workbench, user);
     });
     after(async () => {
       await workbench?.stop();

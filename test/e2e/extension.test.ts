@@ -9,6 +9,7 @@ import type { Frame } from 'playwright-core';
 import { textTurn, toolTurn } from '../fakes/bedrock';
 import type { TestUser } from '../support/cognito';
 import { BackendStack, eventually } from '../support/stack';
+import { httpBackendSettings, signIn } from './support/sign-in';
 import { screenshotOnFailure, Workbench } from './support/workbench';
 
 describe('the extension in real VS Code', function () {
@@ -28,13 +29,7 @@ describe('the extension in real VS Code', function () {
     user = await stack.cognito.createUser('alice@example.com');
     workbench = await new Workbench({
       codeServer,
-      settings: {
-        'cloudEngineer.backend.mode': 'http',
-        'cloudEngineer.backend.url': stack.url,
-        'cloudEngineer.cognito.userPoolId': stack.cognito.userPoolId,
-        'cloudEngineer.cognito.clientId': stack.cognito.clientId,
-        'cloudEngineer.cognito.endpoint': stack.cognito.url,
-      },
+      settings: httpBackendSettings(stack),
       files: { 'template.yaml': 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n' },
     }).start();
   });
@@ -63,17 +58,7 @@ describe('the extension in real VS Code', function () {
     chat = await workbench.openChatView();
     await workbench.page.getByText('Sign in to see your conversations.').waitFor({ timeout: 30_000 });
     await workbench.screenshot('signed-out');
-    await workbench.command('Cloud Engineer: Sign In');
-    await workbench.answer(user.email);
-    await workbench.answer(user.password);
-    await eventually(
-      async () =>
-        assert.match(
-          await workbench.page.locator('.statusbar').innerText(),
-          /alice@example\.com · 127\.0\.0\.1/,
-        ),
-      30_000,
-    );
+    await signIn(workbench, user);
     await workbench.screenshot('signed-in');
   });
 

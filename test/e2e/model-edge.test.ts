@@ -15,6 +15,7 @@ import { textTurn, toolTurn } from '../fakes/bedrock';
 import type { TestUser } from '../support/cognito';
 import { freePort } from '../support/process';
 import { BackendStack, eventually } from '../support/stack';
+import { httpBackendSettings, signIn } from './support/sign-in';
 import { screenshotOnFailure, Workbench } from './support/workbench';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -96,11 +97,7 @@ describe('the model edge in real VS Code', function () {
         codeServer,
         settings: {
           'workbench.colorTheme': 'Default Dark Modern',
-          'cloudEngineer.backend.mode': 'http',
-          'cloudEngineer.backend.url': stack.url,
-          'cloudEngineer.cognito.userPoolId': stack.cognito.userPoolId,
-          'cloudEngineer.cognito.clientId': stack.cognito.clientId,
-          'cloudEngineer.cognito.endpoint': stack.cognito.url,
+          ...httpBackendSettings(stack),
         },
       }).start();
     });
@@ -114,13 +111,7 @@ describe('the model edge in real VS Code', function () {
 
     it('signs in as a user outside the approver group', async () => {
       chat = await workbench.openChatView();
-      await workbench.command('Cloud Engineer: Sign In');
-      await workbench.answer(bob.email);
-      await workbench.answer(bob.password);
-      await eventually(
-        async () => assert.match(await workbench.page.locator('.statusbar').innerText(), /bob@example\.com/),
-        30_000,
-      );
+      await signIn(workbench, bob);
     });
 
     it('shows the tokens read from the cache, the price and the model under the answer', async () => {
