@@ -18,7 +18,7 @@ import { readEventStream, SseParser, type StreamEvent } from '../../backend/src/
 import { BedrockFake, textTurn } from '../fakes/bedrock';
 import { CognitoLocal } from '../support/cognito';
 import { startDynalite, type Dynalite } from '../support/dynalite';
-import { useEnv } from '../support/env';
+import { cognitoHostEnv, useEnv } from '../support/env';
 import { functionUrlPost, invoke, preludeRuntime, splitPrelude } from '../support/lambda';
 
 const credentials = async () => ({ accessKeyId: 'AKIDBUDGETTEST', secretAccessKey: 'budget-test-secret' });
@@ -121,10 +121,7 @@ describe('the daily token budget through the hosts (USER_DAILY_TOKENS=100)', fun
   beforeEach(() => bedrock.reset());
 
   const env = () => ({
-    AUTH_MODE: 'cognito',
-    COGNITO_USER_POOL_ID: cognito.userPoolId,
-    COGNITO_CLIENT_ID: cognito.clientId,
-    COGNITO_ISSUER: cognito.issuer,
+    ...cognitoHostEnv(cognito),
     AWS_REGION: 'us-east-1',
     BEDROCK_ENDPOINT: bedrock.url,
     MODEL_ID: 'test.fake-model-v1',

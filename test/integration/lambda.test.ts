@@ -13,7 +13,7 @@ import { SseParser, type StreamEvent } from '../../backend/src/protocol';
 import { AwsFake } from '../fakes/aws';
 import { BedrockFake, delay, textTurn } from '../fakes/bedrock';
 import { claimsOf, CognitoLocal } from '../support/cognito';
-import { FAKE_AWS_KEYS, useEnv } from '../support/env';
+import { cognitoHostEnv, FAKE_AWS_KEYS, useEnv } from '../support/env';
 import { functionUrlPost, invoke, recordingRuntime, type ResponseMeta } from '../support/lambda';
 import { plannedIn, planWebTurn } from '../support/plan-change';
 
@@ -151,10 +151,7 @@ describe('Lambda applies the groups of the verified token', function () {
   useEnv(() => ({ ...FAKE_AWS_KEYS, AWS_ENDPOINT_URL: aws.url }));
   before(() => {
     const config = loadLambdaConfig({
-      AUTH_MODE: 'cognito',
-      COGNITO_USER_POOL_ID: cognito.userPoolId,
-      COGNITO_CLIENT_ID: cognito.clientId,
-      COGNITO_ISSUER: cognito.issuer,
+      ...cognitoHostEnv(cognito),
       AWS_REGION: 'us-east-1',
       BEDROCK_ENDPOINT: bedrock.url,
       MEMORY_DIR: mkdtempSync(join(tmpdir(), 'ce-lambda-groups-')),
