@@ -1,8 +1,7 @@
 /** What every benchmark section shares: percentiles, the result table, processes and the baselines. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import { connect, type ClientHttp2Session } from 'node:http2';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -194,38 +193,32 @@ export async function timedChat(
   return { first, total: performance.now() - t0, ok, text };
 }
 
-/** An HTTP/2 connection to a Bedrock wire fake, as the SDK keeps one (cleartext, prior knowledge). */
-export function h2Connect(origin: string): Promise<ClientHttp2Session> {
-  return new Promise((resolve, reject) => {
-    const session = connect(origin);
-    session.once('connect', () => resolve(session));
-    session.once('error', reject);
-  });
-}
-
 /**
- * The model called directly: one raw `ConverseStream` request on `session` with the given body,
- * its event-stream answer read to the end. Returns the ms it took.
+ * The model called directly: one raw `ConverseStream` POST to a Bedrock wire fake with the given
+ * body, its event-stream answer read to the end, over HTTP/1.1 as the server's Bedrock client
+ * sends it. `agent` keeps the connection open between calls, as the server's pool does; `false`
+ * opens a new one. Returns the ms it took.
  */
 export function rawConverseStream(
-  session: ClientHttp2Session,
+  origin: string,
   modelId: string,
   body: string,
+  agent: Agent | false,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const stream = session.request({
-      ':method': 'POST',
-      ':path': `/model/${encodeURIComponent(modelId)}/converse-stream`,
-      'content-type': 'application/json',
-    });
-    stream.on('response', (headers) => {
-      if (headers[':status'] !== 200) reject(new Error(`the fake answered ${headers[':status']}`));
-    });
-    stream.on('data', () => {});
-    stream.on('end', () => resolve(performance.now() - t0));
-    stream.on('error', reject);
-    stream.end(body);
+    const req = request(
+      `${origin}/model/${encodeURIComponent(modelId)}/converse-stream`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, agent },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`the fake answered ${res.statusCode}`));
+        res.on('data', () => {});
+        res.on('end', () => resolve(performance.now() - t0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
 

@@ -66,9 +66,9 @@ function place(frame: CallFrame): { module: string; fn: string } {
 /** Kinds of work, by the module a sample's own function belongs to; the first match wins. */
 const KINDS: [string, RegExp][] = [
   ['AWS SDK (build, sign, send, decode a model call)', /^npm:@(smithy|aws-sdk|aws-crypto)\//],
-  ['HTTP/2 (the SDK to the model)', /^node:internal\/http2\//],
+  ['HTTP client (the SDK to the model)', /^node:(_http_client|_http_agent|internal\/http2\/)/],
   [
-    'sockets (the HTTP server, the connections the SDK opens)',
+    'sockets (the HTTP server, the model calls)',
     /^node:(_http_|internal\/http$|net$|internal\/net|internal\/stream_base|internal\/streams)|^writev?$|^writeUtf8String$|^writeBuffer$/,
   ],
   ['files', /^(openFileHandle|close|read|fdatasync|mkdir|unlink|fstat|node:internal\/fs|node:fs)/],

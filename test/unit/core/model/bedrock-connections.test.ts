@@ -127,6 +127,19 @@ describe('Bedrock connections', () => {
     assert.notEqual(fake.requests[1]!.connection, fake.requests[0]!.connection);
   });
 
+  it('a connection reset before any answer (a kept-alive one the server just closed) is worth retrying at once', async () => {
+    fake.enqueue(textTurn(['one']), { steps: [{ kind: 'cut' }] }, textTurn(['retried']));
+    assert.equal(await texts(model), 'one');
+    await assert.rejects(texts(model), (error: unknown) => {
+      assert.ok(error instanceof ModelError, String(error));
+      assert.deepEqual([error.kind, error.retryNow], ['unavailable', true]);
+      return true;
+    });
+    assert.equal(fake.requests[1]!.connection, 1, 'the reset came on the reused connection');
+    assert.equal(await texts(model), 'retried');
+    assert.equal(fake.requests[2]!.connection, 2);
+  });
+
   it('a connection the server closed while idle is not used again', async () => {
     fake.enqueue(textTurn(['one']), textTurn(['two']));
     assert.equal(await texts(model), 'one');
