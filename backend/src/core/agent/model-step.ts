@@ -2,8 +2,10 @@
  * One model call of a turn: its events streamed to the client as they come, its response gathered
  * into one assistant message, retried while nothing of it has reached the client.
  */
+import { randomUUID } from 'node:crypto';
 import type { StreamEvent } from '../../protocol';
 import { ModelError, unexpectedModelError } from '../model/errors';
+import { cleanUsage } from '../model/usage';
 import type {
   ContentBlock,
   Message,
@@ -50,13 +52,15 @@ export class ModelStep {
     const last = this.content.at(-1);
     switch (event.type) {
       case 'text':
-        if (!event.text) return;
+        // A server may send a number or an object as content: only text is an answer.
+        if (!event.text || typeof event.text !== 'string') return;
         if (last?.type === 'text') last.text += event.text;
         else this.content.push({ type: 'text', text: event.text });
         this.shown = true;
         yield { type: 'text', text: event.text };
         return;
       case 'reasoning':
+        if (typeof event.text !== 'string') return;
         // Kept for the provider (some want it back with the tool results); never shown as the answer.
         if (last?.type === 'reasoning' && last.signature === undefined) {
           last.text += event.text;
@@ -72,8 +76,8 @@ export class ModelStep {
       case 'toolUse':
         this.content.push({
           type: 'toolUse',
-          toolUseId: event.toolUseId,
-          name: event.name,
+          toolUseId: this.ownId(event.toolUseId),
+          name: toolName(event.name),
           input: parseToolInput(event.input),
         });
         return;
@@ -81,12 +85,31 @@ export class ModelStep {
         this.stopReason = event.reason;
         return;
       case 'usage':
-        addTokens(this.usage, event.usage);
+        // Whatever the adapter passed on: a figure that is not a count never reaches the sum.
+        addTokens(this.usage, cleanUsage(event.usage));
         return;
       case 'guardrailTrace':
         this.guardrailTrace = event.trace;
         return;
     }
+  }
+
+  /**
+   * The call's id, or a new one when it has none, is not an id a provider takes back, or another
+   * call of this response has it: each result must pair with its call, and a duplicate or odd id
+   * in the history would have every later request of the conversation refused.
+   */
+  private ownId(id: unknown): string {
+    const taken = (candidate: string) =>
+      this.content.some((c) => c.type === 'toolUse' && c.toolUseId === candidate);
+    return typeof id === 'string' && TOOL_USE_ID.test(id) && !taken(id) ? id : `call_${randomUUID()}`;
+  }
+
+  /** 'tool_use' with no call (a confused or hostile server) is the end of the answer. */
+  settle(): void {
+    // Else the loop would call the model again with nothing answered, up to the iteration cap.
+    if (this.stopReason === 'tool_use' && !this.content.some((c) => c.type === 'toolUse'))
+      this.stopReason = 'end_turn';
   }
 
   get toolUses(): PendingToolUse[] {
@@ -113,7 +136,25 @@ export class ModelStep {
   }
 }
 
+/** What every tool's name matches (the providers' own rule; MCP names are made to fit it, mcp/names.ts). */
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+/** Ids the providers issue and take back (OpenAI `call_…`, Anthropic `toolu_…`, Bedrock `tooluse_…`). */
+const TOOL_USE_ID = /^[a-zA-Z0-9_-]{1,128}$/;
+/** The name kept for a call whose name no tool can have: it runs nothing and replays everywhere. */
+export const INVALID_TOOL_NAME = 'invalid_tool_name';
+
+/**
+ * A name no tool has (control characters, 10 KB, empty, not a string) names no tool that could
+ * run; kept as written it would be shown and stored as is, and every provider refuses it when the
+ * history is sent back. The model is told there is no such tool, as for any unknown name.
+ */
+function toolName(name: unknown): string {
+  return typeof name === 'string' && TOOL_NAME.test(name) ? name : INVALID_TOOL_NAME;
+}
+
 function parseToolInput(json: string): unknown {
+  // A server may send the arguments as an object rather than JSON text: that is not what was asked.
+  if (typeof json !== 'string') return { __invalidJson: String(JSON.stringify(json) ?? '').slice(0, 2000) };
   if (json.trim() === '') return {};
   try {
     return JSON.parse(json);
@@ -155,6 +196,7 @@ export async function* streamModelStep(
     step.reset();
     try {
       for await (const event of options.model.stream(request, options.signal)) yield* step.accept(event);
+      step.settle();
       options.observeCall?.(request.messages, step.usage);
       return;
     } catch (error) {

@@ -3,8 +3,10 @@
  * from a plain transcript of the oldest turns, amending the summary so far.
  */
 import { addTokens } from '../agent/turn-record';
+import { redactText } from '../guardrails/policy';
 import type { StoredTurn } from '../memory/types';
 import type { Model, Usage } from '../model/types';
+import { cleanUsage } from '../model/usage';
 import type { TokenEstimator } from './context';
 
 /** What one summary may hold, in tokens (asked of the model) and characters (kept). */
@@ -46,13 +48,17 @@ export async function summarize(
       },
       signal,
     )) {
-      if (event.type === 'text') text += event.text;
+      if (event.type === 'text' && typeof event.text === 'string') text += event.text;
       else if (event.type === 'usage') {
-        addTokens(usage, event.usage);
-        estimator.observe(SUMMARY_SYSTEM.length + prompt.length, event.usage.inputTokens);
+        // A figure that is not a count never reaches the turn's tokens nor the estimate.
+        const counted = cleanUsage(event.usage);
+        addTokens(usage, counted);
+        estimator.observe(SUMMARY_SYSTEM.length + prompt.length, counted.inputTokens);
       }
     }
-    summary = text.trim().slice(0, SUMMARY_MAX_CHARS) || summary;
+    // Model text, stored with the session, shown by getSession and sent with every later turn:
+    // redacted as the answer is (a key or secret the model copied from the conversation or made up).
+    summary = redactText(text.trim()).text.slice(0, SUMMARY_MAX_CHARS) || summary;
   }
   return summary ?? '';
 }

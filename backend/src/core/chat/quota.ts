@@ -30,11 +30,21 @@ export async function checkQuota(deps: ServiceDeps, actorId: string): Promise<vo
   );
 }
 
+/**
+ * The most one turn adds to a day's counter: more than any budget, and so far below
+ * Number.MAX_SAFE_INTEGER that the counter stays a safe integer (the stores drop one that is not).
+ */
+const MAX_TURN_TOKENS = 1_000_000_000_000;
+
 /** Adds a turn's tokens to the caller's day; never fails the turn (the answer is already out). */
 export async function spendTokens(deps: ServiceDeps, actorId: string, tokens: number): Promise<void> {
-  if (!deps.userDailyTokens || tokens <= 0) return;
+  // NaN is not above 0: nothing to count. The stores take only non-negative safe integers and
+  // refuse anything else, which left a whole turn uncounted (a fraction, or 1e300 from a hostile
+  // server): a figure is rounded up and capped, so a huge one spends the budget instead.
+  if (!deps.userDailyTokens || !(tokens > 0)) return;
+  const count = Math.min(MAX_TURN_TOKENS, Math.ceil(tokens));
   try {
-    await deps.memory.addTokens(actorId, utcDay(deps.now()), tokens);
+    await deps.memory.addTokens(actorId, utcDay(deps.now()), count);
   } catch (error) {
     deps.log.error('could not count the turn against the daily budget', { error });
   }

@@ -85,14 +85,7 @@ export function unexpectedModelError(provider: ProviderId, cause: unknown): Mode
  */
 export function scrubbed(message: unknown, secrets: readonly (string | undefined)[] = []): string {
   if (typeof message !== 'string') return '';
-  let text = message;
-  for (const secret of secrets) {
-    if (!secret || secret.length < 4) continue;
-    // The key as sent, and as a server may echo it: URL-encoded (a query string) or JSON-escaped.
-    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
-      text = text.split(form).join('[key]');
-  }
-  text = text
+  const text = withoutSecrets(message, secrets)
     .replace(/\b(sk|pk|rk)-[A-Za-z0-9_*.-]{6,}/g, '[key]')
     // A query-string key (`?key=`, `&api_key=`) and an echoed key header or field.
     .replace(/([?&](?:key|api[-_]?key|access_token)=)[^&\s"']+/gi, '$1[key]')
@@ -102,6 +95,64 @@ export function scrubbed(message: unknown, secrets: readonly (string | undefined
     .replace(/\s+/g, ' ')
     .trim();
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+/** The shortest run of a key's characters that is taken for a part of it ("sk-abc12…", "…a1b2c3d4"). */
+const KEY_PART = 8;
+
+/**
+ * `text` without the secrets: each whole, as sent or as a server may echo it (URL-encoded in a
+ * query string, JSON-escaped), and any run of KEY_PART or more characters of one, since servers
+ * echo a refused key in part ("Incorrect API key provided: abcd1234****wxyz").
+ */
+export function withoutSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  for (const secret of secrets) {
+    if (!secret || secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+      text = text.split(form).join('[key]');
+    if (secret.length < KEY_PART) continue;
+    const parts = new Set<string>();
+    for (let i = 0; i + KEY_PART <= secret.length; i++) parts.add(secret.slice(i, i + KEY_PART));
+    let out = '';
+    for (let i = 0; i < text.length;) {
+      if (!parts.has(text.slice(i, i + KEY_PART))) {
+        out += text[i++];
+        continue;
+      }
+      // The longest run from here that is still a part of the key goes.
+      let end = i + KEY_PART;
+      while (end < text.length && secret.includes(text.slice(i, end + 1))) end++;
+      out += '[key]';
+      i = end;
+    }
+    text = out;
+  }
+  return text;
+}
+
+/**
+ * The SDK error kept as a `ModelError`'s cause, without the key in any of its text fields: the
+ * cause is logged (its name and code) and held by whoever catches the error, and a server may put
+ * the key in the message, the code, the type or the body it answered with. Changed in place.
+ */
+export function forgetSecrets(error: unknown, secrets: readonly (string | undefined)[]): void {
+  if (!secrets.some(Boolean)) return;
+  const scrub = (target: unknown, depth: number) => {
+    if (!target || typeof target !== 'object' || depth > 2) return;
+    const fields = target as Record<string, unknown>;
+    for (const name of ['message', 'stack', 'code', 'type', 'param', 'apiMessage']) {
+      if (typeof fields[name] !== 'string') continue;
+      try {
+        fields[name] = withoutSecrets(fields[name] as string, secrets);
+      } catch {
+        // A read-only field: left as it is.
+      }
+    }
+    // The parsed body the SDK keeps (OpenAI, Anthropic: `error`), and what it wraps.
+    scrub(fields.error, depth + 1);
+    scrub(fields.cause, depth + 1);
+  };
+  scrub(error, 0);
 }
 
 /** Network failures by their Node error code: the server never answered. */

@@ -24,6 +24,7 @@ import {
   withKey,
 } from '../adapter-kit';
 import {
+  forgetSecrets,
   isConnectionFailure,
   ModelError,
   scrubbed,
@@ -32,6 +33,7 @@ import {
 } from '../errors';
 import type { ModelOptions } from '../options';
 import type { ContentBlock, Message, Model, ModelEvent, ModelInfo, ModelRequest, StopReason } from '../types';
+import { tokenCount } from '../usage';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const CACHE = { type: 'ephemeral' } as const;
@@ -202,18 +204,22 @@ class AnthropicReader {
     }
   }
 
-  /** message_start has the input counts, message_delta the cumulative ones (nulls: unchanged). */
-  private takeUsage(u: {
+  /** message_start has the input counts, message_delta the cumulative ones (nulls, or none: unchanged). */
+  private takeUsage(u?: {
     input_tokens?: number | null;
     output_tokens?: number | null;
     cache_read_input_tokens?: number | null;
     cache_creation_input_tokens?: number | null;
   }): void {
+    // Each figure made a count before it is summed: a string would concatenate, a negative one
+    // would lower the turn's total past the daily budget (usage.ts).
+    if (!u) return;
+    const count = (v: number | null | undefined, was: number) => (v == null ? was : tokenCount(v));
     this.usage = {
-      input: u.input_tokens ?? this.usage.input,
-      output: u.output_tokens ?? this.usage.output,
-      cacheRead: u.cache_read_input_tokens ?? this.usage.cacheRead,
-      cacheWrite: u.cache_creation_input_tokens ?? this.usage.cacheWrite,
+      input: count(u.input_tokens, this.usage.input),
+      output: count(u.output_tokens, this.usage.output),
+      cacheRead: count(u.cache_read_input_tokens, this.usage.cacheRead),
+      cacheWrite: count(u.cache_creation_input_tokens, this.usage.cacheWrite),
     };
   }
 }
@@ -247,6 +253,8 @@ export function anthropicError(
   context: { modelId: string; baseURL: string; key?: string; signal?: AbortSignal; streaming?: boolean },
 ): ModelError {
   if (error instanceof ModelError) return error;
+  // Kept as the cause, which is logged: no field of it may hold the key a server echoed.
+  forgetSecrets(error, [context.key]);
   if (context.signal?.aborted || (error as Error)?.name === 'APIUserAbortError') return cancelled();
   const make = (kind: ModelErrorKind, message: string, extra: { retryAfterSeconds?: number } = {}) =>
     new ModelError(kind, 'anthropic', message, { cause: error, ...extra });

@@ -21,6 +21,7 @@ import {
 import type { ContentBlock, Message, Model, ModelEvent, ModelRequest, StopReason, ToolSpec } from '../types';
 import type { ModelOptions } from '../options';
 import { bedrockRequestHandler } from '../bedrock-http';
+import { tokenCount } from '../usage';
 
 /**
  * Where each Bedrock model family takes a cache point; a model not listed gets none (Bedrock
@@ -207,14 +208,15 @@ class ConverseReader {
     } else if (event.metadata) {
       const u = event.metadata.usage;
       if (u) {
-        const cacheRead = u.cacheReadInputTokens ?? 0;
-        const cacheWrite = u.cacheWriteInputTokens ?? 0;
+        // Each figure made a count before it is summed: a negative one would lower the turn's total.
+        const cacheRead = tokenCount(u.cacheReadInputTokens);
+        const cacheWrite = tokenCount(u.cacheWriteInputTokens);
         yield {
           type: 'usage',
           usage: {
             // Converse counts cached input apart; the contract's inputTokens is every input token.
-            inputTokens: (u.inputTokens ?? 0) + cacheRead + cacheWrite,
-            outputTokens: u.outputTokens ?? 0,
+            inputTokens: tokenCount(u.inputTokens) + cacheRead + cacheWrite,
+            outputTokens: tokenCount(u.outputTokens),
             ...(cacheRead ? { cacheReadTokens: cacheRead } : {}),
             ...(cacheWrite ? { cacheWriteTokens: cacheWrite } : {}),
           },

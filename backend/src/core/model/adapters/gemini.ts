@@ -15,6 +15,7 @@ import {
 } from '@google/genai';
 import { cancelledCall, clientPerKey, readStream, requiredKey, SET_KEY, withKey } from '../adapter-kit';
 import {
+  forgetSecrets,
   isConnectionFailure,
   ModelError,
   scrubbed,
@@ -23,6 +24,7 @@ import {
 } from '../errors';
 import type { ModelOptions } from '../options';
 import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from '../types';
+import { tokenCount } from '../usage';
 
 const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 /** Ids this adapter made up for calls Gemini sent without one; never sent back to Gemini. */
@@ -203,12 +205,13 @@ function finishReason(reason: string, calledTools: boolean): StopReason {
 }
 
 function usageOf(u: NonNullable<GenerateContentResponse['usageMetadata']>): Usage {
-  const cached = u.cachedContentTokenCount ?? 0;
+  // Each figure made a count before it is summed (usage.ts): a string would concatenate.
+  const cached = tokenCount(u.cachedContentTokenCount);
   return {
     // promptTokenCount already counts the cached tokens.
-    inputTokens: u.promptTokenCount ?? 0,
+    inputTokens: tokenCount(u.promptTokenCount),
     // Thinking tokens are billed as output.
-    outputTokens: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
+    outputTokens: tokenCount(u.candidatesTokenCount) + tokenCount(u.thoughtsTokenCount),
     ...(cached ? { cacheReadTokens: cached } : {}),
   };
 }
@@ -228,6 +231,8 @@ interface GoogleError {
 /** What the Gemini SDK threw, as a `ModelError` that names Gemini and the fix. */
 export function geminiError(error: unknown, context: Context): ModelError {
   if (error instanceof ModelError) return error;
+  // Kept as the cause, which is logged: no field of it may hold the key a server echoed.
+  forgetSecrets(error, [context.key]);
   const name = (error as { name?: string } | undefined)?.name;
   if (context.signal?.aborted || name === 'AbortError') return cancelled();
   const make = (kind: ModelErrorKind, message: string, extra: { retryAfterSeconds?: number } = {}) =>

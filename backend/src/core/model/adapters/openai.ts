@@ -22,6 +22,7 @@ import {
   withKey,
 } from '../adapter-kit';
 import {
+  forgetSecrets,
   isConnectionFailure,
   ModelError,
   scrubbed,
@@ -31,6 +32,7 @@ import {
 import type { ModelOptions } from '../options';
 import { isLoopbackUrl } from '../loopback';
 import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from '../types';
+import { tokenCount } from '../usage';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
 /** What a loopback server that checks no key is sent: the SDK refuses to send none. Never a real key. */
@@ -235,11 +237,12 @@ function finishReason(reason: string, calledTools: boolean): StopReason {
 }
 
 function usageOf(u: NonNullable<ChatCompletionChunk['usage']>): Usage {
-  const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
+  // Any server may answer here: its figures are made counts (negative, strings, 1e300: usage.ts).
+  const cached = tokenCount(u.prompt_tokens_details?.cached_tokens);
   // prompt_tokens already counts the cached tokens; OpenAI caches by itself, writes are free.
   return {
-    inputTokens: u.prompt_tokens ?? 0,
-    outputTokens: u.completion_tokens ?? 0,
+    inputTokens: tokenCount(u.prompt_tokens),
+    outputTokens: tokenCount(u.completion_tokens),
     ...(cached ? { cacheReadTokens: cached } : {}),
   };
 }
@@ -256,6 +259,8 @@ const TOO_LONG =
 /** What the OpenAI SDK threw, as a `ModelError` that names the server and the fix. */
 export function openAIError(error: unknown, context: Context): ModelError {
   if (error instanceof ModelError) return error;
+  // Kept as the cause, which is logged: no field of it may hold the key a server echoed.
+  forgetSecrets(error, [context.key]);
   if (context.signal?.aborted || error instanceof OpenAI.APIUserAbortError) return cancelled();
   const who = label(context);
   const Who = who.charAt(0).toUpperCase() + who.slice(1);
