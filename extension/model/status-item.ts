@@ -1,4 +1,4 @@
-/** Local mode's model in the status bar ("$(hubot) anthropic · claude-sonnet-4-5"); click: Select Model…. */
+/** Local mode's model in the status bar ("$(hubot) bedrock · Claude Sonnet 4.5"); click: Select Model…. */
 import * as vscode from 'vscode';
 import { readSettings } from '../common/settings';
 import { modelStatus } from './status-text';

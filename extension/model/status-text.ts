@@ -1,4 +1,5 @@
-/** What local mode's model status item says ("$(hubot) anthropic · claude-sonnet-4-5") and does on click. No `vscode`. */
+/** What local mode's model status item says ("$(hubot) bedrock · Claude Sonnet 4.5") and does on click. No `vscode`. */
+import { modelName } from '../../shared/prices';
 import { COMMANDS } from '../common/ids';
 import type { Settings } from '../common/settings';
 import { displayText, effectiveModelId, PROVIDER_INFO } from './catalog';
@@ -15,7 +16,8 @@ export function modelStatus(settings: Settings): ModelStatus | undefined {
   if (settings.mode !== 'local') return undefined;
   const provider = settings.modelProvider;
   const model = effectiveModelId(provider, settings.modelId, settings.modelBaseUrl);
-  const shown = model ? displayText(model, 60) : 'pick a model';
+  // The readable name keeps the bar short (a Bedrock id runs to 45 characters); the tooltip has the id.
+  const shown = model ? displayText(modelName(model), 60) : 'pick a model';
   const where = settings.modelBaseUrl ? ` at ${displayText(settings.modelBaseUrl, 100)}` : '';
   return {
     text: `$(hubot) ${provider} · ${shown}`,

@@ -128,7 +128,7 @@ describe('status bar: account menu, session costs, model', function () {
       await workbench.openChatView();
       const item = workbench.page.locator('.statusbar-item', { hasText: 'bedrock ·' }).first();
       await item.waitFor({ timeout: 30_000 });
-      assert.match(await item.innerText(), /bedrock · us\.anthropic\.claude-sonnet-4-5/);
+      assert.match(await item.innerText(), /bedrock · Claude Sonnet 4\.5/);
       await item.click();
       await workbench.page
         .locator('.quick-input-widget', { hasText: 'Select Model: Amazon Bedrock' })

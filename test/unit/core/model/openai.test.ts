@@ -303,6 +303,14 @@ describe('OpenAI-compatible adapter (wire fake, real SDK)', () => {
     assert.equal(fake.requests[0]!.headers.authorization, `Bearer ${LOCAL_PLACEHOLDER_KEY}`);
   });
 
+  it("keeps a local server's error words: its placeholder key is no secret to scrub", async () => {
+    fake.enqueue(httpError(400, 'no tools for a-local-server model', 'invalid_request_error'));
+    const local = make(fixedKey(undefined), `${fake.url}/v1`, 'llama3.2');
+    const error = await failure(collect(local));
+    assert.match(error.message, /no tools for a-local-server model/);
+    assert.doesNotMatch(error.message, /\[key\]/);
+  });
+
   it('says to start Ollama when nothing answers at its port', async () => {
     const ollama = make(fixedKey(undefined), 'http://127.0.0.1:11434/v1', 'llama3.2');
     const error = await failure(collect(ollama));

@@ -308,11 +308,16 @@ describe('Select Model…', () => {
 describe('the model’s status bar item', () => {
   it('shows "provider · model" in local mode and runs Select Model… on click', () => {
     assert.deepEqual(modelStatus(testSettings({ modelProvider: 'anthropic', modelId: 'claude-haiku-4-5' })), {
-      text: '$(hubot) anthropic · claude-haiku-4-5',
+      text: '$(hubot) anthropic · Claude Haiku 4.5',
       tooltip: 'Cloud Engineer model: Anthropic, claude-haiku-4-5. Click to select another model.',
       command: 'cloudEngineer.selectModel',
     });
-    assert.match(modelStatus(testSettings())!.text, /^\$\(hubot\) bedrock · us\.anthropic\.claude-sonnet/);
+    assert.equal(modelStatus(testSettings())!.text, '$(hubot) bedrock · Claude Sonnet 4.5');
+    assert.match(modelStatus(testSettings())!.tooltip, /us\.anthropic\.claude-sonnet-4-5/);
+    assert.equal(
+      modelStatus(testSettings({ modelProvider: 'openai', modelId: 'llama3.1:8b' }))!.text,
+      '$(hubot) openai · llama3.1:8b',
+    );
     assert.match(modelStatus(testSettings())!.tooltip, /\(default\)/);
     assert.equal(
       modelStatus(testSettings({ modelProvider: 'openai', modelBaseUrl: 'http://localhost:11434/v1' }))!.text,

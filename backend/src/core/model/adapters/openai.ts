@@ -259,8 +259,10 @@ const TOO_LONG =
 /** What the OpenAI SDK threw, as a `ModelError` that names the server and the fix. */
 export function openAIError(error: unknown, context: Context): ModelError {
   if (error instanceof ModelError) return error;
-  // Kept as the cause, which is logged: no field of it may hold the key a server echoed.
-  forgetSecrets(error, [context.key]);
+  // Kept as the cause, which is logged: no field of it may hold the key a server echoed. The
+  // placeholder sent to a local server is no secret, and scrubbing its parts would garble messages.
+  const secrets = context.key === LOCAL_PLACEHOLDER_KEY ? [] : [context.key];
+  forgetSecrets(error, secrets);
   if (context.signal?.aborted || error instanceof OpenAI.APIUserAbortError) return cancelled();
   const who = label(context);
   const Who = who.charAt(0).toUpperCase() + who.slice(1);
@@ -277,7 +279,7 @@ export function openAIError(error: unknown, context: Context): ModelError {
   const body = (error.error ?? {}) as { message?: unknown; code?: unknown; type?: unknown };
   const code = String(error.code ?? body.code ?? '');
   const type = String(error.type ?? body.type ?? '');
-  const said = scrubbed(body.message ?? error.message, [context.key]);
+  const said = scrubbed(body.message ?? error.message, secrets);
   const detail = said ? ` (${said})` : '';
   const status = error.status;
   if (status === 401 || code === 'invalid_api_key' || type === 'authentication_error')
