@@ -22,6 +22,7 @@ import { createModel as bedrockModel } from '../../backend/src/core/model/adapte
 import { createModel as geminiModel } from '../../backend/src/core/model/adapters/gemini';
 import { createModel as openAIModel } from '../../backend/src/core/model/adapters/openai';
 import { fixedKey, noKey } from '../../backend/src/core/model/options';
+import { responseCharLimit } from '../../backend/src/core/model/response-budget';
 import type { Model, ModelEvent, ModelRequest } from '../../backend/src/core/model/types';
 import { ToolRegistry } from '../../backend/src/core/tools/registry';
 import { defineTool } from '../../backend/src/core/tools/types';
@@ -561,6 +562,115 @@ describe('security: a hostile model server at the model edge', function () {
       assert.deepEqual(events, []);
       assert.equal(step.stopReason, 'end_turn');
       assert.equal(step.message(), undefined);
+    });
+  });
+
+  describe('a response without end', () => {
+    // maxTokens 4,096 (the loop's default): a response may carry 256 KiB (response-budget.ts).
+    const LIMIT = responseCharLimit(4096);
+    const KIB = 'x'.repeat(1024);
+
+    it('endless text: the call stops past the limit, what was shown stays, the next turn works', async () => {
+      const steps: O.Step[] = Array.from({ length: 2000 }, () => O.chunk({ content: KIB }));
+      openai.enqueue({ steps: [...steps, O.chunk({}, 'stop'), O.done] }, O.textTurn(['fine again']));
+      const agent = inProcessService({ model: oai() });
+      const first = await chat(agent, LOCAL_ACTOR, { message: 'talk forever' });
+      const last = first.events.at(-1)!;
+      assert.equal(last.type, 'error');
+      assert.match(last.type === 'error' ? last.message : '', /more than one answer may hold/);
+      const shown = first.events.reduce((n, e) => n + (e.type === 'text' ? e.text.length : 0), 0);
+      assert.ok(shown > 0 && shown <= LIMIT, `${shown} characters shown`);
+      const next = await chat(agent, LOCAL_ACTOR, { message: 'again', sessionId: first.sessionId });
+      assert.equal(next.events.at(-1)!.type, 'done');
+      assert.equal(next.events.map((e) => (e.type === 'text' ? e.text : '')).join(''), 'fine again');
+    });
+
+    for (const [provider, enqueue, model] of [
+      [
+        'OpenAI-compatible',
+        () =>
+          openai.enqueue({
+            steps: [
+              O.chunk({
+                tool_calls: [
+                  { index: 0, id: 'c', type: 'function', function: { name: 'echo', arguments: '{"say":"' } },
+                ],
+              }),
+              ...Array.from({ length: 400 }, () =>
+                O.chunk({ tool_calls: [{ index: 0, function: { arguments: KIB } }] }),
+              ),
+              O.chunk({}, 'tool_calls'),
+              O.done,
+            ],
+          }),
+        () => oai(),
+      ],
+      [
+        'Anthropic',
+        () =>
+          anthropic.enqueue({
+            steps: [
+              A.messageStart(),
+              A.ev('content_block_start', {
+                type: 'content_block_start',
+                index: 0,
+                content_block: { type: 'tool_use', id: 'toolu_1', name: 'echo', input: {} },
+              }),
+              ...Array.from({ length: 400 }, () =>
+                A.ev('content_block_delta', {
+                  type: 'content_block_delta',
+                  index: 0,
+                  delta: { type: 'input_json_delta', partial_json: KIB },
+                }),
+              ),
+            ],
+          }),
+        () => claude(),
+      ],
+    ] as const) {
+      it(`${provider}: tool input that never ends is stopped while it is assembled, before it is held whole`, async () => {
+        enqueue();
+        const error = await failure(collect(model(), { ...request(), maxTokens: 4096 }));
+        assert.equal(error.kind, 'unavailable');
+        assert.equal(error.retryNow, false);
+        assert.match(
+          error.message,
+          /more than one answer may hold \(over 262,144 characters for 4,096 output tokens\)/,
+        );
+      });
+    }
+
+    it('a summary without end is stopped too: the turn still answers', async () => {
+      let summaryCalls = 0;
+      let yielded = 0;
+      const base = scripted([], () => text('noted'));
+      const model: Model = {
+        ...base,
+        async *stream(r: ModelRequest, signal: AbortSignal) {
+          if (r.tools.length === 0 && /condense a conversation/.test(r.system)) {
+            summaryCalls++;
+            for (let i = 0; i < 2000; i++) (yielded++, yield { type: 'text', text: KIB });
+            return;
+          }
+          yield* base.stream(r, signal);
+        },
+      };
+      const agent = inProcessService({ model, contextTokens: 16_000 });
+      let sessionId: string | undefined;
+      for (let i = 0; i < 12; i++) {
+        const out = await chat(agent, LOCAL_ACTOR, {
+          message: `turn ${i}: ${'log line '.repeat(700)}`,
+          ...(sessionId ? { sessionId } : {}),
+        });
+        sessionId = out.sessionId;
+        assert.equal(out.events.at(-1)!.type, 'done', JSON.stringify(out.events.at(-1)));
+      }
+      assert.ok(summaryCalls > 0, 'a summary was asked for');
+      // Each summary call was left once past the limit (256 KiB of 1 KiB pieces), not read to its end.
+      assert.ok(
+        yielded <= summaryCalls * (LIMIT / 1024 + 1),
+        `${yielded} pieces read in ${summaryCalls} calls`,
+      );
     });
   });
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StreamEvent } from '../../protocol';
 import { ModelError, unexpectedModelError } from '../model/errors';
+import { ResponseBudget } from '../model/response-budget';
 import { cleanUsage } from '../model/usage';
 import type {
   ContentBlock,
@@ -194,8 +195,13 @@ export async function* streamModelStep(
       cache: options.cache,
     };
     step.reset();
+    // Each attempt may carry one response's worth; past it the call stops (response-budget.ts).
+    const budget = new ResponseBudget(options.model.provider, options.maxTokens);
     try {
-      for await (const event of options.model.stream(request, options.signal)) yield* step.accept(event);
+      for await (const event of options.model.stream(request, options.signal)) {
+        budget.count(event);
+        yield* step.accept(event);
+      }
       step.settle();
       options.observeCall?.(request.messages, step.usage);
       return;

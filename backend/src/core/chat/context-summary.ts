@@ -6,6 +6,7 @@ import { addTokens } from '../agent/turn-record';
 import { redactText } from '../guardrails/policy';
 import type { StoredTurn } from '../memory/types';
 import type { Model, Usage } from '../model/types';
+import { ResponseBudget } from '../model/response-budget';
 import { cleanUsage } from '../model/usage';
 import type { TokenEstimator } from './context';
 
@@ -38,6 +39,7 @@ export async function summarize(
   for (const piece of pieces(turns.map(transcriptOf), pieceChars)) {
     const prompt = `${summary ? `The summary so far:\n${summary}\n\n` : ''}The conversation${summary ? ' since' : ''}:\n${piece}\n\nWrite the ${summary ? 'amended ' : ''}summary.`;
     let text = '';
+    const budget = new ResponseBudget(model.provider, SUMMARY_MAX_TOKENS);
     for await (const event of model.stream(
       {
         system: SUMMARY_SYSTEM,
@@ -48,6 +50,7 @@ export async function summarize(
       },
       signal,
     )) {
+      budget.count(event);
       if (event.type === 'text' && typeof event.text === 'string') text += event.text;
       else if (event.type === 'usage') {
         // A figure that is not a count never reaches the turn's tokens nor the estimate.

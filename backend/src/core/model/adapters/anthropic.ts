@@ -32,6 +32,7 @@ import {
   type ModelErrorKind,
 } from '../errors';
 import type { ModelOptions } from '../options';
+import { ResponseBudget } from '../response-budget';
 import type { ContentBlock, Message, Model, ModelEvent, ModelInfo, ModelRequest, StopReason } from '../types';
 import { tokenCount } from '../usage';
 
@@ -63,7 +64,8 @@ export function createModel(options: ModelOptions): Model {
         clientFor(k).messages.create(body, { signal }),
       );
       const fail = (error: unknown) => anthropicError(error, { ...context, key, signal, streaming: true });
-      yield* readStream(stream, new AnthropicReader(), signal, fail, cancelled);
+      const budget = new ResponseBudget('anthropic', request.maxTokens);
+      yield* readStream(stream, new AnthropicReader(budget), signal, fail, cancelled);
     },
     async listModels(signal) {
       const { value } = await call(signal, async (k) => {
@@ -140,6 +142,9 @@ class AnthropicReader {
   private usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   private stopReason: StopReason = 'end_turn';
 
+  /** `budget`: tool input is held until its block ends, so it counts against the response as it comes. */
+  constructor(private readonly budget: ResponseBudget) {}
+
   *accept(event: RawMessageStreamEvent): Generator<ModelEvent> {
     switch (event.type) {
       case 'message_start':
@@ -164,7 +169,7 @@ class AnthropicReader {
           if (delta.text) yield { type: 'text', text: delta.text };
         } else if (delta.type === 'input_json_delta') {
           const tool = this.tools.get(event.index);
-          if (tool) tool.json += delta.partial_json;
+          if (tool) tool.json += this.budget.take(delta.partial_json);
         } else if (delta.type === 'thinking_delta') {
           if (delta.thinking) yield { type: 'reasoning', text: delta.thinking };
         } else if (delta.type === 'signature_delta') {

@@ -21,6 +21,7 @@ import {
 import type { ContentBlock, Message, Model, ModelEvent, ModelRequest, StopReason, ToolSpec } from '../types';
 import type { ModelOptions } from '../options';
 import { bedrockRequestHandler } from '../bedrock-http';
+import { ResponseBudget } from '../response-budget';
 import { tokenCount } from '../usage';
 
 /**
@@ -86,7 +87,7 @@ export function createModel(options: ModelOptions): Model {
         } catch (error) {
           throw bedrockError(error);
         }
-        const reader = new ConverseReader();
+        const reader = new ConverseReader(new ResponseBudget('bedrock', request.maxTokens));
         try {
           for await (const event of stream) yield* reader.accept(event);
         } catch (error) {
@@ -175,6 +176,9 @@ function toConverseBlock(block: ContentBlock): ConverseBlock[] {
 class ConverseReader {
   private readonly tools = new Map<number, { toolUseId: string; name: string; json: string }>();
 
+  /** `budget`: tool input is held until its block ends, so it counts against the response as it comes. */
+  constructor(private readonly budget: ResponseBudget) {}
+
   *accept(event: ConverseStreamOutput): Generator<ModelEvent> {
     if (event.contentBlockStart?.start?.toolUse) {
       const { toolUseId = '', name = '' } = event.contentBlockStart.start.toolUse;
@@ -186,7 +190,7 @@ class ConverseReader {
         if (delta.text) yield { type: 'text', text: delta.text };
       } else if (delta?.toolUse?.input !== undefined) {
         const tool = this.tools.get(index);
-        if (tool) tool.json += delta.toolUse.input;
+        if (tool) tool.json += this.budget.take(delta.toolUse.input);
       } else if (delta?.reasoningContent) {
         const r = delta.reasoningContent;
         if (r.text || r.signature)

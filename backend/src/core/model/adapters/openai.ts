@@ -30,6 +30,7 @@ import {
   type ModelErrorKind,
 } from '../errors';
 import type { ModelOptions } from '../options';
+import { ResponseBudget } from '../response-budget';
 import { isLoopbackUrl } from '../loopback';
 import type { Message, Model, ModelEvent, ModelRequest, StopReason, Usage } from '../types';
 import { tokenCount } from '../usage';
@@ -82,7 +83,8 @@ export function createModel(options: ModelOptions): Model {
         clientFor(k).chat.completions.create(body, { signal }),
       );
       const fail = (error: unknown) => openAIError(error, { ...context, key, signal, streaming: true });
-      yield* readStream(stream, new ChunkReader(), signal, fail, cancelled);
+      const budget = new ResponseBudget('openai', request.maxTokens);
+      yield* readStream(stream, new ChunkReader(budget), signal, fail, cancelled);
     },
     async listModels(signal) {
       // GET {baseURL}/models: OpenAI's list, and Ollama's /v1/models (the pulled models).
@@ -172,6 +174,9 @@ class ChunkReader {
   private finish: StopReason | undefined;
   private usage: Usage | undefined;
 
+  /** `budget`: arguments are held until the call's finish, so they count against the response as they come. */
+  constructor(private readonly budget: ResponseBudget) {}
+
   *accept(chunk: ChatCompletionChunk): Generator<ModelEvent> {
     if (chunk.usage) this.usage = usageOf(chunk.usage);
     const choice = chunk.choices?.[0];
@@ -189,7 +194,7 @@ class ChunkReader {
       const call = this.calls.get(index) ?? { id: '', name: '', args: '' };
       if (piece.id && !call.id) call.id = piece.id;
       if (piece.function?.name && !call.name) call.name = piece.function.name;
-      if (piece.function?.arguments) call.args += piece.function.arguments;
+      if (piece.function?.arguments) call.args += this.budget.take(String(piece.function.arguments));
       this.calls.set(index, call);
     });
     if (choice.finish_reason) {
