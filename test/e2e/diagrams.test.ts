@@ -150,9 +150,15 @@ describe('diagrams in real VS Code', function () {
     await workbench.screenshot('diagrams-save-dialog');
     await workbench.page.keyboard.press('Enter');
     const svgFile = join(workbench.workspace, 'Orders API.svg');
-    await eventually(async () => assert.ok(existsSync(svgFile), 'Orders API.svg written'), 20_000);
-    const saved = readFileSync(svgFile, 'utf8');
-    assert.equal(saved, await svgOf(1), 'the file is the diagram as shown');
+    // The file may exist a moment before its bytes are in it: wait for the whole of it.
+    const shown = await svgOf(1);
+    await eventually(async () => {
+      const saved = existsSync(svgFile) ? readFileSync(svgFile, 'utf8') : undefined;
+      assert.ok(
+        saved === shown,
+        `the file is the diagram as shown (${saved?.length} of ${shown.length} characters)`,
+      );
+    }, 20_000);
 
     await saveButtons.nth(0).click();
     await workbench.answer('PNG', { pick: true });
@@ -162,7 +168,10 @@ describe('diagrams in real VS Code', function () {
     );
     await workbench.page.keyboard.press('Enter');
     const pngFile = join(workbench.workspace, 'Lambda Errors (Sum).png');
-    await eventually(async () => assert.ok(existsSync(pngFile), 'the PNG written'), 20_000);
+    await eventually(async () => {
+      const size = existsSync(pngFile) ? readFileSync(pngFile).length : 0;
+      assert.ok(size > 24, `the PNG written (${size} bytes)`);
+    }, 20_000);
     const png = readFileSync(pngFile);
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     // Drawn at twice the chart's size: width in the IHDR chunk.
