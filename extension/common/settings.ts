@@ -1,6 +1,7 @@
 /** Setting keys as constants, and one typed read of them. */
 import * as vscode from 'vscode';
 import { isModelProvider, type ModelProvider } from '../model/catalog';
+import { strictestToolsMode, type ToolsMode } from './tools-mode';
 
 export const SECTION = 'cloudEngineer';
 
@@ -46,7 +47,7 @@ export interface Settings {
   modelProvider: ModelProvider;
   /** Local mode: the provider's endpoint (an OpenAI-compatible server's /v1); empty: the provider's own. */
   modelBaseUrl: string;
-  toolsMode: 'read-only' | 'approve-writes';
+  toolsMode: ToolsMode;
   bedrockEndpoint: string;
   /** Testing only: an AgentCore data-plane stand-in instead of AWS. */
   agentcoreEndpoint?: string;
@@ -74,7 +75,7 @@ export function readSettings(config = vscode.workspace.getConfiguration(SECTION)
       ? (get(SETTINGS.modelProvider) as ModelProvider)
       : 'bedrock',
     modelBaseUrl: get(SETTINGS.modelBaseUrl),
-    toolsMode: (get(SETTINGS.toolsMode) || 'approve-writes') as Settings['toolsMode'],
+    toolsMode: strictestToolsMode(config.inspect(SETTINGS.toolsMode)),
     bedrockEndpoint: get(SETTINGS.bedrockEndpoint),
     agentcoreEndpoint: get(SETTINGS.agentcoreEndpoint),
     mcpServers: config.get<unknown[]>(SETTINGS.mcpServers) ?? [],

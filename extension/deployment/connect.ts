@@ -11,8 +11,6 @@ import {
   type Deployment,
 } from './outputs';
 
-export type SettingsTarget = 'global' | 'workspace';
-
 export interface ConnectUi<File> {
   /** `backend/infra/cdk-outputs.json` in an open workspace folder, if there is one. */
   defaultFile(): Promise<File | undefined>;
@@ -25,9 +23,11 @@ export interface ConnectUi<File> {
   pickDeployment(deployments: Deployment[]): Promise<Deployment | undefined>;
   /** A sign-in page that is not Cognito's own domain: true when the user trusts it. */
   confirmDomain(host: string): Promise<boolean>;
-  /** User settings by default; workspace settings when the user picks them. */
-  pickTarget(): Promise<SettingsTarget | undefined>;
-  update(setting: keyof typeof SETTINGS, value: string, target: SettingsTarget): Promise<void>;
+  /**
+   * Into the user's settings, always: where the extension connects and signs in is machine-scoped
+   * (package.json), so a repository's workspace settings can never redirect a token or a password.
+   */
+  update(setting: keyof typeof SETTINGS, value: string): Promise<void>;
   /** Says what was connected and offers Sign In; true when the user takes it. */
   offerSignIn(deployment: Deployment): Promise<boolean>;
   signIn(): Promise<void>;
@@ -63,15 +63,13 @@ export async function connectToDeployment<File>(ui: ConnectUi<File>): Promise<De
   if (deployment.domain && !isCognitoHostedUi(deployment.domain, deployment.region)) {
     if (!(await ui.confirmDomain(deployment.domain))) return undefined;
   }
-  const target = await ui.pickTarget();
-  if (!target) return undefined;
   // The mode last: the connection is rebuilt on each change, and only the last one is complete.
   const updates = settingsFor(deployment);
   for (const [setting, value] of [
     ...updates.filter(([s]) => s !== 'mode'),
     ...updates.filter(([s]) => s === 'mode'),
   ])
-    await ui.update(setting, value, target);
+    await ui.update(setting, value);
   if (await ui.offerSignIn(deployment)) await ui.signIn();
   return deployment;
 }

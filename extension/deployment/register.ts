@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { displayText } from '../common/display-text';
 import { COMMANDS } from '../common/ids';
 import { SECTION, SETTINGS } from '../common/settings';
-import { connectToDeployment, type ConnectUi, type SettingsTarget } from './connect';
+import { connectToDeployment, type ConnectUi } from './connect';
 import { describeDeployment, MAX_OUTPUTS_FILE_BYTES, type Deployment } from './outputs';
 
 /** Where `npm run deploy` writes the outputs, relative to a workspace folder. */
@@ -61,25 +61,10 @@ function editorUi(): ConnectUi<vscode.Uri> {
       );
       return pick?.deployment;
     },
-    async pickTarget() {
-      if (!vscode.workspace.workspaceFolders?.length) return 'global';
-      const pick = await vscode.window.showQuickPick(
-        [
-          { label: 'User settings', description: 'every workspace (default)', target: 'global' as const },
-          { label: 'Workspace settings', description: 'this workspace only', target: 'workspace' as const },
-        ],
-        { title: TITLE, placeHolder: 'Where should the connection settings go?' },
-      );
-      return pick?.target;
-    },
-    async update(setting, value, target: SettingsTarget) {
+    async update(setting, value) {
       await vscode.workspace
         .getConfiguration(SECTION)
-        .update(
-          SETTINGS[setting],
-          value,
-          target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
-        );
+        .update(SETTINGS[setting], value, vscode.ConfigurationTarget.Global);
     },
     async confirmDomain(host) {
       const choice = await vscode.window.showWarningMessage(

@@ -4,7 +4,7 @@
  * Sign In, and the extension then talks to that backend.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEPLOYMENT_OUTPUT_KEYS as K } from '../../extension/deployment/outputs';
 import { eventually, useBackendStack } from '../support/stack';
@@ -41,16 +41,20 @@ describe('Connect to Deployment… in real VS Code', function () {
     await workbench.openChatView(); // the extension is installed and its contributions are in
     await workbench.command('Cloud Engineer: Connect to Deployment…');
     await workbench.answer('backend/infra/cdk-outputs.json', { pick: true });
-    await workbench.answer('User settings', { pick: true });
     const toast = workbench.page.locator('.notification-toast', {
       hasText: 'connected to CloudEngineerLambda',
     });
     await toast.waitFor({ timeout: 30_000 });
     await toast.locator('.monaco-button', { hasText: 'Sign In' }).waitFor();
     await workbench.screenshot('connect-to-deployment');
-    const settingsFile = join(workbench.dir, 'user-data', 'User', 'settings.json');
+    // code-server is VS Code's remote shape: user settings in User/, and the machine-scoped ones
+    // (where to connect and sign in) in the server machine's own Machine/ settings.
+    const settingsOf = (level: string) => {
+      const file = join(workbench.dir, 'user-data', level, 'settings.json');
+      return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    };
     await eventually(() => {
-      const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+      const settings = { ...settingsOf('User'), ...settingsOf('Machine') };
       assert.equal(settings['cloudEngineer.backend.mode'], 'http');
       assert.equal(settings['cloudEngineer.backend.url'], `${stack.url}/`);
       assert.equal(settings['cloudEngineer.cognito.userPoolId'], 'eu-west-1_E2eTest1');

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { Child, freePort } from '../../support/process';
 
@@ -40,8 +40,10 @@ export class Workbench {
     mkdirSync(join(userData, 'User'), { recursive: true });
     mkdirSync(this.workspace, { recursive: true });
     mkdirSync(ARTIFACTS, { recursive: true });
-    for (const [name, content] of Object.entries(this.options.files ?? {}))
+    for (const [name, content] of Object.entries(this.options.files ?? {})) {
+      mkdirSync(dirname(join(this.workspace, name)), { recursive: true });
       writeFileSync(join(this.workspace, name), content);
+    }
     writeFileSync(
       join(userData, 'User', 'settings.json'),
       JSON.stringify({

@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  connectToDeployment,
-  type ConnectUi,
-  type SettingsTarget,
-} from '../../../../extension/deployment/connect';
+import { connectToDeployment, type ConnectUi } from '../../../../extension/deployment/connect';
 import { DEPLOYMENT_OUTPUT_KEYS as K, type Deployment } from '../../../../extension/deployment/outputs';
 
 const agentcore = {
@@ -28,11 +24,10 @@ function fakeUi(script: {
   confirm?: 'use' | 'browse';
   browse?: string;
   pickStack?: string;
-  target?: SettingsTarget;
   signIn?: boolean;
   trustDomain?: boolean;
 }) {
-  const updates: [string, string, SettingsTarget][] = [];
+  const updates: [string, string][] = [];
   const errors: string[] = [];
   const asked: string[] = [];
   let signedIn = false;
@@ -49,8 +44,7 @@ function fakeUi(script: {
       ds.find((d) => d.stackName === script.pickStack)
     ),
     confirmDomain: async (host) => (asked.push(`domain ${host}`), script.trustDomain ?? false),
-    pickTarget: async () => script.target,
-    update: async (s, v, t) => void updates.push([s, v, t]),
+    update: async (s, v) => void updates.push([s, v]),
     offerSignIn: async () => script.signIn ?? false,
     signIn: async () => void (signedIn = true),
     error: (m) => void errors.push(m),
@@ -64,13 +58,12 @@ describe('Connect to Deployment: the command’s flow', () => {
       files: { 'ws/backend/infra/cdk-outputs.json': JSON.stringify({ CloudEngineerAgentCore: agentcore }) },
       defaultFile: 'ws/backend/infra/cdk-outputs.json',
       confirm: 'use',
-      target: 'global',
       signIn: true,
     });
     const d = await connectToDeployment(run.ui);
     assert.equal(d?.stackName, 'CloudEngineerAgentCore');
     assert.deepEqual(run.asked, ['confirm']);
-    assert.deepEqual(run.updates.at(-1), ['mode', 'agentcore', 'global']);
+    assert.deepEqual(run.updates.at(-1), ['mode', 'agentcore']);
     assert.deepEqual(run.updates.map(([s]) => s).sort(), [
       'clientId',
       'domain',
@@ -81,7 +74,6 @@ describe('Connect to Deployment: the command’s flow', () => {
       'url',
       'userPoolId',
     ]);
-    assert.ok(run.updates.every(([, , t]) => t === 'global'));
     assert.equal(run.signedIn(), true);
   });
 
@@ -90,14 +82,13 @@ describe('Connect to Deployment: the command’s flow', () => {
       files: { '/tmp/out.json': JSON.stringify({ A: agentcore, L: lambda }) },
       browse: '/tmp/out.json',
       pickStack: 'L',
-      target: 'workspace',
     });
     const d = await connectToDeployment(run.ui);
     assert.equal(d?.mode, 'http');
     assert.deepEqual(run.asked, ['browse', 'stack']);
     assert.deepEqual(
       run.updates.find(([s]) => s === 'url'),
-      ['url', 'https://abc.lambda-url.us-east-1.on.aws/', 'workspace'],
+      ['url', 'https://abc.lambda-url.us-east-1.on.aws/'],
     );
     assert.equal(run.signedIn(), false);
   });
@@ -109,7 +100,6 @@ describe('Connect to Deployment: the command’s flow', () => {
     const own = fakeUi({
       files: file('team-ce.auth.us-east-1.amazoncognito.com'),
       browse: 'out.json',
-      target: 'global',
     });
     assert.ok(await connectToDeployment(own.ui));
     assert.ok(!own.asked.some((a) => a.startsWith('domain')), 'Cognito’s own domain needs no question');
@@ -118,7 +108,7 @@ describe('Connect to Deployment: the command’s flow', () => {
       'login.example.com',
       'team-ce.auth.eu-west-1.amazoncognito.com',
     ]) {
-      const refused = fakeUi({ files: file(domain), browse: 'out.json', target: 'global' });
+      const refused = fakeUi({ files: file(domain), browse: 'out.json' });
       assert.equal(await connectToDeployment(refused.ui), undefined, domain);
       assert.deepEqual(refused.updates, [], domain);
       assert.ok(refused.asked.includes(`domain ${domain}`), domain);
@@ -126,7 +116,6 @@ describe('Connect to Deployment: the command’s flow', () => {
     const custom = fakeUi({
       files: file('login.example.com'),
       browse: 'out.json',
-      target: 'global',
       trustDomain: true,
     });
     assert.ok(await connectToDeployment(custom.ui));
@@ -140,13 +129,11 @@ describe('Connect to Deployment: the command’s flow', () => {
       { files: outputs, defaultFile: 'f.json', confirm: 'browse' as const },
       { files: outputs },
       { files: outputs, browse: 'f.json' },
-      { files: outputs, browse: 'f.json', pickStack: 'A' },
       {
         files: { 'bad.json': '{"S": {"Mode": "http", "UserPoolId": "x"}}' },
         browse: 'bad.json',
-        target: 'global' as const,
       },
-      { files: {}, browse: 'missing.json', target: 'global' as const },
+      { files: {}, browse: 'missing.json' },
     ];
     for (const script of scripts) {
       const run = fakeUi(script);
