@@ -6,6 +6,7 @@ import type { SETTINGS } from '../common/settings';
 import {
   DeploymentOutputsError,
   isCognitoHostedUi,
+  isFunctionUrl,
   parseDeploymentOutputs,
   settingsFor,
   type Deployment,
@@ -23,6 +24,8 @@ export interface ConnectUi<File> {
   pickDeployment(deployments: Deployment[]): Promise<Deployment | undefined>;
   /** A sign-in page that is not Cognito's own domain: true when the user trusts it. */
   confirmDomain(host: string): Promise<boolean>;
+  /** A backend that is not a Lambda Function URL (it would get the token): true when the user trusts it. */
+  confirmBackend(host: string): Promise<boolean>;
   /**
    * Into the user's settings, always: where the extension connects and signs in is machine-scoped
    * (package.json), so a repository's workspace settings can never redirect a token or a password.
@@ -62,6 +65,9 @@ export async function connectToDeployment<File>(ui: ConnectUi<File>): Promise<De
   if (!deployment) return undefined;
   if (deployment.domain && !isCognitoHostedUi(deployment.domain, deployment.region)) {
     if (!(await ui.confirmDomain(deployment.domain))) return undefined;
+  }
+  if (deployment.url && !isFunctionUrl(deployment.url, deployment.region)) {
+    if (!(await ui.confirmBackend(new URL(deployment.url).host))) return undefined;
   }
   // The mode last: the connection is rebuilt on each change, and only the last one is complete.
   const updates = settingsFor(deployment);

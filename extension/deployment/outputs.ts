@@ -31,6 +31,18 @@ export interface Deployment {
 }
 
 /**
+ * Whether an `http` deployment's backend is where the CDK app puts it: a Lambda Function URL in the
+ * deployment's region (or loopback, for local tests). Anything else receives the user's token and
+ * every chat, so it is confirmed first.
+ */
+export function isFunctionUrl(url: string, region: string): boolean {
+  const { hostname } = new URL(url);
+  if (hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname)) return true;
+  const suffix = `.lambda-url.${region}.on.aws`;
+  return hostname.endsWith(suffix) && /^[a-z0-9]+$/.test(hostname.slice(0, -suffix.length));
+}
+
+/**
  * Whether a hosted-UI host is Cognito's own for the deployment's region. Anything else (a custom
  * domain, or a look-alike a hostile outputs file names) is where the user would type a password,
  * so it is confirmed first.

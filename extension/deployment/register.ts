@@ -74,6 +74,14 @@ function editorUi(): ConnectUi<vscode.Uri> {
       );
       return choice === 'Use This Domain';
     },
+    async confirmBackend(host) {
+      const choice = await vscode.window.showWarningMessage(
+        `The outputs file sends your sign-in token and every chat to ${displayText(host, 80)}, which is not a Lambda Function URL. Only continue if this is your own backend behind a custom domain.`,
+        { modal: true },
+        'Use This Backend',
+      );
+      return choice === 'Use This Backend';
+    },
     async offerSignIn(deployment) {
       const through = deployment.identityProvider
         ? ` Sign-in goes through ${displayText(deployment.identityProvider, 40)}.`

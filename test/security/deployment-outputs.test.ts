@@ -144,6 +144,7 @@ describe('security: a hostile CDK outputs file for Connect to Deployment', () =>
       read: async () => file({ ...good, [K.url]: 'http://attacker.example/' }),
       pickDeployment: async (d) => d[0],
       confirmDomain: async () => true,
+      confirmBackend: async () => true,
       update: async (s) => void updates.push(s),
       offerSignIn: async () => true,
       signIn: async () => void signIns++,

@@ -26,6 +26,7 @@ function fakeUi(script: {
   pickStack?: string;
   signIn?: boolean;
   trustDomain?: boolean;
+  trustBackend?: boolean;
 }) {
   const updates: [string, string][] = [];
   const errors: string[] = [];
@@ -44,6 +45,7 @@ function fakeUi(script: {
       ds.find((d) => d.stackName === script.pickStack)
     ),
     confirmDomain: async (host) => (asked.push(`domain ${host}`), script.trustDomain ?? false),
+    confirmBackend: async (host) => (asked.push(`backend ${host}`), script.trustBackend ?? false),
     update: async (s, v) => void updates.push([s, v]),
     offerSignIn: async () => script.signIn ?? false,
     signIn: async () => void (signedIn = true),
@@ -120,6 +122,35 @@ describe('Connect to Deployment: the command’s flow', () => {
     });
     assert.ok(await connectToDeployment(custom.ui));
     assert.ok(custom.updates.some(([s, v]) => s === 'domain' && v === 'login.example.com'));
+  });
+
+  it('asks before sending the token to a backend that is not a Lambda Function URL of the region', async () => {
+    const file = (url: string) => ({
+      'out.json': JSON.stringify({ CloudEngineerLambda: { ...lambda, [K.url]: url } }),
+    });
+    for (const url of [
+      'https://abc.lambda-url.us-east-1.on.aws.evil.example/',
+      'https://abc.lambda-url.eu-west-1.on.aws/',
+      'https://ab-c.lambda-url.us-east-1.on.aws/',
+      'https://backend.example.com/',
+    ]) {
+      const refused = fakeUi({ files: file(url), browse: 'out.json' });
+      assert.equal(await connectToDeployment(refused.ui), undefined, url);
+      assert.deepEqual(refused.updates, [], url);
+      assert.ok(refused.asked.includes(`backend ${new URL(url).host}`), url);
+    }
+    for (const url of ['https://abc123.lambda-url.us-east-1.on.aws/', 'http://127.0.0.1:8080/']) {
+      const own = fakeUi({ files: file(url), browse: 'out.json' });
+      assert.ok(await connectToDeployment(own.ui), url);
+      assert.ok(!own.asked.some((a) => a.startsWith('backend')), url);
+    }
+    const trusted = fakeUi({
+      files: file('https://backend.example.com/'),
+      browse: 'out.json',
+      trustBackend: true,
+    });
+    assert.ok(await connectToDeployment(trusted.ui));
+    assert.ok(trusted.updates.some(([s, v]) => s === 'url' && v === 'https://backend.example.com/'));
   });
 
   it('changes nothing when cancelled at any step, or when the file is refused', async () => {
