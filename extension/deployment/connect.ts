@@ -27,7 +27,7 @@ export interface ConnectUi<File> {
   /** A backend that is not a Lambda Function URL (it would get the token): true when the user trusts it. */
   confirmBackend(host: string): Promise<boolean>;
   /**
-   * Into the user's settings, always: where the extension connects and signs in is machine-scoped
+   * Into the user's settings, always: where the extension connects and signs in is application-scoped
    * (package.json), so a repository's workspace settings can never redirect a token or a password.
    */
   update(setting: keyof typeof SETTINGS, value: string): Promise<void>;

@@ -4,7 +4,7 @@
  * Sign In, and the extension then talks to that backend.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEPLOYMENT_OUTPUT_KEYS as K } from '../../extension/deployment/outputs';
 import { eventually, useBackendStack } from '../support/stack';
@@ -47,14 +47,9 @@ describe('Connect to Deployment… in real VS Code', function () {
     await toast.waitFor({ timeout: 30_000 });
     await toast.locator('.monaco-button', { hasText: 'Sign In' }).waitFor();
     await workbench.screenshot('connect-to-deployment');
-    // code-server is VS Code's remote shape: user settings in User/, and the machine-scoped ones
-    // (where to connect and sign in) in the server machine's own Machine/ settings.
-    const settingsOf = (level: string) => {
-      const file = join(workbench.dir, 'user-data', level, 'settings.json');
-      return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-    };
+    const settingsFile = join(workbench.dir, 'user-data', 'User', 'settings.json');
     await eventually(() => {
-      const settings = { ...settingsOf('User'), ...settingsOf('Machine') };
+      const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
       assert.equal(settings['cloudEngineer.backend.mode'], 'http');
       assert.equal(settings['cloudEngineer.backend.url'], `${stack.url}/`);
       assert.equal(settings['cloudEngineer.cognito.userPoolId'], 'eu-west-1_E2eTest1');
