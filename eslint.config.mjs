@@ -8,14 +8,18 @@ import tseslint from 'typescript-eslint';
 const group = (globs, message) => ({ group: globs, message });
 
 // Each model provider's SDK, by the adapter that alone may import it (Bedrock's runtime client also
-// serves ApplyGuardrail, so the Bedrock guardrail imports it too).
+// serves ApplyGuardrail, so the Bedrock guardrail imports it too, and both build their client in
+// bedrock-http.ts).
 const PROVIDER_SDKS = {
   'backend/src/core/model/adapters/bedrock.ts': ['@aws-sdk/client-bedrock-runtime'],
   'backend/src/core/model/adapters/anthropic.ts': ['@anthropic-ai/sdk', '@anthropic-ai/sdk/*'],
   'backend/src/core/model/adapters/openai.ts': ['openai', 'openai/*'],
   'backend/src/core/model/adapters/gemini.ts': ['@google/genai', '@google/genai/*'],
 };
-const GUARDRAIL = 'backend/src/core/guardrails/bedrock-guardrail.ts';
+const BEDROCK_TOO = [
+  'backend/src/core/guardrails/bedrock-guardrail.ts',
+  'backend/src/core/model/bedrock-http.ts',
+];
 const ADAPTERS = Object.keys(PROVIDER_SDKS);
 const sdkGroup = (globs) =>
   group(
@@ -104,10 +108,10 @@ export default tseslint.config(
     ['backend/src/core/**', 'backend/src/protocol/**'],
     [NO_VSCODE],
     [HOSTS, SDK],
-    [...ADAPTERS, GUARDRAIL],
+    [...ADAPTERS, ...BEDROCK_TOO],
   ),
   ...ADAPTERS.map((adapter) => layer([adapter], [NO_VSCODE], [HOSTS, otherSdks(adapter)])),
-  layer([GUARDRAIL], [NO_VSCODE], [HOSTS, otherSdks('backend/src/core/model/adapters/bedrock.ts')]),
+  layer(BEDROCK_TOO, [NO_VSCODE], [HOSTS, otherSdks('backend/src/core/model/adapters/bedrock.ts')]),
   layer(['backend/src/server/**', 'backend/src/lambda/**', 'backend/infra/**'], [NO_VSCODE], [SDK]),
   {
     files: ['test/**', 'scripts/**', '**/*.mjs', '**/*.cjs'],

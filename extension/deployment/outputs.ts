@@ -37,7 +37,7 @@ export interface Deployment {
  */
 export function isFunctionUrl(url: string, region: string): boolean {
   const { hostname } = new URL(url);
-  if (hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname)) return true;
+  if (isLoopbackHost(hostname)) return true;
   const suffix = `.lambda-url.${region}.on.aws`;
   return hostname.endsWith(suffix) && /^[a-z0-9]+$/.test(hostname.slice(0, -suffix.length));
 }
@@ -163,12 +163,16 @@ function backendUrl(raw: string): string {
   } catch {
     throw new DeploymentOutputsError(`${KEYS.url} is not a URL`);
   }
-  const loopback = url.hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname)))
     throw new DeploymentOutputsError(`${KEYS.url} must be an https:// address`);
   if (url.username || url.password)
     throw new DeploymentOutputsError(`${KEYS.url} must not carry credentials`);
   return url.toString();
+}
+
+/** The loopback names a local test backend may use (as the backend URL setting's pattern allows). */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** `x.auth.us-east-1.amazoncognito.com`, with or without `https://`, to its host name. */

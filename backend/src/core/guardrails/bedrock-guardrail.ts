@@ -4,7 +4,7 @@
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { CloudEngineerError, type StreamEvent } from '../../protocol';
-import { bedrockRequestHandler } from '../model/bedrock-http';
+import { bedrockRuntime } from '../model/bedrock-http';
 import { guardrailEvent } from './policy';
 
 export interface BedrockGuardrailOptions {
@@ -37,25 +37,8 @@ export type GuardrailSource = 'INPUT' | 'OUTPUT';
 
 /** ApplyGuardrail for `options`, its SDK loaded on the first check. */
 export function applyGuardrail(options: Omit<BedrockGuardrailOptions, 'onError'>) {
-  let client:
-    | Promise<{
-        sdk: typeof import('@aws-sdk/client-bedrock-runtime');
-        client: import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient;
-      }>
-    | undefined;
-  const get = () =>
-    (client ??= Promise.all([import('@aws-sdk/client-bedrock-runtime'), bedrockRequestHandler()]).then(
-      ([sdk, requestHandler]) => ({
-        sdk,
-        client: new sdk.BedrockRuntimeClient({
-          region: options.region,
-          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          ...(options.credentials ? { credentials: options.credentials } : {}),
-          // On the model calls' kept-alive connections, not a new one for every check.
-          requestHandler,
-        }),
-      }),
-    ));
+  // On the model calls' kept-alive connections, not a new one for every check.
+  const get = bedrockRuntime(options);
   return async (text: string, source: GuardrailSource, signal: AbortSignal) => {
     const { sdk, client: bedrock } = await get();
     const out = await bedrock.send(

@@ -8,7 +8,9 @@
  */
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
  * Connections open to one endpoint at most. A model call holds its connection for the whole
@@ -27,6 +29,35 @@ const CONNECT_MS = 10_000;
 const SILENT_MS = 300_000;
 
 let agents: Promise<{ httpAgent: HttpAgent; httpsAgent: HttpsAgent }> | undefined;
+
+export interface BedrockRuntime {
+  sdk: typeof import('@aws-sdk/client-bedrock-runtime');
+  client: BedrockRuntimeClient;
+}
+
+/**
+ * The Bedrock Runtime SDK and a client on the process's pool, loaded on the first call of the
+ * returned function (the SDK stays out of start-up). `config`: what this client sets apart.
+ */
+export function bedrockRuntime(
+  where: { region: string; endpoint?: string; credentials?: AwsCredentialIdentityProvider },
+  config: Pick<BedrockRuntimeClientConfig, 'maxAttempts'> = {},
+): () => Promise<BedrockRuntime> {
+  let loaded: Promise<BedrockRuntime> | undefined;
+  return () =>
+    (loaded ??= Promise.all([import('@aws-sdk/client-bedrock-runtime'), bedrockRequestHandler()]).then(
+      ([sdk, requestHandler]) => ({
+        sdk,
+        client: new sdk.BedrockRuntimeClient({
+          region: where.region,
+          ...(where.endpoint ? { endpoint: where.endpoint } : {}),
+          ...(where.credentials ? { credentials: where.credentials } : {}),
+          ...config,
+          requestHandler,
+        }),
+      }),
+    ));
+}
 
 /** A request handler for one Bedrock Runtime client; every client's share the process's pool. */
 export async function bedrockRequestHandler(): Promise<NodeHttpHandler> {

@@ -30,7 +30,19 @@ export class ResponseBudget {
 
   /** `piece`, counted against the response; throws once the response carried more than its limit. */
   take(piece: string): string {
-    this.used += piece.length;
+    this.spend(piece.length);
+    return piece;
+  }
+
+  /** Counts what `event` adds to the response (text, reasoning, a tool call's input and name). */
+  count(event: ModelEvent): void {
+    const size = (value: unknown) => (typeof value === 'string' ? value.length : 0);
+    if (event.type === 'text' || event.type === 'reasoning') this.spend(size(event.text));
+    else if (event.type === 'toolUse') this.spend(size(event.input) + size(event.name));
+  }
+
+  private spend(chars: number): void {
+    this.used += chars;
     if (this.used > this.limit)
       throw new ModelError(
         'unavailable',
@@ -38,15 +50,5 @@ export class ResponseBudget {
         `${providerLabel(this.provider)} sent more than one answer may hold (over ${this.limit.toLocaleString('en-US')} characters for ${this.maxTokens.toLocaleString('en-US')} output tokens), so the answer was stopped. Try again; if it happens again, check the model server.`,
         { retryNow: false },
       );
-    return piece;
-  }
-
-  /** Counts what `event` adds to the response (text, reasoning, a tool call's input and name). */
-  count(event: ModelEvent): void {
-    const size = (value: unknown) => (typeof value === 'string' ? value.length : 0);
-    if (event.type === 'text' || event.type === 'reasoning') this.used += size(event.text);
-    else if (event.type === 'toolUse') this.used += size(event.input) + size(event.name);
-    else return;
-    this.take('');
   }
 }

@@ -20,7 +20,7 @@ import {
 } from '../errors';
 import type { ContentBlock, Message, Model, ModelEvent, ModelRequest, StopReason, ToolSpec } from '../types';
 import type { ModelOptions } from '../options';
-import { bedrockRequestHandler } from '../bedrock-http';
+import { bedrockRuntime } from '../bedrock-http';
 import { ResponseBudget } from '../response-budget';
 import { tokenCount } from '../usage';
 
@@ -46,22 +46,8 @@ export function bedrockCaching(modelId: string) {
 const CACHE_POINT = { cachePoint: { type: 'default' } } as const;
 
 export function createModel(options: ModelOptions): Model {
-  type Sdk = typeof import('@aws-sdk/client-bedrock-runtime');
-  let loaded: Promise<{ sdk: Sdk; client: import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient }>;
-  const load = () =>
-    (loaded ??= Promise.all([import('@aws-sdk/client-bedrock-runtime'), bedrockRequestHandler()]).then(
-      ([sdk, requestHandler]) => ({
-        sdk,
-        client: new sdk.BedrockRuntimeClient({
-          region: options.region,
-          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          ...(options.credentials ? { credentials: options.credentials } : {}),
-          // The agent loop retries throttling itself, only before any output has streamed.
-          maxAttempts: 1,
-          requestHandler,
-        }),
-      }),
-    ));
+  // The agent loop retries throttling itself, only before any output has streamed.
+  const load = bedrockRuntime(options, { maxAttempts: 1 });
   const modelId = options.modelId;
   return {
     provider: 'bedrock',
