@@ -1,9 +1,10 @@
 /**
  * A DynamoDB stand-in for tests: dynalite, in this process, on a random loopback port, in memory.
- * Each test suite starts its own and closes it; nothing touches AWS.
+ * Each test suite starts its own and closes it; nothing touches AWS. `countingProxy` stands in
+ * front of it to count the DynamoDB operations a store sends.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 
 export interface Dynalite {
@@ -29,6 +30,45 @@ export async function startDynalite(): Promise<Dynalite> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Forwards to dynalite and counts DynamoDB operations by their X-Amz-Target. */
+export async function countingProxy(
+  target: string,
+): Promise<{ url: string; ops: string[]; close(): Promise<void> }> {
+  const ops: string[] = [];
+  const upstream = new URL(target);
+  const server: Server = createServer((req, res) => {
+    ops.push(
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '',
+    );
+    const out = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 500, reply.headers);
+        reply.pipe(res);
+      },
+    );
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ops,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
         server.close(() => resolve());
       }),
   };

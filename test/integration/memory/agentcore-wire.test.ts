@@ -4,8 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { UnavailableError } from '../../../backend/src/core/errors';
 import { METADATA_VALUE_PATTERN } from '../../../backend/src/core/memory/agentcore/encoding';
@@ -15,7 +13,7 @@ import { FileMemoryStore } from '../../../backend/src/core/memory/file-store';
 import type { StoredTurn } from '../../../backend/src/core/memory/types';
 import { hasLongTermSearch } from '../../../backend/src/core/tools/recall/search';
 import { AgentCoreMemoryFake, FAKE_MEMORY_ID } from '../../fakes/agentcore-memory';
-import { startDynalite, type Dynalite } from '../../support/dynalite';
+import { countingProxy, startDynalite, type Dynalite } from '../../support/dynalite';
 
 const turn = (text: string, extra: Partial<StoredTurn> = {}): StoredTurn => ({
   role: 'user',
@@ -24,45 +22,6 @@ const turn = (text: string, extra: Partial<StoredTurn> = {}): StoredTurn => ({
   status: 'complete',
   ...extra,
 });
-
-/** Forwards to dynalite and counts DynamoDB operations by their X-Amz-Target. */
-async function countingProxy(
-  target: string,
-): Promise<{ url: string; ops: string[]; close(): Promise<void> }> {
-  const ops: string[] = [];
-  const upstream = new URL(target);
-  const server: Server = createServer((req, res) => {
-    ops.push(
-      String(req.headers['x-amz-target'] ?? '')
-        .split('.')
-        .pop() ?? '',
-    );
-    const out = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        path: req.url,
-        method: req.method,
-        headers: req.headers,
-      },
-      (reply) => {
-        res.writeHead(reply.statusCode ?? 500, reply.headers);
-        reply.pipe(res);
-      },
-    );
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    ops,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('agentcore memory store at the wire', function () {
   this.timeout(60_000);

@@ -1,42 +1,25 @@
 /** What the `dynamodb` store does to the table itself, seen at the wire (dynalite). */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { UnavailableError } from '../../../backend/src/core/errors';
 import { DynamoMemoryStore } from '../../../backend/src/core/memory/dynamodb/store';
 import { MEMORY_TABLE_SCHEMA } from '../../../backend/src/core/memory/dynamodb/table';
-import { startDynalite, type Dynalite } from '../../support/dynalite';
+import { countingProxy, startDynalite, type Dynalite } from '../../support/dynalite';
 
 describe('dynamodb memory store: the table', function () {
   this.timeout(60_000);
   let dynalite: Dynalite;
-  let proxy: Server;
-  let proxyUrl: string;
+  let proxy: Awaited<ReturnType<typeof countingProxy>>;
   /** The DynamoDB operations the store sent, in order (X-Amz-Target, e.g. "Query"). */
-  let operations: string[] = [];
+  const operations = () => proxy.ops;
 
   before(async () => {
     dynalite = await startDynalite();
-    const target = new URL(dynalite.endpoint);
-    proxy = createServer((req, res) => {
-      operations.push(String(req.headers['x-amz-target']).split('.').pop()!);
-      const upstream = request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await countingProxy(dynalite.endpoint);
   });
   after(async () => {
-    proxy?.closeAllConnections();
-    await new Promise((resolve) => proxy?.close(resolve));
+    await proxy?.close();
     await dynalite?.close();
   });
 
@@ -90,23 +73,23 @@ describe('dynamodb memory store: the table', function () {
 
   it('lists the first page with one Query on the index, never a Scan, however many sessions exist', async () => {
     const table = `t-${randomUUID()}`;
-    const s = store(table, { endpoint: proxyUrl });
+    const s = store(table, { endpoint: proxy.url });
     for (let i = 0; i < 60; i++)
       await s.createSession('alice', {
         sessionId: `s${i}`,
         title: `t${i}`,
         createdAt: new Date(i * 1000).toISOString(),
       });
-    operations = [];
+    operations().length = 0;
     const page = await s.listSessions('alice', { limit: 20 });
     assert.equal(page.items.length, 20);
-    assert.deepEqual(operations, ['Query']);
-    operations = [];
+    assert.deepEqual(operations(), ['Query']);
+    operations().length = 0;
     await s.listSessions('alice', { limit: 20, cursor: page.nextCursor! });
-    assert.deepEqual(operations, ['Query']);
-    operations = [];
+    assert.deepEqual(operations(), ['Query']);
+    operations().length = 0;
     await s.listSessions('alice', { limit: 20, query: 't5' });
-    assert.ok(!operations.includes('Scan'));
+    assert.ok(!operations().includes('Scan'));
   });
 
   it('stamps every item with a ttl from the retention setting and keys nothing by the raw actor id', async () => {
